@@ -1,0 +1,25 @@
+package cloud.phonematch.verify.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import cloud.phonematch.verify.sandbox.SandboxGateway;
+import cloud.phonematch.verify.upstream.LiveVerificationGateway;
+import cloud.phonematch.verify.verification.VerificationGateway;
+
+/** Chooses the live API or the sandbox from {@code VERIFY_UPSTREAM}; only the chosen one is created. */
+@ApplicationScoped
+public class GatewayProducer {
+
+    @Produces
+    @Singleton
+    VerificationGateway gateway(VerifyConfig config, Instance<LiveVerificationGateway> live,
+            Instance<SandboxGateway> sandbox) {
+        return switch (config.upstream()) {
+            case LIVE -> live.get();
+            case SANDBOX -> sandbox.get();
+        };
+    }
+}

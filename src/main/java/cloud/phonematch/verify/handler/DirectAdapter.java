@@ -1,0 +1,44 @@
+package cloud.phonematch.verify.handler;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import cloud.phonematch.verify.output.ErrorType;
+import cloud.phonematch.verify.output.Failure;
+import cloud.phonematch.verify.output.Language;
+import cloud.phonematch.verify.verification.FailureException;
+import cloud.phonematch.verify.verification.Invocation;
+import cloud.phonematch.verify.verification.VerificationResult;
+
+/**
+ * Direct invocation (Step Functions task, {@code aws lambda invoke}, {@code sam local invoke}): the event is
+ * the request object, the answer the outcome object, and a failure a thrown typed exception so that a state
+ * machine can {@code Retry}/{@code Catch} on its class name.
+ */
+@ApplicationScoped
+class DirectAdapter {
+    private final InvocationRunner runner;
+
+    DirectAdapter(InvocationRunner runner) {
+        this.runner = runner;
+    }
+
+    ObjectNode handle(EventSource source, JsonNode event, String requestId, long startNanos) {
+        String correlationId = requestId;
+        if (event != null && event.path("correlation_id").isTextual()) {
+            String candidate = RequestFields.acceptableCorrelationId(event.path("correlation_id").asText());
+            correlationId = candidate != null ? candidate : requestId;
+        }
+        Invocation invocation = new Invocation(requestId, correlationId, startNanos);
+        VerificationResult result = source == EventSource.DIRECT
+                ? runner.run(source, invocation, event, e -> RequestFields.read(e, Language.EN, requestId))
+                : runner.refuse(source, invocation, new FailureException(Failure.of(ErrorType.INVALID_REQUEST,
+                        "unsupported event: send {\"name\", \"mobile\"} directly or through API Gateway")));
+        return switch (result) {
+            case VerificationResult.Answered answered -> answered.outcome().toJson();
+            case VerificationResult.Failed failed -> throw failed.failure().toException(requestId);
+        };
+    }
+}

@@ -1,0 +1,111 @@
+package cloud.phonematch.verify.handler;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import cloud.phonematch.verify.output.ErrorType;
+import cloud.phonematch.verify.output.Failure;
+import cloud.phonematch.verify.output.FailureJson;
+import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.output.Language;
+import cloud.phonematch.verify.verification.FailureException;
+import cloud.phonematch.verify.verification.Invocation;
+import cloud.phonematch.verify.verification.VerificationResult;
+
+/**
+ * API Gateway (HTTP API 2.0 and REST API 1.0 proxy): {@code POST /verifications} in, a proxy response out.
+ * Only translates; the rules live in the flow.
+ */
+@ApplicationScoped
+class HttpAdapter {
+    static final String ROUTE = "/verifications";
+    /** Bodies above this are refused with 413 before parsing: a name and a number need a few hundred bytes. */
+    static final int MAX_BODY_BYTES = 16 * 1024;
+
+    private final InvocationRunner runner;
+
+    HttpAdapter(InvocationRunner runner) {
+        this.runner = runner;
+    }
+
+    ObjectNode handle(EventSource source, HttpRequestView request, String requestId, long startNanos) {
+        String correlationId = RequestFields.acceptableCorrelationId(request.header("x-request-id"));
+        Invocation invocation = new Invocation(requestId, correlationId != null ? correlationId : requestId,
+                startNanos);
+
+        if (!isVerificationsPath(request.path())) {
+            return respond(runner.refuse(source, invocation, new FailureException(
+                    Failure.of(ErrorType.NOT_FOUND, "no such route; POST " + ROUTE))), invocation);
+        }
+        if (!"POST".equalsIgnoreCase(request.method())) {
+            ObjectNode response = respond(runner.refuse(source, invocation, new FailureException(
+                    Failure.of(ErrorType.METHOD_NOT_ALLOWED, "use POST " + ROUTE))), invocation);
+            ((ObjectNode) response.get("headers")).put("Allow", "POST");
+            return response;
+        }
+        Language headerLanguage = Language.fromAcceptLanguage(request.header("accept-language"));
+        VerificationResult result = runner.run(source, invocation, request,
+                r -> RequestFields.read(parseBody(r), headerLanguage, invocation.correlationId()));
+        return respond(result, invocation);
+    }
+
+    private static boolean isVerificationsPath(String path) {
+        return ROUTE.equals(path) || (ROUTE + "/").equals(path);
+    }
+
+    private static JsonNode parseBody(HttpRequestView request) {
+        if (request.body() == null || request.body().isEmpty()) {
+            throw RequestFields.invalid("the request body is empty; send a JSON object with 'name' and 'mobile'");
+        }
+        byte[] bytes;
+        if (request.base64()) {
+            try {
+                bytes = Base64.getDecoder().decode(request.body());
+            } catch (IllegalArgumentException e) {
+                throw RequestFields.invalid("the request body is marked base64 but is not valid base64");
+            }
+        } else {
+            bytes = request.body().getBytes(StandardCharsets.UTF_8);
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new FailureException(Failure.of(ErrorType.INVALID_REQUEST,
+                    "the request body is larger than " + MAX_BODY_BYTES + " bytes").withHttpStatus(413));
+        }
+        try {
+            return Json.MAPPER.readTree(bytes);
+        } catch (Exception e) {
+            // The parser's message quotes the body: never passed on.
+            throw RequestFields.invalid("the request body is not valid JSON");
+        }
+    }
+
+    private static ObjectNode respond(VerificationResult result, Invocation invocation) {
+        ObjectNode response = Json.object();
+        ObjectNode headers = Json.object();
+        headers.put("Content-Type", "application/json; charset=utf-8");
+        headers.put("X-Request-Id", invocation.correlationId());
+        ObjectNode body;
+        int status;
+        switch (result) {
+            case VerificationResult.Answered answered -> {
+                status = 200;
+                body = answered.outcome().toJson();
+            }
+            case VerificationResult.Failed failed -> {
+                status = failed.failure().httpStatus();
+                body = FailureJson.toJson(failed.failure(), invocation.requestId());
+                failed.failure().retryAfterSeconds().ifPresent(s -> headers.put("Retry-After", Long.toString(s)));
+            }
+        }
+        response.put("statusCode", status);
+        response.set("headers", headers);
+        response.put("body", Json.write(body));
+        response.put("isBase64Encoded", false);
+        return response;
+    }
+}

@@ -1,0 +1,72 @@
+package cloud.phonematch.verify.handler;
+
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import cloud.phonematch.verify.output.ErrorType;
+import cloud.phonematch.verify.output.Failure;
+import cloud.phonematch.verify.output.Language;
+import cloud.phonematch.verify.verification.FailureException;
+import cloud.phonematch.verify.verification.VerificationRequest;
+
+/**
+ * Reads the request object every caller sends ({@code name}, {@code mobile}, optional {@code language} and
+ * {@code correlation_id}); unknown fields are ignored. Error messages name the field, never its value.
+ */
+final class RequestFields {
+    /** Correlation ids end up in logs and headers: a bounded, printable alphabet keeps both safe. */
+    private static final Pattern CORRELATION_ID = Pattern.compile("[A-Za-z0-9._:/=+-]{1,128}");
+
+    private RequestFields() {
+    }
+
+    /**
+     * @param languageFallback the language when the body names none (from Accept-Language, or English)
+     * @param correlationFallback the correlation id when the body gives none
+     */
+    static VerificationRequest read(JsonNode body, Language languageFallback, String correlationFallback) {
+        if (body == null || !body.isObject()) {
+            throw invalid("the request must be a JSON object with string fields 'name' and 'mobile'");
+        }
+        String name = requiredString(body, "name");
+        String mobile = requiredString(body, "mobile");
+        Language language = languageFallback;
+        JsonNode lang = body.get("language");
+        if (lang != null && !lang.isNull()) {
+            if (!lang.isTextual() || !lang.asText().matches("(?i)(en|zh)([-_][A-Za-z0-9]{1,8})*")) {
+                throw invalid("field 'language' must be \"en\" or \"zh\"");
+            }
+            language = Language.fromTag(lang.asText());
+        }
+        String correlationId = correlationFallback;
+        JsonNode corr = body.get("correlation_id");
+        if (corr != null && !corr.isNull()) {
+            if (!corr.isTextual() || !CORRELATION_ID.matcher(corr.asText()).matches()) {
+                throw invalid("field 'correlation_id' must be 1-128 characters of letters, digits and ._:/=+-");
+            }
+            correlationId = corr.asText();
+        }
+        return new VerificationRequest(name, mobile, language, correlationId);
+    }
+
+    /** A correlation id taken from a header, if it is acceptable; otherwise null (a fresh one is used). */
+    static String acceptableCorrelationId(String candidate) {
+        return candidate != null && CORRELATION_ID.matcher(candidate).matches() ? candidate : null;
+    }
+
+    private static String requiredString(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            throw invalid("field '" + field + "' is required");
+        }
+        if (!v.isTextual()) {
+            throw invalid("field '" + field + "' must be a string");
+        }
+        return v.asText();
+    }
+
+    static FailureException invalid(String message) {
+        return new FailureException(Failure.of(ErrorType.INVALID_REQUEST, message));
+    }
+}

@@ -1,0 +1,44 @@
+package cloud.phonematch.verify.output;
+
+/**
+ * Every way a verification can fail, as one table: the stable machine-readable type, the HTTP status an
+ * API Gateway caller sees, whether trying again can help, and the exception a direct caller (Step Functions)
+ * receives. Adding a failure is one row here plus its exception class.
+ */
+public enum ErrorType {
+    INVALID_REQUEST(400, false, InvalidRequestException::new),
+    NOT_FOUND(404, false, InvalidRequestException::new),
+    METHOD_NOT_ALLOWED(405, false, InvalidRequestException::new),
+    ENGINE_ERROR(502, true, EngineErrorException::new),
+    RATE_LIMITED(429, true, RateLimitedException::new),
+    QUOTA_EXHAUSTED(503, false, QuotaExhaustedException::new),
+    UPSTREAM_AUTH(502, false, UpstreamAuthException::new),
+    UPSTREAM_UNAVAILABLE(503, true, UpstreamUnavailableException::new),
+    UPSTREAM_TIMEOUT(504, true, UpstreamTimeoutException::new),
+    UPSTREAM_CONTRACT(502, false, UpstreamContractException::new),
+    CONFIGURATION(500, false, ConfigurationException::new);
+
+    private final int httpStatus;
+    private final boolean retryable;
+    private final java.util.function.BiFunction<Failure, String, VerificationException> exceptionFactory;
+
+    ErrorType(int httpStatus, boolean retryable,
+            java.util.function.BiFunction<Failure, String, VerificationException> exceptionFactory) {
+        this.httpStatus = httpStatus;
+        this.retryable = retryable;
+        this.exceptionFactory = exceptionFactory;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public boolean retryable() {
+        return retryable;
+    }
+
+    /** The typed exception a direct caller receives; its class name is what Step Functions matches on. */
+    public VerificationException toException(Failure failure, String requestId) {
+        return exceptionFactory.apply(failure, requestId);
+    }
+}

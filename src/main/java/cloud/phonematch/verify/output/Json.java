@@ -1,0 +1,29 @@
+package cloud.phonematch.verify.output;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The one JSON mapper of the function. Outputs are built as trees, not bound from classes, so native
+ * images need no reflection registration for them.
+ */
+public final class Json {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Json() {
+    }
+
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    public static String write(ObjectNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            // A tree of strings and numbers always serializes; this is unreachable in practice.
+            throw new IllegalStateException("could not serialize an output tree", e);
+        }
+    }
+}

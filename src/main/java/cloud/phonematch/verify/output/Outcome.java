@@ -1,0 +1,39 @@
+package cloud.phonematch.verify.output;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A verification that reached an answer: the normalized success shape. {@code mobile} is already masked;
+ * this type never holds a plaintext number or name.
+ */
+public record Outcome(VerificationStatus status, ResultCode resultCode, String description, String maskedMobile,
+        String carrier, boolean checkedUpstream, int attempts, String requestId, String correlationId,
+        String upstreamTraceId, long durationMs) {
+
+    public boolean billable() {
+        // Billable only when the API itself answered with a charged code.
+        return checkedUpstream && status.billable();
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode n = Json.object();
+        n.put("status", status.name());
+        if (status.match() == null) {
+            n.putNull("match");
+        } else {
+            n.put("match", status.match());
+        }
+        n.put("result_code", resultCode.code());
+        n.put("description", description);
+        n.put("billable", billable());
+        n.put("mobile", maskedMobile);
+        n.put("carrier", carrier);
+        n.put("checked_upstream", checkedUpstream);
+        n.put("attempts", attempts);
+        n.put("request_id", requestId);
+        n.put("correlation_id", correlationId);
+        n.put("upstream_trace_id", upstreamTraceId);
+        n.put("duration_ms", durationMs);
+        return n;
+    }
+}

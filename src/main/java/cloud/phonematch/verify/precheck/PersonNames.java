@@ -1,0 +1,128 @@
+package cloud.phonematch.verify.precheck;
+
+import java.text.Normalizer;
+
+/**
+ * Normalizing and validating the real name that is checked against the operator's records.
+ *
+ * <p>Why: the upstream API compares the name character by character, so harmless typing
+ * differences (full-width letters, double spaces, the many look-alike middle dots used in
+ * transliterated minority and foreign names such as "阿依古丽·买买提") would otherwise produce
+ * false mismatches. Names that cannot possibly be a registered real name (digits, emoji, other
+ * scripts, stray punctuation) are rejected locally so no paid call is wasted on them.
+ */
+public final class PersonNames {
+
+    /** The one middle dot all name-separator dots are mapped to. */
+    public static final char MIDDLE_DOT = '\u00B7';
+
+    /** Bounds in Unicode code points, so that a supplementary-plane Han character counts as one. */
+    private static final int MIN_CODE_POINTS = 2;
+    private static final int MAX_CODE_POINTS = 64;
+
+    private PersonNames() {
+    }
+
+    /**
+     * Reduces a typed name to its canonical spelling.
+     *
+     * <p>Steps: NFKC (full-width Latin becomes ASCII, U+3000 becomes a space, U+FF0E becomes
+     * '.'); every run of Unicode whitespace becomes one ASCII space and leading/trailing
+     * whitespace is removed; the dots {@code · ・ • ‧ .} all become U+00B7 {@code ·}, which is
+     * the separator used in registered Chinese transliterations; spaces next to a {@code ·} are
+     * removed ("A · B" becomes "A·B"). Nothing else is removed, so invalid characters are kept
+     * and then fail {@link #isValid(String)}.
+     *
+     * <p>The function is idempotent: {@code normalize(normalize(x)).equals(normalize(x))}.
+     *
+     * @param raw user input, may be {@code null}
+     * @return the normalized name; {@code ""} for {@code null}
+     */
+    public static String normalize(String raw) {
+        if (raw == null) {
+            return "";
+        }
+        String compatible = Normalizer.normalize(raw, Normalizer.Form.NFKC);
+        StringBuilder out = new StringBuilder(compatible.length());
+        boolean spacePending = false;
+        for (int i = 0; i < compatible.length(); ) {
+            int cp = compatible.codePointAt(i);
+            i += Character.charCount(cp);
+            if (UnicodeSpaces.isSpace(cp)) {
+                spacePending = true;
+            } else if (isSeparatorDot(cp)) {
+                spacePending = false; // no space before a dot
+                out.append(MIDDLE_DOT);
+            } else {
+                boolean afterDot = !out.isEmpty() && out.charAt(out.length() - 1) == MIDDLE_DOT;
+                if (spacePending && !out.isEmpty() && !afterDot) {
+                    out.append(' ');
+                }
+                spacePending = false; // leading spaces and spaces after a dot are dropped
+                out.appendCodePoint(cp);
+            }
+        }
+        // Dropping spaces can make a combining mark adjacent to a new base character;
+        // normalizing again keeps the whole function idempotent.
+        return Normalizer.normalize(out, Normalizer.Form.NFKC);
+    }
+
+    /**
+     * Tells whether a normalized name can be a registered real name.
+     *
+     * <p>Accepted: 2 to 64 code points made of Han characters from any CJK block (including the
+     * supplementary-plane extensions, which rare given names do use), Latin letters, and the
+     * separators space, {@code -}, {@code '} and {@code ·}, where a separator may only stand
+     * between two letters (never first, last or twice in a row). Han and Latin may be mixed.
+     * Everything else (digits, emoji, punctuation, Cyrillic, Kana, ...) is rejected because it
+     * cannot match a mainland real-name registration.
+     *
+     * @param normalized output of {@link #normalize(String)}, may be {@code null}
+     * @return {@code true} if the name is acceptable
+     */
+    public static boolean isValid(String normalized) {
+        if (normalized == null) {
+            return false;
+        }
+        int length = normalized.codePointCount(0, normalized.length());
+        if (length < MIN_CODE_POINTS || length > MAX_CODE_POINTS) {
+            return false;
+        }
+        boolean previousWasSeparator = true; // forbids a leading separator
+        for (int i = 0; i < normalized.length(); ) {
+            int cp = normalized.codePointAt(i);
+            i += Character.charCount(cp);
+            if (isSeparator(cp)) {
+                if (previousWasSeparator) {
+                    return false;
+                }
+                previousWasSeparator = true;
+            } else if (isNameLetter(cp)) {
+                previousWasSeparator = false;
+            } else {
+                return false;
+            }
+        }
+        return !previousWasSeparator; // forbids a trailing separator
+    }
+
+    private static boolean isNameLetter(int cp) {
+        Character.UnicodeScript script = Character.UnicodeScript.of(cp);
+        return script == Character.UnicodeScript.HAN
+                || (script == Character.UnicodeScript.LATIN && Character.isLetter(cp));
+    }
+
+    private static boolean isSeparator(int cp) {
+        return cp == ' ' || cp == '-' || cp == '\'' || cp == MIDDLE_DOT;
+    }
+
+    /** Dots people type between the parts of a transliterated name; all mean U+00B7. */
+    private static boolean isSeparatorDot(int cp) {
+        return cp == MIDDLE_DOT
+                || cp == '\u30FB' // KATAKANA MIDDLE DOT (Japanese and some Chinese IMEs)
+                || cp == '\u2022' // BULLET
+                || cp == '\u2027' // HYPHENATION POINT
+                || cp == '\uFF0E' // FULLWIDTH FULL STOP (already '.' after NFKC)
+                || cp == '.';
+    }
+}

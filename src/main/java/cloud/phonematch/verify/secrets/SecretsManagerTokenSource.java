@@ -1,0 +1,98 @@
+package cloud.phonematch.verify.secrets;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.output.ErrorType;
+import cloud.phonematch.verify.output.Failure;
+import cloud.phonematch.verify.verification.ApiToken;
+import cloud.phonematch.verify.verification.FailureException;
+import cloud.phonematch.verify.verification.TokenSource;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.secretsmanager.model.DecryptionFailureException;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
+
+/**
+ * The API token from Secrets Manager, cached per container for {@code VERIFY_TOKEN_CACHE_TTL}.
+ * <p>
+ * Fetched lazily on the first call that needs it, never at start-up, so a SnapStart snapshot never holds
+ * the token. A rejection by the API bypasses the cache once, which is how a rotated secret is picked up
+ * before the TTL runs out.
+ */
+@ApplicationScoped
+public class SecretsManagerTokenSource implements TokenSource {
+    private static final Logger LOG = Logger.getLogger(SecretsManagerTokenSource.class);
+
+    private final VerifyConfig config;
+    private final SecretsManagerAccess secrets;
+    private final Clock clock;
+
+    private ApiToken cached;
+    private Instant cachedAt;
+
+    public SecretsManagerTokenSource(VerifyConfig config, SecretsManagerAccess secrets, Clock clock) {
+        this.config = config;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized ApiToken current() {
+        if (cached != null && clock.instant().isBefore(cachedAt.plus(config.tokenCacheTtl()))) {
+            return cached;
+        }
+        return fetch();
+    }
+
+    @Override
+    public synchronized Optional<ApiToken> refreshAfterRejection(ApiToken rejected) {
+        ApiToken fresh = fetch();
+        return fresh.equals(rejected) ? Optional.empty() : Optional.of(fresh);
+    }
+
+    private ApiToken fetch() {
+        String secretId = config.tokenSecretId()
+                .filter(s -> !s.isBlank())
+                .orElseThrow(() -> configuration("VERIFY_TOKEN_SECRET_ID is not set"));
+        GetSecretValueResponse response;
+        try {
+            response = secrets.client().getSecretValue(b -> b.secretId(secretId));
+        } catch (ResourceNotFoundException e) {
+            throw configuration("the token secret does not exist");
+        } catch (DecryptionFailureException e) {
+            throw configuration("the function may not decrypt the token secret (KMS)");
+        } catch (SecretsManagerException e) {
+            // The service's own error: log its code (never its message, which could quote a request).
+            String code = e.awsErrorDetails() == null ? "unknown" : e.awsErrorDetails().errorCode();
+            LOG.warnf("Secrets Manager refused GetSecretValue: status %d, code %s", e.statusCode(), code);
+            if ("AccessDeniedException".equals(code)) {
+                throw configuration("the function's role may not read the token secret");
+            }
+            throw configuration("Secrets Manager refused to return the token secret");
+        } catch (SdkClientException e) {
+            LOG.warnf("Secrets Manager could not be reached: %s", e.getClass().getSimpleName());
+            throw configuration("Secrets Manager could not be reached");
+        } catch (SdkException e) {
+            throw configuration("the token secret could not be read");
+        }
+        String token = TokenSecretFormat.extract(response.secretString(), config.tokenSecretField())
+                .orElseThrow(() -> configuration("the token secret holds no token (expected a string, or JSON with field '"
+                        + config.tokenSecretField() + "')"));
+        cached = new ApiToken(token);
+        cachedAt = clock.instant();
+        return cached;
+    }
+
+    private static FailureException configuration(String message) {
+        return new FailureException(Failure.of(ErrorType.CONFIGURATION, message));
+    }
+}

@@ -1,0 +1,58 @@
+package cloud.phonematch.verify.upstream;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeoutException;
+
+import cloud.phonematch.verify.output.ErrorType;
+import cloud.phonematch.verify.output.Failure;
+import cloud.phonematch.verify.verification.UpstreamAnswer;
+import cloud.phonematch.verify.verification.UpstreamAnswer.RefusalKind;
+
+/**
+ * What went wrong when no HTTP reply came back, judged by whether the request could have reached the API
+ * (and so been charged). Decided on the exception's type chain only; its message is never read or kept.
+ */
+enum TransportFailure {
+    /** No connection was made: the request never left, nothing can have been charged. */
+    NOT_CONNECTED(ErrorType.UPSTREAM_UNAVAILABLE, RefusalKind.UNCHARGED_TRANSIENT,
+            "the API could not be reached"),
+    /** Sent, but no answer within the attempt's time: the API may have charged it. */
+    NO_ANSWER_IN_TIME(ErrorType.UPSTREAM_TIMEOUT, RefusalKind.MAYBE_CHARGED,
+            "the API did not answer in time"),
+    /** The connection broke after the request was sent: the API may have charged it. */
+    BROKEN_AFTER_SEND(ErrorType.UPSTREAM_UNAVAILABLE, RefusalKind.MAYBE_CHARGED,
+            "the connection to the API broke before it answered");
+
+    private final ErrorType type;
+    private final RefusalKind kind;
+    private final String message;
+
+    TransportFailure(ErrorType type, RefusalKind kind, String message) {
+        this.type = type;
+        this.kind = kind;
+        this.message = message;
+    }
+
+    UpstreamAnswer toAnswer() {
+        return new UpstreamAnswer.Refused(Failure.of(type, message), kind, null);
+    }
+
+    static TransportFailure classify(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String name = t.getClass().getName();
+            if (t instanceof ConnectException || t instanceof UnknownHostException
+                    || t instanceof NoRouteToHostException
+                    || name.endsWith("ConnectTimeoutException")) {
+                return NOT_CONNECTED;
+            }
+            if (t instanceof TimeoutException || t instanceof SocketTimeoutException
+                    || name.endsWith("TimeoutException")) {
+                return NO_ANSWER_IN_TIME;
+            }
+        }
+        return BROKEN_AFTER_SEND;
+    }
+}

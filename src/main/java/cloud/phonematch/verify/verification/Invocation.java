@@ -1,0 +1,12 @@
+package cloud.phonematch.verify.verification;
+
+/**
+ * Facts about the current Lambda invocation that the flow needs: ids for the output and the clock budget.
+ * Time is a parameter here (not read from a static) so deadline logic is testable without sleeping.
+ *
+ * @param requestId the Lambda request id
+ * @param correlationId the id that follows this verification across systems
+ * @param startNanos {@link System#nanoTime()} when the invocation started
+ */
+public record Invocation(String requestId, String correlationId, long startNanos) {
+}

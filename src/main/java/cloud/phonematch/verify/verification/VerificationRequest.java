@@ -1,0 +1,16 @@
+package cloud.phonematch.verify.verification;
+
+import cloud.phonematch.verify.output.Language;
+
+/**
+ * What a caller asked, as the adapter read it. Holds the plaintext name and number, so {@link #toString()}
+ * shows neither: this object may end up in a debugger or a log by accident, never its contents.
+ */
+public record VerificationRequest(String name, String mobile, Language language, String correlationId) {
+
+    @Override
+    public String toString() {
+        return "VerificationRequest[name=<redacted>, mobile=<redacted>, language=" + language
+                + ", correlationId=" + correlationId + "]";
+    }
+}
