@@ -12,8 +12,9 @@ public abstract class VerificationException extends RuntimeException {
     private final Failure failure;
 
     protected VerificationException(Failure failure, String requestId) {
-        // No cause, no suppression: nothing from a library (which might quote a request body) rides along.
-        super(FailureJson.render(failure, requestId), null, false, true);
+        // No cause: nothing from a library (which might quote a request body) rides along. No stack trace:
+        // the type says where it came from, and Lambda logs every thrown exception.
+        super(FailureJson.render(failure, requestId), null, false, false);
         this.failure = failure;
     }
 

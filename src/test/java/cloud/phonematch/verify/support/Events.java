@@ -1,0 +1,79 @@
+package cloud.phonematch.verify.support;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import cloud.phonematch.verify.output.Json;
+
+/** Builds the events the function receives, in the shapes API Gateway and Step Functions send. */
+public final class Events {
+    private Events() {
+    }
+
+    public static String direct(String name, String mobile) {
+        ObjectNode e = Json.object();
+        e.put("name", name);
+        e.put("mobile", mobile);
+        return Json.write(e);
+    }
+
+    public static String body(String name, String mobile) {
+        return direct(name, mobile);
+    }
+
+    public static String httpV2(String method, String path, String body, Map<String, String> headers) {
+        return httpV2(method, path, body, headers, false);
+    }
+
+    public static String httpV2(String method, String path, String body, Map<String, String> headers,
+            boolean base64) {
+        ObjectNode e = Json.object();
+        e.put("version", "2.0");
+        e.put("routeKey", method + " " + path);
+        e.put("rawPath", path);
+        e.put("rawQueryString", "");
+        ObjectNode h = e.putObject("headers");
+        headers.forEach(h::put);
+        ObjectNode ctx = e.putObject("requestContext");
+        ctx.put("accountId", "123456789012");
+        ctx.put("apiId", "abcdef1234");
+        ctx.put("domainName", "abcdef1234.execute-api.cn-north-1.amazonaws.com.cn");
+        ctx.put("requestId", "apigw-" + System.nanoTime());
+        ctx.put("stage", "$default");
+        ObjectNode http = ctx.putObject("http");
+        http.put("method", method);
+        http.put("path", path);
+        http.put("protocol", "HTTP/1.1");
+        http.put("sourceIp", "192.0.2.10");
+        if (body != null) {
+            e.put("body", base64 ? Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8)) : body);
+        }
+        e.put("isBase64Encoded", base64);
+        return Json.write(e);
+    }
+
+    public static String httpV1(String method, String path, String body, Map<String, String> headers) {
+        ObjectNode e = Json.object();
+        e.put("resource", path);
+        e.put("path", path);
+        e.put("httpMethod", method);
+        ObjectNode h = e.putObject("headers");
+        headers.forEach(h::put);
+        ObjectNode mv = e.putObject("multiValueHeaders");
+        headers.forEach((k, v) -> mv.putArray(k).add(v));
+        ObjectNode ctx = e.putObject("requestContext");
+        ctx.put("resourcePath", path);
+        ctx.put("httpMethod", method);
+        ctx.put("stage", "prod");
+        ctx.put("path", "/prod" + path);
+        ctx.put("requestId", "apigw-" + System.nanoTime());
+        if (body != null) {
+            e.put("body", body);
+        }
+        e.put("isBase64Encoded", false);
+        return Json.write(e);
+    }
+}
