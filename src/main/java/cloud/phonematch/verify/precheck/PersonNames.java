@@ -30,7 +30,7 @@ public final class PersonNames {
      * '.'); every run of Unicode whitespace becomes one ASCII space and leading/trailing
      * whitespace is removed; the dots {@code · ・ • ‧ .} all become U+00B7 {@code ·}, which is
      * the separator used in registered Chinese transliterations; spaces next to a {@code ·} are
-     * removed ("A · B" becomes "A·B"). Nothing else is removed, so invalid characters are kept
+     * removed ("A · B" becomes "A·B"); the typographic apostrophes U+2019 and U+02BC become {@code '}. Nothing else is removed, so invalid characters are kept
      * and then fail {@link #isValid(String)}.
      *
      * <p>The function is idempotent: {@code normalize(normalize(x)).equals(normalize(x))}.
@@ -59,7 +59,8 @@ public final class PersonNames {
                     out.append(' ');
                 }
                 spacePending = false; // leading spaces and spaces after a dot are dropped
-                out.appendCodePoint(cp);
+                // Phones type O’Neil with a typographic apostrophe; registers hold the ASCII one.
+                out.appendCodePoint(cp == '\u2019' || cp == '\u02BC' ? '\'' : cp);
             }
         }
         // Dropping spaces can make a combining mark adjacent to a new base character;

@@ -59,6 +59,12 @@ public class SecretsManagerTokenSource implements TokenSource {
         return fresh.equals(rejected) ? Optional.empty() : Optional.of(fresh);
     }
 
+    /** Drops the cached token (tests start from a cold container with this). */
+    synchronized void forget() {
+        cached = null;
+        cachedAt = null;
+    }
+
     private ApiToken fetch() {
         String secretId = config.tokenSecretId()
                 .filter(s -> !s.isBlank())

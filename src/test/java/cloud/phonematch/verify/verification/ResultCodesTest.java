@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import cloud.phonematch.verify.support.ApiStubs;
 import cloud.phonematch.verify.support.Events;
 import cloud.phonematch.verify.support.FakeApis;
+import cloud.phonematch.verify.support.Fakes;
 import cloud.phonematch.verify.support.Lambda;
 import cloud.phonematch.verify.support.SecretsManagerStubs;
 import cloud.phonematch.verify.support.TestPeople;
@@ -29,9 +30,7 @@ class ResultCodesTest {
 
     @BeforeEach
     void reset() {
-        FakeApis.api().resetAll();
-        FakeApis.secretsManager().resetAll();
-        SecretsManagerStubs.holds(TestPeople.TOKEN);
+        Fakes.reset();
     }
 
     @ParameterizedTest(name = "result {0} -> {1}")

@@ -1,0 +1,54 @@
+package cloud.phonematch.verify.output;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import cloud.phonematch.verify.support.OutputSchema;
+
+/** The published schema accepts what the function writes and rejects what it must never write. */
+class OutputSchemaTest {
+
+    @Test
+    void acceptsAnOutcomeAndAFailureBuiltByTheCode() throws Exception {
+        Outcome outcome = new Outcome(VerificationStatus.CONSISTENT, ResultCode.CONSISTENT, "ok", "139****5670",
+                "China Mobile", true, 1, "req-1", "corr-1", "trace-1", 12);
+        assertTrue(OutputSchema.problems(outcome.toJson()).isEmpty());
+
+        Failure rateLimited = Failure.upstream(ErrorType.RATE_LIMITED, "slow down", 429, "too_many_requests")
+                .withRetryAfter(5);
+        assertTrue(OutputSchema.problems(FailureJson.toJson(rateLimited, "req-2")).isEmpty());
+        assertTrue(OutputSchema.problems(Json.MAPPER.readTree(rateLimited.toException("req-2").getMessage()))
+                .isEmpty(), "the exception message is the same envelope");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            // plaintext number in the mobile field
+            "{\"status\":\"CONSISTENT\",\"match\":true,\"result_code\":0,\"description\":\"d\",\"billable\":true,"
+                    + "\"mobile\":\"13912345670\",\"carrier\":null,\"checked_upstream\":true,\"attempts\":1,"
+                    + "\"request_id\":\"r\",\"correlation_id\":\"c\",\"upstream_trace_id\":null,\"duration_ms\":1}",
+            // CONSISTENT with match false
+            "{\"status\":\"CONSISTENT\",\"match\":false,\"result_code\":0,\"description\":\"d\",\"billable\":true,"
+                    + "\"mobile\":\"139****5670\",\"carrier\":null,\"checked_upstream\":true,\"attempts\":1,"
+                    + "\"request_id\":\"r\",\"correlation_id\":\"c\",\"upstream_trace_id\":null,\"duration_ms\":1}",
+            // billable without an upstream check
+            "{\"status\":\"INVALID_NAME\",\"match\":null,\"result_code\":-4,\"description\":\"d\",\"billable\":true,"
+                    + "\"mobile\":\"139****5670\",\"carrier\":null,\"checked_upstream\":false,\"attempts\":0,"
+                    + "\"request_id\":\"r\",\"correlation_id\":\"c\",\"upstream_trace_id\":null,\"duration_ms\":1}",
+            // an extra field, e.g. an echoed name
+            "{\"status\":\"NO_RECORD\",\"match\":null,\"result_code\":-1,\"description\":\"d\",\"billable\":false,"
+                    + "\"mobile\":\"139****5670\",\"carrier\":null,\"checked_upstream\":true,\"attempts\":1,"
+                    + "\"request_id\":\"r\",\"correlation_id\":\"c\",\"upstream_trace_id\":null,\"duration_ms\":1,"
+                    + "\"name\":\"x\"}",
+            // RATE_LIMITED without retry_after_seconds
+            "{\"error\":{\"type\":\"RATE_LIMITED\",\"message\":\"m\",\"retryable\":true},\"request_id\":\"r\"}",
+            // unknown error type
+            "{\"error\":{\"type\":\"OOPS\",\"message\":\"m\",\"retryable\":true},\"request_id\":\"r\"}" })
+    void rejectsShapesTheFunctionMustNeverProduce(String json) throws Exception {
+        assertFalse(OutputSchema.problems(Json.MAPPER.readTree(json)).isEmpty());
+    }
+}

@@ -1,0 +1,77 @@
+package cloud.phonematch.verify.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import cloud.phonematch.verify.support.ApiStubs;
+import cloud.phonematch.verify.support.Events;
+import cloud.phonematch.verify.support.FakeApis;
+import cloud.phonematch.verify.support.Fakes;
+import cloud.phonematch.verify.support.Lambda;
+import cloud.phonematch.verify.support.SecretsManagerStubs;
+import cloud.phonematch.verify.support.TestPeople;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/** The whole function with VERIFY_UPSTREAM=sandbox: answers by the last digit, touching neither fake. */
+@QuarkusTest
+@QuarkusTestResource(FakeApis.class)
+@TestProfile(SandboxFunctionTest.Sandbox.class)
+class SandboxFunctionTest {
+
+    public static class Sandbox implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("verify.upstream", "sandbox");
+        }
+    }
+
+    @BeforeEach
+    void reset() {
+        Fakes.reset();
+    }
+
+    @ParameterizedTest(name = "…{0} -> {1}")
+    @CsvSource({ "13912345670, CONSISTENT, true", "13912345671, INCONSISTENT, true",
+            "13912345672, NO_RECORD, false", "13912345675, DAILY_LIMIT_EXCEEDED, false",
+            "13912345679, CONSISTENT, true" })
+    void answers(String mobile, String status, boolean billable) {
+        JsonNode out = Lambda.direct(Events.direct(TestPeople.NAME, mobile));
+
+        assertEquals(status, out.path("status").asText());
+        assertEquals(billable, out.path("billable").asBoolean());
+        assertTrue(out.path("checked_upstream").asBoolean());
+        assertEquals(0, ApiStubs.calls().size(), "the sandbox makes no network call");
+        assertEquals(0, SecretsManagerStubs.calls(), "the sandbox needs no token");
+    }
+
+    @ParameterizedTest(name = "…{0} -> ENGINE_ERROR")
+    @CsvSource({ "13912345673", "13912345674" })
+    void engineErrors(String mobile) {
+        Lambda.FunctionError failure = Lambda.directFailure(Events.direct(TestPeople.NAME, mobile));
+
+        assertEquals("cloud.phonematch.verify.output.EngineErrorException", failure.errorType());
+    }
+
+    @Test
+    void preCheckStillApplies() {
+        Lambda.HttpReply reply = Lambda.http(Events.httpV2("POST", "/verifications",
+                Events.body(TestPeople.INVALID_NAME, TestPeople.MOBILE), Map.of()));
+
+        assertEquals(200, reply.statusCode());
+        assertEquals("INVALID_NAME", reply.body().path("status").asText());
+        assertFalse(reply.body().path("checked_upstream").asBoolean());
+    }
+}
