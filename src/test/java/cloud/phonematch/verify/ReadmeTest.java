@@ -1,0 +1,51 @@
+package cloud.phonematch.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import cloud.phonematch.verify.output.ErrorType;
+import cloud.phonematch.verify.support.ConfigNames;
+
+/** The README is part of the product: its commands, settings and error names must match the code. */
+class ReadmeTest {
+    private static final Path README = Path.of("README.md");
+
+    @Test
+    void configurationTableListsExactlyTheVariablesTheCodeReads() throws IOException {
+        Set<String> documented = new TreeSet<>();
+        Matcher m = Pattern.compile("^\\| `(VERIFY_[A-Z_]+)` \\|", Pattern.MULTILINE).matcher(Files.readString(README));
+        while (m.find()) {
+            documented.add(m.group(1));
+        }
+        assertEquals(ConfigNames.environmentVariables(), documented);
+    }
+
+    @Test
+    void everyErrorTypeIsDocumentedWithItsExceptionName() throws IOException {
+        String readme = Files.readString(README);
+        for (ErrorType type : ErrorType.values()) {
+            assertTrue(readme.contains(type.name()), type + " missing from the README");
+            String exception = type.toException(cloud.phonematch.verify.output.Failure.of(type, "x"), "r")
+                    .getClass().getName();
+            assertTrue(readme.contains("`" + exception + "`"), exception + " missing from the README");
+        }
+    }
+
+    @Test
+    void namesTheRunAndTestCommands() throws IOException {
+        String readme = Files.readString(README);
+        assertTrue(readme.contains("./mvnw quarkus:dev"));
+        assertTrue(readme.contains("./mvnw -B verify"));
+        assertTrue(Files.readString(Path.of(".ci/run")).contains("./mvnw -B verify"), ".ci/run runs the README's command");
+    }
+}
