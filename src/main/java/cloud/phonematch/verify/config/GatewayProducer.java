@@ -6,10 +6,14 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import cloud.phonematch.verify.sandbox.SandboxGateway;
+import cloud.phonematch.verify.upstream.CircuitBreakingGateway;
 import cloud.phonematch.verify.upstream.LiveVerificationGateway;
 import cloud.phonematch.verify.verification.VerificationGateway;
 
-/** Chooses the live API or the sandbox from {@code VERIFY_UPSTREAM}; only the chosen one is created. */
+/**
+ * Chooses the live API (behind its circuit breaker) or the sandbox from {@code VERIFY_UPSTREAM}; only the
+ * chosen one is created.
+ */
 @ApplicationScoped
 public class GatewayProducer {
 
@@ -18,7 +22,7 @@ public class GatewayProducer {
     VerificationGateway gateway(VerifyConfig config, Instance<LiveVerificationGateway> live,
             Instance<SandboxGateway> sandbox) {
         return switch (config.upstream()) {
-            case LIVE -> live.get();
+            case LIVE -> new CircuitBreakingGateway(live.get(), config);
             case SANDBOX -> sandbox.get();
         };
     }

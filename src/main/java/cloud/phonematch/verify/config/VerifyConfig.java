@@ -37,16 +37,57 @@ public interface VerifyConfig {
     @WithDefault("true")
     boolean precheck();
 
-    /** Upper bound of one call to the API (the read timeout of an attempt). */
+    /**
+     * Upper bound of one call to the API. Each attempt gets the smaller of this and the invocation's
+     * remaining time minus {@link #deadlineMargin()}.
+     */
     @WithDefault("3s")
     Duration attemptTimeout();
+
+    /**
+     * Time kept in reserve before Lambda's own timeout: no attempt starts with less than this left, so the
+     * function always answers (with {@code UPSTREAM_TIMEOUT}) before Lambda kills it.
+     */
+    @WithDefault("500ms")
+    Duration deadlineMargin();
+
+    /** Calls to the API per invocation, the first included (the one token-rotation retry is extra). */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** Base of the exponential backoff between retries (full jitter: a random wait up to the bound). */
+    @WithDefault("200ms")
+    Duration retryBaseDelay();
+
+    /** Cap of the backoff bound. */
+    @WithDefault("2s")
+    Duration retryMaxDelay();
+
+    /**
+     * Whether a call that timed out or broke after the request was sent may be repeated. Off by default:
+     * the API may already have charged it (the charge-safety rule).
+     */
+    @WithDefault("false")
+    boolean retryOnTimeout();
+
+    /** Circuit breaker: the failure ratio over the rolling window that opens the circuit. */
+    @WithDefault("0.5")
+    double circuitFailureRatio();
+
+    /** Circuit breaker: the number of most recent calls the ratio is computed over. */
+    @WithDefault("20")
+    int circuitRequestVolume();
+
+    /** Circuit breaker: how long the circuit stays open before a trial call is let through. */
+    @WithDefault("10s")
+    Duration circuitDelay();
 
     /** Upper bound of establishing a connection to the API. */
     @WithDefault("1s")
     Duration connectTimeout();
 
-    /** Upper bound of one call to Secrets Manager. */
-    @WithDefault("2s")
+    /** Upper bound of one call to Secrets Manager (retried on throttling and 5xx, see SecretsManagerAccess). */
+    @WithDefault("1s")
     Duration secretTimeout();
 
     enum Upstream {

@@ -25,13 +25,13 @@ class DirectAdapter {
         this.runner = runner;
     }
 
-    ObjectNode handle(EventSource source, JsonNode event, String requestId, long startNanos) {
-        String correlationId = requestId;
+    ObjectNode handle(EventSource source, JsonNode event, Invocation base) {
+        String requestId = base.requestId();
+        Invocation invocation = base;
         if (event != null && event.path("correlation_id").isTextual()) {
             String candidate = RequestFields.acceptableCorrelationId(event.path("correlation_id").asText());
-            correlationId = candidate != null ? candidate : requestId;
+            invocation = candidate != null ? base.withCorrelationId(candidate) : base;
         }
-        Invocation invocation = new Invocation(requestId, correlationId, startNanos);
         VerificationResult result = source == EventSource.DIRECT
                 ? runner.run(source, invocation, event, e -> RequestFields.read(e, Language.EN, requestId))
                 : runner.refuse(source, invocation, new FailureException(Failure.of(ErrorType.INVALID_REQUEST,

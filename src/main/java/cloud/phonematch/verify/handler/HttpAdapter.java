@@ -33,10 +33,9 @@ class HttpAdapter {
         this.runner = runner;
     }
 
-    ObjectNode handle(EventSource source, HttpRequestView request, String requestId, long startNanos) {
+    ObjectNode handle(EventSource source, HttpRequestView request, Invocation base) {
         String correlationId = RequestFields.acceptableCorrelationId(request.header("x-request-id"));
-        Invocation invocation = new Invocation(requestId, correlationId != null ? correlationId : requestId,
-                startNanos);
+        Invocation invocation = correlationId != null ? base.withCorrelationId(correlationId) : base;
 
         if (!isVerificationsPath(request.path())) {
             return respond(runner.refuse(source, invocation, new FailureException(

@@ -12,7 +12,11 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.verification.Deadline;
+import cloud.phonematch.verify.verification.Invocation;
+import cloud.phonematch.verify.verification.TimeSource;
 
 /**
  * The Lambda entry point for every caller. A stream handler, so that this function — not the runtime's
@@ -28,16 +32,25 @@ public class VerificationHandler implements RequestStreamHandler {
     @Inject
     DirectAdapter direct;
 
+    @Inject
+    VerifyConfig config;
+
+    @Inject
+    TimeSource time;
+
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        long start = System.nanoTime();
+        long start = time.nanoTime();
+        // Read first thing: everything after this is measured against Lambda's deadline.
+        Deadline deadline = Deadline.of(time, start, context.getRemainingTimeInMillis(), config.deadlineMargin());
         String requestId = context.getAwsRequestId();
+        Invocation invocation = new Invocation(requestId, requestId, start, deadline);
         JsonNode event = parse(input.readAllBytes());
         EventSource source = EventSource.of(event);
         ObjectNode answer = switch (source) {
-            case HTTP_V2 -> http.handle(source, HttpRequestView.fromV2(event), requestId, start);
-            case HTTP_V1 -> http.handle(source, HttpRequestView.fromV1(event), requestId, start);
-            case DIRECT, UNKNOWN -> direct.handle(source, event, requestId, start);
+            case HTTP_V2 -> http.handle(source, HttpRequestView.fromV2(event), invocation);
+            case HTTP_V1 -> http.handle(source, HttpRequestView.fromV1(event), invocation);
+            case DIRECT, UNKNOWN -> direct.handle(source, event, invocation);
         };
         Json.MAPPER.writeValue(output, answer);
     }

@@ -1,5 +1,7 @@
 package cloud.phonematch.verify.sandbox;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 
@@ -34,8 +36,8 @@ public class SandboxGateway implements VerificationGateway {
     };
 
     @Override
-    public UpstreamAnswer check(UpstreamCall call) {
-        return new UpstreamAnswer.Answered(answerFor(call.name(), call.mobile()), null);
+    public UpstreamAnswer check(UpstreamCall call, Duration timeout) {
+        return UpstreamAnswer.of(answerFor(call.name(), call.mobile()), null);
     }
 
     static ResultCode answerFor(String name, String mobile) {

@@ -14,10 +14,8 @@ import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.verification.ApiToken;
 import cloud.phonematch.verify.verification.FailureException;
 import cloud.phonematch.verify.verification.TokenSource;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.model.DecryptionFailureException;
-import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
 
@@ -69,28 +67,28 @@ public class SecretsManagerTokenSource implements TokenSource {
         String secretId = config.tokenSecretId()
                 .filter(s -> !s.isBlank())
                 .orElseThrow(() -> configuration("VERIFY_TOKEN_SECRET_ID is not set"));
-        GetSecretValueResponse response;
+        String secretString;
         try {
-            response = secrets.client().getSecretValue(b -> b.secretId(secretId));
+            secretString = secrets.secretString(secretId);
         } catch (ResourceNotFoundException e) {
             throw configuration("the token secret does not exist");
         } catch (DecryptionFailureException e) {
             throw configuration("the function may not decrypt the token secret (KMS)");
+        } catch (SecretsManagerBusy e) {
+            LOG.warnf("Secrets Manager stayed unavailable: %s", e.getMessage());
+            throw configuration("Secrets Manager could not be reached or kept throttling");
         } catch (SecretsManagerException e) {
-            // The service's own error: log its code (never its message, which could quote a request).
-            String code = e.awsErrorDetails() == null ? "unknown" : e.awsErrorDetails().errorCode();
+            // The service's own error: log its code (never its message).
+            String code = SecretsManagerAccess.errorCode(e);
             LOG.warnf("Secrets Manager refused GetSecretValue: status %d, code %s", e.statusCode(), code);
             if ("AccessDeniedException".equals(code)) {
                 throw configuration("the function's role may not read the token secret");
             }
             throw configuration("Secrets Manager refused to return the token secret");
-        } catch (SdkClientException e) {
-            LOG.warnf("Secrets Manager could not be reached: %s", e.getClass().getSimpleName());
-            throw configuration("Secrets Manager could not be reached");
         } catch (SdkException e) {
             throw configuration("the token secret could not be read");
         }
-        String token = TokenSecretFormat.extract(response.secretString(), config.tokenSecretField())
+        String token = TokenSecretFormat.extract(secretString, config.tokenSecretField())
                 .orElseThrow(() -> configuration("the token secret holds no token (expected a string, or JSON with field '"
                         + config.tokenSecretField() + "')"));
         cached = new ApiToken(token);

@@ -1,6 +1,7 @@
 package cloud.phonematch.verify.upstream;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
@@ -31,9 +32,12 @@ public class LiveVerificationGateway implements VerificationGateway {
     }
 
     @Override
-    public UpstreamAnswer check(UpstreamCall call) {
-        try (Response response = clients.api().check(call.token().authorizationHeader(), call.correlationId(),
-                new CheckRequest(call.name(), call.mobile()))) {
+    public UpstreamAnswer check(UpstreamCall call, Duration timeout) {
+        try (Response response = clients.api()
+                .check(call.token().authorizationHeader(), call.correlationId(),
+                        new CheckRequest(call.name(), call.mobile()))
+                // Waiting is bounded per attempt; on expiry the request is cancelled.
+                .await().atMost(timeout)) {
             String body = response.hasEntity() ? response.readEntity(String.class) : null;
             return table.map(response.getStatus(), body, response.getHeaderString("Retry-After"));
         } catch (RuntimeException e) {

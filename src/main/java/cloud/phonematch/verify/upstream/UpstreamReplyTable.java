@@ -70,7 +70,7 @@ public final class UpstreamReplyTable {
             return contract("the API answered with an unknown result code", 200,
                     raw.length() > 16 ? raw.substring(0, 16) : raw, traceId);
         }
-        return new UpstreamAnswer.Answered(code.get(), traceId);
+        return UpstreamAnswer.of(code.get(), traceId);
     }
 
     private static UpstreamAnswer contract(String message, int status, String code, String traceId) {

@@ -8,10 +8,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.smallrye.mutiny.Uni;
+
 /**
  * The Mobile Number Two-Factor Verification API, declared. Built by {@link VerificationApiClientFactory} with
  * connect and read timeouts always set and the default exception mapper off: every status comes back as a
- * {@link Response} so {@link UpstreamReplyTable} alone decides what it means.
+ * {@link Response} so {@link UpstreamReplyTable} alone decides what it means. Asynchronous, so each
+ * attempt can be given its own time limit (the invocation's remaining time) by whoever waits for it.
  */
 @Path("/identity/phone/check-2e")
 public interface VerificationApi {
@@ -19,7 +22,7 @@ public interface VerificationApi {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    Response check(@HeaderParam("authorization") String authorization,
+    Uni<Response> check(@HeaderParam("authorization") String authorization,
             @HeaderParam("x-request-id") String correlationId,
             CheckRequest body);
 }

@@ -6,7 +6,12 @@ package cloud.phonematch.verify.verification;
  *
  * @param requestId the Lambda request id
  * @param correlationId the id that follows this verification across systems
- * @param startNanos {@link System#nanoTime()} when the invocation started
+ * @param startNanos {@link TimeSource#nanoTime()} when the invocation started
+ * @param deadline when the invocation must have answered
  */
-public record Invocation(String requestId, String correlationId, long startNanos) {
+public record Invocation(String requestId, String correlationId, long startNanos, Deadline deadline) {
+
+    public Invocation withCorrelationId(String id) {
+        return new Invocation(requestId, id, startNanos, deadline);
+    }
 }

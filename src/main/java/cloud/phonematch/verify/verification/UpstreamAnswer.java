@@ -1,6 +1,8 @@
 package cloud.phonematch.verify.verification;
 
+import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
+import cloud.phonematch.verify.output.Language;
 import cloud.phonematch.verify.output.ResultCode;
 
 /** What one call to the API came to, already translated into our vocabulary by the gateway. */
@@ -9,7 +11,20 @@ public sealed interface UpstreamAnswer {
     /** The upstream {@code trace_id}, when the API gave one. */
     String traceId();
 
-    /** The API answered with a known result code (business answer or engine error). */
+    /**
+     * What a known result code means: a business answer, or — for the engine errors -2 and -3, which the API
+     * does not charge — a transient refusal that may be retried.
+     */
+    static UpstreamAnswer of(ResultCode code, String traceId) {
+        if (code.status().isPresent()) {
+            return new Answered(code, traceId);
+        }
+        ErrorType type = code.errorType().orElse(ErrorType.UPSTREAM_CONTRACT);
+        Failure failure = Failure.upstream(type, code.description(Language.EN), 200, Integer.toString(code.code()));
+        return new Refused(failure, RefusalKind.UNCHARGED_TRANSIENT, traceId);
+    }
+
+    /** The API answered with a business result code (0, 1, -1, -4, -5, -6). */
     record Answered(ResultCode code, String traceId) implements UpstreamAnswer {
     }
 
@@ -28,6 +43,8 @@ public sealed interface UpstreamAnswer {
         UNCHARGED_TRANSIENT,
         /** The request was sent and no answer came back: the API may have charged it. */
         MAYBE_CHARGED,
+        /** Refused locally because the API's circuit is open: no call was made. */
+        CIRCUIT_OPEN,
         /** Trying again cannot help (4xx, quota, contract violations). */
         FINAL
     }

@@ -1,12 +1,10 @@
 package cloud.phonematch.verify.verification;
 
-import java.util.Optional;
+import java.security.SecureRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import cloud.phonematch.verify.config.VerifyConfig;
-import cloud.phonematch.verify.output.ErrorType;
-import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.output.Language;
 import cloud.phonematch.verify.output.Outcome;
 import cloud.phonematch.verify.output.ResultCode;
@@ -16,10 +14,11 @@ import cloud.phonematch.verify.precheck.PreCheck;
 import cloud.phonematch.verify.precheck.PreCheckResult;
 
 /**
- * The verification, top to bottom: pre-check → token → call → map → output. Start reading here.
+ * The verification, top to bottom: pre-check → token → call (with the retry policy) → map → output.
+ * Start reading here.
  * <p>
- * Money rule: a request is repeated only when it cannot have been charged. In this class that is the one
- * token-rotation retry after a 401/token_mismatched, which the API never charges.
+ * Money rule: a request is repeated only when it cannot have been charged — see
+ * {@link ChargeSafeRetryPolicy}, the one place that decides it.
  */
 @ApplicationScoped
 public class VerificationFlow {
@@ -27,11 +26,19 @@ public class VerificationFlow {
     private final PreCheck preCheck;
     private final TokenSource tokens;
     private final VerificationGateway gateway;
+    private final UpstreamAttempts attempts;
+    private final TimeSource time;
 
-    public VerificationFlow(VerifyConfig config, TokenSource tokens, VerificationGateway gateway) {
+    public VerificationFlow(VerifyConfig config, TokenSource tokens, VerificationGateway gateway, TimeSource time) {
         this.preCheck = new PreCheck(config.precheck());
         this.tokens = tokens;
         this.gateway = gateway;
+        this.time = time;
+        // Jitter only spreads retries; SecureRandom keeps it unpredictable across containers at no real cost.
+        SecureRandom random = new SecureRandom();
+        ChargeSafeRetryPolicy policy = new ChargeSafeRetryPolicy(config.maxAttempts(), config.retryBaseDelay(),
+                config.retryMaxDelay(), config.retryOnTimeout(), random::nextDouble);
+        this.attempts = new UpstreamAttempts(gateway, tokens, policy, config.attemptTimeout(), time);
     }
 
     public VerificationResult verify(VerificationRequest request, Invocation invocation) {
@@ -42,55 +49,25 @@ public class VerificationFlow {
         PreCheckResult.Passed input = (PreCheckResult.Passed) checked;
         String masked = MobileNumbers.mask(input.mobile());
 
-        ApiToken token;
+        UpstreamAttempts.Result result;
         try {
-            token = gateway.requiresToken() ? tokens.current() : null;
+            ApiToken token = gateway.requiresToken() ? tokens.current() : null;
+            UpstreamCall call = new UpstreamCall(input.name(), input.mobile(), token, invocation.correlationId());
+            result = attempts.run(call, invocation.deadline());
         } catch (FailureException e) {
+            // The token could not be had: CONFIGURATION, and no paid call was made.
             return new VerificationResult.Failed(e.failure(), 0, masked, null);
         }
 
-        UpstreamCall call = new UpstreamCall(input.name(), input.mobile(), token, invocation.correlationId());
-        int attempts = 1;
-        UpstreamAnswer answer = gateway.check(call);
-
-        if (isTokenRejection(answer)) {
-            Optional<ApiToken> rotated;
-            try {
-                rotated = tokens.refreshAfterRejection(token);
-            } catch (FailureException e) {
-                return new VerificationResult.Failed(e.failure(), attempts, masked, answer.traceId());
-            }
-            if (rotated.isEmpty()) {
-                return new VerificationResult.Failed(((UpstreamAnswer.Refused) answer).failure(), attempts, masked,
-                        answer.traceId());
-            }
-            attempts++;
-            answer = gateway.check(call.withToken(rotated.get()));
-            if (isTokenRejection(answer)) {
-                return new VerificationResult.Failed(((UpstreamAnswer.Refused) answer).failure(), attempts, masked,
-                        answer.traceId());
-            }
-        }
-        return toResult(answer, input.mobile(), request.language(), attempts, invocation);
-    }
-
-    private VerificationResult toResult(UpstreamAnswer answer, String mobile, Language language, int attempts,
-            Invocation invocation) {
-        String masked = MobileNumbers.mask(mobile);
-        return switch (answer) {
+        return switch (result.answer()) {
             case UpstreamAnswer.Refused refused ->
-                new VerificationResult.Failed(refused.failure(), attempts, masked, refused.traceId());
+                new VerificationResult.Failed(refused.failure(), result.calls(), masked, refused.traceId());
             case UpstreamAnswer.Answered answered -> {
-                ResultCode code = answered.code();
-                Optional<VerificationStatus> status = code.status();
-                if (status.isEmpty()) {
-                    ErrorType type = code.errorType().orElse(ErrorType.UPSTREAM_CONTRACT);
-                    Failure failure = Failure.of(type, code.description(Language.EN))
-                            .withUpstream(200, Integer.toString(code.code()));
-                    yield new VerificationResult.Failed(failure, attempts, masked, answered.traceId());
-                }
-                yield new VerificationResult.Answered(new Outcome(status.get(), code, code.description(language),
-                        masked, carrierOf(mobile, status.get(), language), true, attempts, invocation.requestId(),
+                VerificationStatus status = answered.code().status().orElseThrow();
+                Language language = request.language();
+                yield new VerificationResult.Answered(new Outcome(status, answered.code(),
+                        answered.code().description(language), masked,
+                        carrierOf(input.mobile(), status, language), true, result.calls(), invocation.requestId(),
                         invocation.correlationId(), answered.traceId(), elapsedMs(invocation)));
             }
         };
@@ -115,11 +92,7 @@ public class VerificationFlow {
         return MobileNumbers.carrier(mobile, language.locale()).orElse(null);
     }
 
-    private static boolean isTokenRejection(UpstreamAnswer answer) {
-        return answer instanceof UpstreamAnswer.Refused r && r.kind() == UpstreamAnswer.RefusalKind.TOKEN_REJECTED;
-    }
-
-    private static long elapsedMs(Invocation invocation) {
-        return (System.nanoTime() - invocation.startNanos()) / 1_000_000L;
+    private long elapsedMs(Invocation invocation) {
+        return (time.nanoTime() - invocation.startNanos()) / 1_000_000L;
     }
 }

@@ -1,0 +1,83 @@
+package cloud.phonematch.verify.verification;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import cloud.phonematch.verify.output.ErrorType;
+import cloud.phonematch.verify.output.Failure;
+
+/**
+ * Calls the API until there is an answer worth returning: the one token-rotation retry, then the
+ * {@link ChargeSafeRetryPolicy}, every attempt bounded by the invocation's {@link Deadline}.
+ */
+final class UpstreamAttempts {
+    private final VerificationGateway gateway;
+    private final TokenSource tokens;
+    private final ChargeSafeRetryPolicy policy;
+    private final Duration attemptTimeout;
+    private final TimeSource time;
+
+    UpstreamAttempts(VerificationGateway gateway, TokenSource tokens, ChargeSafeRetryPolicy policy,
+            Duration attemptTimeout, TimeSource time) {
+        this.gateway = gateway;
+        this.tokens = tokens;
+        this.policy = policy;
+        this.attemptTimeout = attemptTimeout;
+        this.time = time;
+    }
+
+    /** The last answer and how many calls it took. */
+    record Result(UpstreamAnswer answer, int calls) {
+    }
+
+    Result run(UpstreamCall firstCall, Deadline deadline) {
+        UpstreamCall call = firstCall;
+        int calls = 0;
+        int transientAttempts = 0;
+        boolean tokenRefreshed = false;
+        while (true) {
+            if (deadline.passed()) {
+                // Lambda would kill the invocation before another attempt could end: answer now.
+                return new Result(new UpstreamAnswer.Refused(
+                        Failure.of(ErrorType.UPSTREAM_TIMEOUT, "no time left before the function's deadline"),
+                        UpstreamAnswer.RefusalKind.FINAL, null), calls);
+            }
+            Duration timeout = min(attemptTimeout, deadline.remaining());
+            UpstreamAnswer answer = gateway.check(call, timeout);
+            calls++;
+            if (!(answer instanceof UpstreamAnswer.Refused refused)) {
+                return new Result(answer, calls);
+            }
+            if (refused.kind() == UpstreamAnswer.RefusalKind.TOKEN_REJECTED && !tokenRefreshed) {
+                // Not charged: a rejected token never reaches the engine. One re-read of the secret.
+                tokenRefreshed = true;
+                Optional<ApiToken> rotated = tokens.refreshAfterRejection(call.token());
+                if (rotated.isEmpty()) {
+                    return new Result(answer, calls);
+                }
+                call = call.withToken(rotated.get());
+                continue;
+            }
+            transientAttempts++;
+            switch (policy.afterRefusal(refused, transientAttempts, deadline)) {
+                case ChargeSafeRetryPolicy.Decision.GiveUp giveUp -> {
+                    return new Result(new UpstreamAnswer.Refused(giveUp.failure(), refused.kind(),
+                            refused.traceId()), calls);
+                }
+                case ChargeSafeRetryPolicy.Decision.RetryAfter retry -> pause(retry.delay());
+            }
+        }
+    }
+
+    private void pause(Duration wait) {
+        try {
+            time.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

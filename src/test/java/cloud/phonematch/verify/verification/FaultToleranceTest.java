@@ -1,0 +1,252 @@
+package cloud.phonematch.verify.verification;
+
+import static cloud.phonematch.verify.support.TestPeople.MOBILE;
+import static cloud.phonematch.verify.support.TestPeople.NAME;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.handler.VerificationHandler;
+import cloud.phonematch.verify.output.ConfigurationException;
+import cloud.phonematch.verify.output.ErrorType;
+import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.output.Language;
+import cloud.phonematch.verify.output.UpstreamTimeoutException;
+import cloud.phonematch.verify.support.ApiStubs;
+import cloud.phonematch.verify.support.Events;
+import cloud.phonematch.verify.support.FakeApis;
+import cloud.phonematch.verify.support.FakeLambdaContext;
+import cloud.phonematch.verify.support.Fakes;
+import cloud.phonematch.verify.support.Lambda;
+import cloud.phonematch.verify.support.OutputSchema;
+import cloud.phonematch.verify.support.SecretsManagerStubs;
+import cloud.phonematch.verify.upstream.LiveVerificationGateway;
+import cloud.phonematch.verify.upstream.VerificationApiClientFactory;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The fault-tolerance policy against injected faults, in real time where time is the point. Call counts
+ * and timings come from WireMock's journal.
+ */
+@QuarkusTest
+@QuarkusTestResource(FakeApis.class)
+class FaultToleranceTest {
+
+    @Inject
+    VerificationHandler handler;
+
+    @Inject
+    VerifyConfig config;
+
+    @Inject
+    TokenSource tokens;
+
+    @BeforeEach
+    void reset() {
+        Fakes.reset();
+    }
+
+    private static void sequence(com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder... responses) {
+        String state = Scenario.STARTED;
+        for (int i = 0; i < responses.length; i++) {
+            String next = i == responses.length - 1 ? state : "step-" + (i + 1);
+            FakeApis.api().stubFor(ApiStubs.check().inScenario("seq").whenScenarioStateIs(state)
+                    .willReturn(responses[i]).willSetStateTo(next));
+            state = next;
+        }
+    }
+
+    @Test
+    void twoServiceUnavailablesThenAnAnswer() {
+        sequence(ApiStubs.error(503, "unavailable"), ApiStubs.error(503, "unavailable"), ApiStubs.result("0"));
+
+        JsonNode out = Lambda.direct(Events.direct(NAME, MOBILE));
+
+        assertEquals("CONSISTENT", out.path("status").asText());
+        assertEquals(3, out.path("attempts").asInt());
+        assertEquals(3, ApiStubs.calls().size());
+    }
+
+    @Test
+    void rateLimitWithShortRetryAfterIsWaitedOut() {
+        sequence(ApiStubs.error(429, "too_many_requests").withHeader("Retry-After", "1"), ApiStubs.result("1"));
+
+        JsonNode out = Lambda.direct(Events.direct(NAME, MOBILE));
+
+        assertEquals("INCONSISTENT", out.path("status").asText());
+        assertEquals(2, out.path("attempts").asInt());
+        List<LoggedRequest> calls = ApiStubs.calls();
+        assertEquals(2, calls.size());
+        long waitedMs = Math.abs(calls.get(0).getLoggedDate().getTime() - calls.get(1).getLoggedDate().getTime());
+        assertTrue(waitedMs >= 1_000 && waitedMs < 3_000, "waited about Retry-After: " + waitedMs + " ms");
+    }
+
+    @Test
+    void rateLimitWithLongRetryAfterIsHandedToTheCaller() {
+        ApiStubs.answer(ApiStubs.error(429, "too_many_requests").withHeader("Retry-After", "120"));
+
+        Lambda.FunctionError failure = Lambda.directFailure(Events.direct(NAME, MOBILE));
+
+        assertEquals("cloud.phonematch.verify.output.RateLimitedException", failure.errorType());
+        assertEquals(120, failure.error().path("retry_after_seconds").asInt());
+        assertEquals(1, ApiStubs.calls().size());
+    }
+
+    @Test
+    void engineErrorThenAnswerIsChargedOnce() {
+        sequence(ApiStubs.result("-2"), ApiStubs.result("0"));
+
+        JsonNode out = Lambda.direct(Events.direct(NAME, MOBILE));
+
+        assertEquals("CONSISTENT", out.path("status").asText());
+        assertEquals(2, out.path("attempts").asInt());
+        assertTrue(out.path("billable").asBoolean());
+        assertEquals(2, ApiStubs.calls().size(), "one uncharged -2 and one charged answer");
+    }
+
+    @Test
+    void slowAnswerEndsInUpstreamTimeoutAfterExactlyOneCall() {
+        // Attempt timeout is 1 s in the test profile; the answer would come after 2.5 s and may be charged.
+        ApiStubs.answer(ApiStubs.result("0").withFixedDelay(2_500));
+
+        Lambda.FunctionError failure = Lambda.directFailure(Events.direct(NAME, MOBILE));
+
+        assertEquals("cloud.phonematch.verify.output.UpstreamTimeoutException", failure.errorType());
+        assertEquals(1, ApiStubs.calls().size(), "a possibly charged call is never repeated");
+    }
+
+    @Test
+    void neverOutlivesTheLambdaDeadline() throws IOException {
+        ApiStubs.answer(ApiStubs.result("0").withFixedDelay(5_000));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        long start = System.nanoTime();
+        try {
+            handler.handleRequest(new ByteArrayInputStream(Events.direct(NAME, MOBILE).getBytes(StandardCharsets.UTF_8)),
+                    out, new FakeLambdaContext("req-deadline", 1_200));
+            throw new AssertionError("expected UPSTREAM_TIMEOUT");
+        } catch (UpstreamTimeoutException expected) {
+            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(elapsedMs < 1_200, "answered before Lambda's deadline: " + elapsedMs + " ms");
+            OutputSchema.requireValid(parse(expected.getMessage()));
+        }
+        assertEquals(1, ApiStubs.calls().size());
+    }
+
+    @Test
+    void noAttemptStartsWhenLessThanTheMarginIsLeft() throws IOException {
+        ApiStubs.answer(ApiStubs.result("0"));
+
+        try {
+            handler.handleRequest(new ByteArrayInputStream(Events.direct(NAME, MOBILE).getBytes(StandardCharsets.UTF_8)),
+                    new ByteArrayOutputStream(), new FakeLambdaContext("req-late", 400));
+            throw new AssertionError("expected UPSTREAM_TIMEOUT");
+        } catch (UpstreamTimeoutException expected) {
+            assertEquals(ErrorType.UPSTREAM_TIMEOUT, expected.failure().type());
+        }
+        assertEquals(0, ApiStubs.calls().size());
+    }
+
+    @Test
+    void resetAfterTheRequestWasSentIsNotRepeated() {
+        ApiStubs.answer(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+
+        Lambda.FunctionError failure = Lambda.directFailure(Events.direct(NAME, MOBILE));
+
+        assertEquals("cloud.phonematch.verify.output.UpstreamUnavailableException", failure.errorType());
+        assertEquals(1, ApiStubs.calls().size(), "the API may have charged it");
+    }
+
+    @Test
+    void emptyReplyAfterTheRequestWasSentIsNotRepeated() {
+        ApiStubs.answer(aResponse().withFault(Fault.EMPTY_RESPONSE));
+
+        Lambda.directFailure(Events.direct(NAME, MOBILE));
+
+        assertEquals(1, ApiStubs.calls().size());
+    }
+
+    @Test
+    void connectionRefusedBeforeSendingIsRepeated() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        VerifyConfig elsewhere = (VerifyConfig) Proxy.newProxyInstance(VerifyConfig.class.getClassLoader(),
+                new Class<?>[] { VerifyConfig.class }, (proxy, method, args) -> method.getName().equals("apiBaseUrl")
+                        ? "http://127.0.0.1:" + closedPort
+                        : method.invoke(config, args));
+        LiveVerificationGateway unreachable = new LiveVerificationGateway(new VerificationApiClientFactory(elsewhere),
+                Clock.systemUTC());
+        VerificationFlow flow = new VerificationFlow(config, tokens, unreachable, TimeSource.SYSTEM);
+
+        VerificationResult result = flow.verify(new VerificationRequest(NAME, MOBILE, Language.EN, "c"),
+                new Invocation("r", "c", System.nanoTime(),
+                        Deadline.of(TimeSource.SYSTEM, System.nanoTime(), 5_000, config.deadlineMargin())));
+
+        VerificationResult.Failed failed = assertInstanceOf(VerificationResult.Failed.class, result);
+        assertEquals(ErrorType.UPSTREAM_UNAVAILABLE, failed.failure().type());
+        assertEquals(3, failed.attempts(), "nothing was sent, so every attempt was safe");
+    }
+
+    @Test
+    void secretsManagerThrottlingThenSuccess() {
+        FakeApis.secretsManager().resetAll();
+        FakeApis.secretsManager().stubFor(SecretsManagerStubs.getSecretValue().inScenario("throttle")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(SecretsManagerStubs.awsError(400, "ThrottlingException")).willSetStateTo("ok"));
+        FakeApis.secretsManager().stubFor(SecretsManagerStubs.getSecretValue().inScenario("throttle")
+                .whenScenarioStateIs("ok").willReturn(SecretsManagerStubs.secretString(
+                        cloud.phonematch.verify.support.TestPeople.TOKEN)));
+        ApiStubs.answer(ApiStubs.result("0"));
+
+        JsonNode out = Lambda.direct(Events.direct(NAME, MOBILE));
+
+        assertEquals("CONSISTENT", out.path("status").asText());
+        assertEquals(2, SecretsManagerStubs.calls());
+    }
+
+    @Test
+    void secretsManagerDownIsConfigurationAfterThreeTries() {
+        FakeApis.secretsManager().resetAll();
+        FakeApis.secretsManager().stubFor(SecretsManagerStubs.getSecretValue()
+                .willReturn(SecretsManagerStubs.awsError(500, "InternalServiceError")));
+        ApiStubs.answer(ApiStubs.result("0"));
+
+        Lambda.FunctionError failure = Lambda.directFailure(Events.direct(NAME, MOBILE));
+
+        assertEquals(ConfigurationException.class.getName(), failure.errorType());
+        assertEquals(3, SecretsManagerStubs.calls());
+        assertEquals(0, ApiStubs.calls().size());
+    }
+
+    private static JsonNode parse(String s) {
+        try {
+            return Json.MAPPER.readTree(s);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
