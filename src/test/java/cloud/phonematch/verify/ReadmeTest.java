@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 import cloud.phonematch.verify.output.ErrorType;
-import cloud.phonematch.verify.support.ConfigNames;
+import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.deploy.ConfigEnvironment;
 
 /** The README is part of the product: its commands, settings and error names must match the code. */
 class ReadmeTest {
@@ -27,7 +28,7 @@ class ReadmeTest {
         while (m.find()) {
             documented.add(m.group(1));
         }
-        assertEquals(ConfigNames.environmentVariables(), documented);
+        assertEquals(ConfigEnvironment.environmentNames(VerifyConfig.class), documented);
     }
 
     @Test
