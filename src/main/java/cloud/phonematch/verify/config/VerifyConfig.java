@@ -90,6 +90,14 @@ public interface VerifyConfig {
     @WithDefault("1s")
     Duration secretTimeout();
 
+    /** One CloudWatch Embedded Metric Format object per invocation on stdout. */
+    @WithDefault("true")
+    boolean metrics();
+
+    /** The CloudWatch namespace of those metrics. */
+    @WithDefault("MobileVerify")
+    String metricsNamespace();
+
     enum Upstream {
         LIVE, SANDBOX
     }

@@ -27,15 +27,10 @@ class DirectAdapter {
 
     ObjectNode handle(EventSource source, JsonNode event, Invocation base) {
         String requestId = base.requestId();
-        Invocation invocation = base;
-        if (event != null && event.path("correlation_id").isTextual()) {
-            String candidate = RequestFields.acceptableCorrelationId(event.path("correlation_id").asText());
-            invocation = candidate != null ? base.withCorrelationId(candidate) : base;
-        }
         VerificationResult result = source == EventSource.DIRECT
-                ? runner.run(source, invocation, event, e -> RequestFields.read(e, Language.EN, requestId))
-                : runner.refuse(source, invocation, new FailureException(Failure.of(ErrorType.INVALID_REQUEST,
-                        "unsupported event: send {\"name\", \"mobile\"} directly or through API Gateway")));
+                ? runner.run(source, base, event, e -> RequestFields.read(e, Language.EN, requestId)).result()
+                : runner.refuse(source, base, new FailureException(Failure.of(ErrorType.INVALID_REQUEST,
+                        "unsupported event: send {\"name\", \"mobile\"} directly or through API Gateway"))).result();
         return switch (result) {
             case VerificationResult.Answered answered -> answered.outcome().toJson();
             case VerificationResult.Failed failed -> throw failed.failure().toException(requestId);

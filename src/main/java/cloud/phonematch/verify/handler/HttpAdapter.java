@@ -34,23 +34,23 @@ class HttpAdapter {
     }
 
     ObjectNode handle(EventSource source, HttpRequestView request, Invocation base) {
-        String correlationId = RequestFields.acceptableCorrelationId(request.header("x-request-id"));
-        Invocation invocation = correlationId != null ? base.withCorrelationId(correlationId) : base;
+        Invocation invocation = base.withCorrelationId(CorrelationIds.fromHeaders(request.header("x-request-id"),
+                request.header("traceparent"), base.requestId()));
 
         if (!isVerificationsPath(request.path())) {
             return respond(runner.refuse(source, invocation, new FailureException(
-                    Failure.of(ErrorType.NOT_FOUND, "no such route; POST " + ROUTE))), invocation);
+                    Failure.of(ErrorType.NOT_FOUND, "no such route; POST " + ROUTE))).result(), invocation);
         }
         if (!"POST".equalsIgnoreCase(request.method())) {
             ObjectNode response = respond(runner.refuse(source, invocation, new FailureException(
-                    Failure.of(ErrorType.METHOD_NOT_ALLOWED, "use POST " + ROUTE))), invocation);
+                    Failure.of(ErrorType.METHOD_NOT_ALLOWED, "use POST " + ROUTE))).result(), invocation);
             ((ObjectNode) response.get("headers")).put("Allow", "POST");
             return response;
         }
         Language headerLanguage = Language.fromAcceptLanguage(request.header("accept-language"));
-        VerificationResult result = runner.run(source, invocation, request,
+        InvocationRunner.Ran ran = runner.run(source, invocation, request,
                 r -> RequestFields.read(parseBody(r), headerLanguage, invocation.correlationId()));
-        return respond(result, invocation);
+        return respond(ran.result(), ran.invocation());
     }
 
     private static boolean isVerificationsPath(String path) {

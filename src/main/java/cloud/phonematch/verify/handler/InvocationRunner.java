@@ -26,25 +26,31 @@ class InvocationRunner {
         this.summary = summary;
     }
 
+    /** A finished invocation: its result, and the invocation as it ended (with the request's correlation id). */
+    record Ran(VerificationResult result, Invocation invocation) {
+    }
+
     /**
      * @param reader turns the caller's input into a request, or throws {@link FailureException}
      */
-    <T> VerificationResult run(EventSource source, Invocation invocation, T input,
-            Function<T, VerificationRequest> reader) {
+    <T> Ran run(EventSource source, Invocation invocation, T input, Function<T, VerificationRequest> reader) {
+        Invocation effective = invocation;
         VerificationResult result;
         try {
-            result = flow.verify(reader.apply(input), invocation);
+            VerificationRequest request = reader.apply(input);
+            effective = invocation.withCorrelationId(request.correlationId());
+            result = flow.verify(request, effective);
         } catch (FailureException e) {
-            result = new VerificationResult.Failed(e.failure(), 0, null, null);
+            result = VerificationResult.Failed.beforeAnyCall(e.failure(), null);
         }
-        summary.log(source, invocation, result);
-        return result;
+        summary.log(source, effective, result);
+        return new Ran(result, effective);
     }
 
     /** For a call refused before any request could be read (unknown route, unknown event). */
-    VerificationResult refuse(EventSource source, Invocation invocation, FailureException refusal) {
-        VerificationResult result = new VerificationResult.Failed(refusal.failure(), 0, null, null);
+    Ran refuse(EventSource source, Invocation invocation, FailureException refusal) {
+        VerificationResult result = VerificationResult.Failed.beforeAnyCall(refusal.failure(), null);
         summary.log(source, invocation, result);
-        return result;
+        return new Ran(result, invocation);
     }
 }

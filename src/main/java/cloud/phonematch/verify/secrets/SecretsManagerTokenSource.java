@@ -14,6 +14,7 @@ import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.verification.ApiToken;
 import cloud.phonematch.verify.verification.FailureException;
 import cloud.phonematch.verify.verification.TokenSource;
+import cloud.phonematch.verify.verification.Tracing;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.model.DecryptionFailureException;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
@@ -37,10 +38,14 @@ public class SecretsManagerTokenSource implements TokenSource {
     private ApiToken cached;
     private Instant cachedAt;
 
-    public SecretsManagerTokenSource(VerifyConfig config, SecretsManagerAccess secrets, Clock clock) {
+    private final Tracing tracing;
+
+    public SecretsManagerTokenSource(VerifyConfig config, SecretsManagerAccess secrets, Clock clock,
+            Tracing tracing) {
         this.config = config;
         this.secrets = secrets;
         this.clock = clock;
+        this.tracing = tracing;
     }
 
     @Override
@@ -68,8 +73,11 @@ public class SecretsManagerTokenSource implements TokenSource {
                 .filter(s -> !s.isBlank())
                 .orElseThrow(() -> configuration("VERIFY_TOKEN_SECRET_ID is not set"));
         String secretString;
+        Tracing.Span span = tracing.begin("secrets-manager");
+        boolean failed = true;
         try {
             secretString = secrets.secretString(secretId);
+            failed = false;
         } catch (ResourceNotFoundException e) {
             throw configuration("the token secret does not exist");
         } catch (DecryptionFailureException e) {
@@ -87,6 +95,8 @@ public class SecretsManagerTokenSource implements TokenSource {
             throw configuration("Secrets Manager refused to return the token secret");
         } catch (SdkException e) {
             throw configuration("the token secret could not be read");
+        } finally {
+            span.annotate("status", failed ? "CONFIGURATION" : "OK").end(false, failed);
         }
         String token = TokenSecretFormat.extract(secretString, config.tokenSecretField())
                 .orElseThrow(() -> configuration("the token secret holds no token (expected a string, or JSON with field '"

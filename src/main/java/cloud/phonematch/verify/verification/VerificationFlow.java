@@ -29,7 +29,8 @@ public class VerificationFlow {
     private final UpstreamAttempts attempts;
     private final TimeSource time;
 
-    public VerificationFlow(VerifyConfig config, TokenSource tokens, VerificationGateway gateway, TimeSource time) {
+    public VerificationFlow(VerifyConfig config, TokenSource tokens, VerificationGateway gateway, TimeSource time,
+            Tracing tracing) {
         this.preCheck = new PreCheck(config.precheck());
         this.tokens = tokens;
         this.gateway = gateway;
@@ -38,7 +39,7 @@ public class VerificationFlow {
         SecureRandom random = new SecureRandom();
         ChargeSafeRetryPolicy policy = new ChargeSafeRetryPolicy(config.maxAttempts(), config.retryBaseDelay(),
                 config.retryMaxDelay(), config.retryOnTimeout(), random::nextDouble);
-        this.attempts = new UpstreamAttempts(gateway, tokens, policy, config.attemptTimeout(), time);
+        this.attempts = new UpstreamAttempts(gateway, tokens, policy, config.attemptTimeout(), time, tracing);
     }
 
     public VerificationResult verify(VerificationRequest request, Invocation invocation) {
@@ -56,19 +57,20 @@ public class VerificationFlow {
             result = attempts.run(call, invocation.deadline());
         } catch (FailureException e) {
             // The token could not be had: CONFIGURATION, and no paid call was made.
-            return new VerificationResult.Failed(e.failure(), 0, masked, null);
+            return VerificationResult.Failed.beforeAnyCall(e.failure(), masked);
         }
 
+        long upstreamMs = result.upstreamNanos() / 1_000_000L;
         return switch (result.answer()) {
-            case UpstreamAnswer.Refused refused ->
-                new VerificationResult.Failed(refused.failure(), result.calls(), masked, refused.traceId());
+            case UpstreamAnswer.Refused refused -> new VerificationResult.Failed(refused.failure(), result.calls(),
+                    masked, refused.traceId(), upstreamMs);
             case UpstreamAnswer.Answered answered -> {
                 VerificationStatus status = answered.code().status().orElseThrow();
                 Language language = request.language();
                 yield new VerificationResult.Answered(new Outcome(status, answered.code(),
                         answered.code().description(language), masked,
                         carrierOf(input.mobile(), status, language), true, result.calls(), invocation.requestId(),
-                        invocation.correlationId(), answered.traceId(), elapsedMs(invocation)));
+                        invocation.correlationId(), answered.traceId(), elapsedMs(invocation)), upstreamMs);
             }
         };
     }
@@ -81,7 +83,7 @@ public class VerificationFlow {
         ResultCode code = ResultCode.forLocalRejection(status);
         return new VerificationResult.Answered(new Outcome(status, code, code.description(language),
                 rejected.maskedMobile(), null, false, 0, invocation.requestId(), invocation.correlationId(), null,
-                elapsedMs(invocation)));
+                elapsedMs(invocation)), 0);
     }
 
     /** The carrier is only named for a number the API accepted as a mobile number. */

@@ -3,14 +3,17 @@ package cloud.phonematch.verify.verification;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.output.Outcome;
 
-/** The end of a verification: an answer or a failure, with what the summary log line needs. */
+/** The end of a verification: an answer or a failure, with what the summary line and the metrics need. */
 public sealed interface VerificationResult {
 
     int attempts();
 
     String maskedMobile();
 
-    record Answered(Outcome outcome) implements VerificationResult {
+    /** Time spent waiting for the API, all attempts together (0 when no call was made). */
+    long upstreamMs();
+
+    record Answered(Outcome outcome, long upstreamMs) implements VerificationResult {
         @Override
         public int attempts() {
             return outcome.attempts();
@@ -22,7 +25,12 @@ public sealed interface VerificationResult {
         }
     }
 
-    record Failed(Failure failure, int attempts, String maskedMobile, String upstreamTraceId)
+    record Failed(Failure failure, int attempts, String maskedMobile, String upstreamTraceId, long upstreamMs)
             implements VerificationResult {
+
+        /** A failure before any call to the API. */
+        public static Failed beforeAnyCall(Failure failure, String maskedMobile) {
+            return new Failed(failure, 0, maskedMobile, null, 0);
+        }
     }
 }

@@ -28,6 +28,7 @@ import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.Invocation;
 import cloud.phonematch.verify.verification.TimeSource;
 import cloud.phonematch.verify.verification.TokenSource;
+import cloud.phonematch.verify.verification.Tracing;
 import cloud.phonematch.verify.verification.UpstreamAnswer;
 import cloud.phonematch.verify.verification.UpstreamCall;
 import cloud.phonematch.verify.verification.VerificationFlow;
@@ -91,9 +92,10 @@ class FaultToleranceOverheadBench {
                     Clock.systemUTC());
             TimedGateway timedBare = new TimedGateway(live);
             TimedGateway timedWrapped = new TimedGateway(live);
-            VerificationFlow without = new VerificationFlow(local, tokens, timedBare, TimeSource.SYSTEM);
+            VerificationFlow without = new VerificationFlow(local, tokens, timedBare, TimeSource.SYSTEM,
+                    Tracing.NONE);
             VerificationFlow with = new VerificationFlow(local, tokens, new CircuitBreakingGateway(timedWrapped, local),
-                    TimeSource.SYSTEM);
+                    TimeSource.SYSTEM, Tracing.NONE);
 
             for (int i = 0; i < WARMUP; i++) {
                 once(without, timedBare);

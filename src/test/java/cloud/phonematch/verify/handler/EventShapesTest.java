@@ -63,6 +63,27 @@ class EventShapesTest {
     }
 
     @Test
+    void traceparentBecomesTheCorrelationIdAndIsSentUpstream() {
+        Lambda.HttpReply reply = Lambda.http(Events.httpV2("POST", "/verifications", Events.body(NAME, MOBILE),
+                Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")));
+
+        assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", reply.header("X-Request-Id"));
+        assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", reply.body().path("correlation_id").asText());
+        assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", ApiStubs.calls().get(0).getHeader("x-request-id"));
+    }
+
+    @Test
+    void bodyCorrelationIdWinsOverTheHeader() {
+        Lambda.HttpReply reply = Lambda.http(Events.httpV2("POST", "/verifications",
+                "{\"name\":\"" + NAME + "\",\"mobile\":\"" + MOBILE + "\",\"correlation_id\":\"order-9\"}",
+                Map.of("x-request-id", "from-header")));
+
+        assertEquals("order-9", reply.header("X-Request-Id"));
+        assertEquals("order-9", reply.body().path("correlation_id").asText());
+        assertEquals("order-9", ApiStubs.calls().get(0).getHeader("x-request-id"));
+    }
+
+    @Test
     void base64Body() {
         Lambda.HttpReply reply = Lambda.http(
                 Events.httpV2("POST", "/verifications", Events.body(NAME, MOBILE), JSON, true));

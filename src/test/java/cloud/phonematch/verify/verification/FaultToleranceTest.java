@@ -200,7 +200,7 @@ class FaultToleranceTest {
                         : method.invoke(config, args));
         LiveVerificationGateway unreachable = new LiveVerificationGateway(new VerificationApiClientFactory(elsewhere),
                 Clock.systemUTC());
-        VerificationFlow flow = new VerificationFlow(config, tokens, unreachable, TimeSource.SYSTEM);
+        VerificationFlow flow = new VerificationFlow(config, tokens, unreachable, TimeSource.SYSTEM, Tracing.NONE);
 
         VerificationResult result = flow.verify(new VerificationRequest(NAME, MOBILE, Language.EN, "c"),
                 new Invocation("r", "c", System.nanoTime(),

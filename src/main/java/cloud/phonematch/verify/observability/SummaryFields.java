@@ -1,0 +1,70 @@
+package cloud.phonematch.verify.observability;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import cloud.phonematch.verify.handler.EventSource;
+import cloud.phonematch.verify.output.Failure;
+import cloud.phonematch.verify.output.Outcome;
+import cloud.phonematch.verify.verification.Invocation;
+import cloud.phonematch.verify.verification.VerificationResult;
+
+/**
+ * The facts of one invocation that operators see, built only from values that are safe by construction:
+ * ids, codes, counts, durations and the masked number. Never a name, a plaintext number, a token or a body.
+ */
+record SummaryFields(String source, String statusOrError, boolean failed, Integer resultCode, boolean billable,
+        int attempts, Integer upstreamStatus, String upstreamTraceId, long upstreamMs, long durationMs,
+        boolean coldStart, String maskedMobile, String requestId, String correlationId) {
+
+    static SummaryFields of(EventSource source, Invocation invocation, VerificationResult result, boolean coldStart,
+            long durationMs) {
+        return switch (result) {
+            case VerificationResult.Answered answered -> {
+                Outcome o = answered.outcome();
+                yield new SummaryFields(source.label(), o.status().name(), false, o.resultCode().code(), o.billable(),
+                        o.attempts(), o.checkedUpstream() ? 200 : null, o.upstreamTraceId(), answered.upstreamMs(),
+                        durationMs, coldStart, o.maskedMobile(), invocation.requestId(), invocation.correlationId());
+            }
+            case VerificationResult.Failed failed -> {
+                Failure f = failed.failure();
+                Integer resultCode = null;
+                if (f.upstreamStatus().orElse(0) == 200 && f.upstreamCode() != null
+                        && f.upstreamCode().matches("-?\\d{1,2}")) {
+                    resultCode = Integer.parseInt(f.upstreamCode());
+                }
+                yield new SummaryFields(source.label(), f.type().name(), true, resultCode, false, failed.attempts(),
+                        f.upstreamStatus().isPresent() ? f.upstreamStatus().getAsInt() : null,
+                        failed.upstreamTraceId(), failed.upstreamMs(), durationMs, coldStart, failed.maskedMobile(),
+                        invocation.requestId(), invocation.correlationId());
+            }
+        };
+    }
+
+    /** As log fields, in a stable order; absent values are left out rather than printed as "null". */
+    Map<String, String> asLogFields() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("aws_request_id", requestId);
+        m.put("correlation_id", correlationId);
+        m.put("source", source);
+        m.put(failed ? "error.type" : "status", statusOrError);
+        if (resultCode != null) {
+            m.put("result_code", resultCode.toString());
+        }
+        m.put("billable", Boolean.toString(billable));
+        m.put("attempts", Integer.toString(attempts));
+        if (upstreamStatus != null) {
+            m.put("upstream_status", upstreamStatus.toString());
+        }
+        if (upstreamTraceId != null) {
+            m.put("upstream_trace_id", upstreamTraceId);
+        }
+        m.put("upstream_ms", Long.toString(upstreamMs));
+        m.put("duration_ms", Long.toString(durationMs));
+        m.put("cold_start", Boolean.toString(coldStart));
+        if (maskedMobile != null) {
+            m.put("mobile_masked", maskedMobile);
+        }
+        return m;
+    }
+}
