@@ -90,6 +90,23 @@ public interface VerifyConfig {
     @WithDefault("1s")
     Duration secretTimeout();
 
+    /**
+     * {@code off}, {@code AES-256-CBC} or {@code SM4-GCM}: send name and mobile encrypted with the API's
+     * {@code encryption} envelope.
+     */
+    @WithDefault("off")
+    String encryption();
+
+    /**
+     * The provider's public key (PEM; RSA for AES-256-CBC, SM2 for SM4-GCM). When absent, the token secret's
+     * JSON field {@code public_key} is used.
+     */
+    Optional<String> encryptionPublicKey();
+
+    /** {@code array} (the API reference's {@code object[]}) or {@code object} (a single envelope). */
+    @WithDefault("array")
+    String encryptionShape();
+
     /** One CloudWatch Embedded Metric Format object per invocation on stdout. */
     @WithDefault("true")
     boolean metrics();

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import jakarta.inject.Singleton;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
@@ -22,8 +23,12 @@ import cloud.phonematch.verify.verification.TimeSource;
  * The Lambda entry point for every caller. A stream handler, so that this function — not the runtime's
  * mapper — decides what an unreadable or unknown event means ({@code INVALID_REQUEST}), and serializes the
  * one output shape itself.
+ * <p>
+ * A singleton: Quarkus looks the handler bean up for every invocation, and a bean without a scope would be
+ * built anew each time.
  */
 @Named("verification")
+@Singleton
 public class VerificationHandler implements RequestStreamHandler {
 
     @Inject

@@ -101,7 +101,7 @@ public class SecretsManagerTokenSource implements TokenSource {
         String token = TokenSecretFormat.extract(secretString, config.tokenSecretField())
                 .orElseThrow(() -> configuration("the token secret holds no token (expected a string, or JSON with field '"
                         + config.tokenSecretField() + "')"));
-        cached = new ApiToken(token);
+        cached = new ApiToken(token, TokenSecretFormat.publicKey(secretString).orElse(null));
         cachedAt = clock.instant();
         return cached;
     }

@@ -14,6 +14,20 @@ public final class TokenSecretFormat {
     private TokenSecretFormat() {
     }
 
+    /** The secret's {@code public_key} field, when the secret is a JSON object that has one. */
+    public static Optional<String> publicKey(String secretString) {
+        if (secretString == null || !secretString.strip().startsWith("{")) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode value = Json.MAPPER.readTree(secretString.strip()).get("public_key");
+            return value != null && value.isTextual() && !value.asText().isBlank() ? Optional.of(value.asText())
+                    : Optional.empty();
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
     public static Optional<String> extract(String secretString, String field) {
         if (secretString == null || secretString.isBlank()) {
             return Optional.empty();

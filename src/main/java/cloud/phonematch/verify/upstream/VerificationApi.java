@@ -8,6 +8,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -24,5 +26,5 @@ public interface VerificationApi {
     @Produces(MediaType.APPLICATION_JSON)
     Uni<Response> check(@HeaderParam("authorization") String authorization,
             @HeaderParam("x-request-id") String correlationId,
-            CheckRequest body);
+            ObjectNode body);
 }

@@ -23,6 +23,7 @@ import cloud.phonematch.verify.support.Fakes;
 import cloud.phonematch.verify.support.TestPeople;
 import cloud.phonematch.verify.upstream.CircuitBreakingGateway;
 import cloud.phonematch.verify.upstream.LiveVerificationGateway;
+import cloud.phonematch.verify.upstream.RequestBodies;
 import cloud.phonematch.verify.upstream.VerificationApiClientFactory;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.Invocation;
@@ -89,7 +90,7 @@ class FaultToleranceOverheadBench {
                             ? api.baseUrl()
                             : m.invoke(config, a));
             LiveVerificationGateway live = new LiveVerificationGateway(new VerificationApiClientFactory(local),
-                    Clock.systemUTC());
+                    Clock.systemUTC(), new RequestBodies(local));
             TimedGateway timedBare = new TimedGateway(live);
             TimedGateway timedWrapped = new TimedGateway(live);
             VerificationFlow without = new VerificationFlow(local, tokens, timedBare, TimeSource.SYSTEM,

@@ -133,7 +133,8 @@ class DeploymentFilesTest {
             "JwtIssuer", "https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_EXAMPLE",
             "JwtAudience", "example-client-id",
             "BatchInputBucket", "example-verify-input",
-            "BatchResultsBucket", "example-verify-results");
+            "BatchResultsBucket", "example-verify-results",
+            "EncryptionPublicKey", "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoEcz1UBgi0DQgAE\n-----END PUBLIC KEY-----");
 
     static final ObjectMapper JSON = new ObjectMapper();
     static Template template;

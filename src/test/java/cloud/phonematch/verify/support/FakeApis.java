@@ -31,7 +31,8 @@ public class FakeApis implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         // Quiet notifiers: WireMock would otherwise print unmatched request bodies (test names and numbers)
         // into the very output the privacy gate scans for the function's own leaks.
-        api = new WireMockServer(options().dynamicPort().containerThreads(16).notifier(new QuietNotifier()));
+        api = new WireMockServer(options().dynamicPort().containerThreads(16).notifier(new QuietNotifier())
+                .extensions(new DecryptingApi()));
         secretsManager = new WireMockServer(options().dynamicPort().notifier(new QuietNotifier()));
         api.start();
         secretsManager.start();

@@ -42,6 +42,7 @@ import cloud.phonematch.verify.support.Lambda;
 import cloud.phonematch.verify.support.OutputSchema;
 import cloud.phonematch.verify.support.SecretsManagerStubs;
 import cloud.phonematch.verify.upstream.LiveVerificationGateway;
+import cloud.phonematch.verify.upstream.RequestBodies;
 import cloud.phonematch.verify.upstream.VerificationApiClientFactory;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -199,7 +200,7 @@ class FaultToleranceTest {
                         ? "http://127.0.0.1:" + closedPort
                         : method.invoke(config, args));
         LiveVerificationGateway unreachable = new LiveVerificationGateway(new VerificationApiClientFactory(elsewhere),
-                Clock.systemUTC());
+                Clock.systemUTC(), new RequestBodies(config));
         VerificationFlow flow = new VerificationFlow(config, tokens, unreachable, TimeSource.SYSTEM, Tracing.NONE);
 
         VerificationResult result = flow.verify(new VerificationRequest(NAME, MOBILE, Language.EN, "c"),

@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Turns the raw figures of bench/cold-start/run.sh (one JSON per cold start) into bench/results/cold-start.md."""
+
+import argparse
+import json
+import os
+import collections
+import platform
+import re
+import statistics
+import subprocess
+
+TARGET_ZIP_BYTES = 20_000_000  # issue 4, Packaging: "Target <= 20 MB"
+
+
+def machine():
+    mem_kb = next((int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal:")), 0)
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    return {
+        "nproc": os.cpu_count(),
+        "memory": f"{mem_kb / 1024 / 1024:.1f} GiB",
+        "cpu": cpu,
+        "kernel": platform.release(),
+        "arch": platform.machine(),
+    }
+
+
+def java_version(java):
+    out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=60)
+    return [l for l in (out.stderr or out.stdout).splitlines() if l.strip()]
+
+
+def load(raw, label):
+    with open(os.path.join(raw, label + ".json")) as f:
+        r = json.load(f)
+    if not r.get("ok"):
+        raise SystemExit(f"{label} did not succeed: {r.get('error')}")
+    return r
+
+
+def class_census(path):
+    """Classes loaded before the first invocation and during it, from -Xlog:class+load:file=...:uptime.
+
+    The RIC loads its LambdaContext class when it builds the first invocation's context: that marks the end of
+    init. The first invocation ends with the last class loaded (the census run serves no other invocation)."""
+    rows = []
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"\[(\d+\.\d+)s\] (\S+) source: ", line)
+            if m:
+                rows.append((float(m.group(1)), m.group(2)))
+    start = next((t for t, c in rows if c == "com.amazonaws.services.lambda.runtime.api.client.api.LambdaContext"), None)
+    if start is None:
+        return None
+    during = [c for t, c in rows if t >= start]
+
+    def group(name):
+        parts = name.split(".")
+        return ".".join(parts[:4] if parts[0] in ("software", "cloud") else parts[:3])
+
+    top = collections.Counter(group(c) for c in during).most_common(6)
+    return {"init": len(rows) - len(during), "first": len(during), "top": top}
+
+
+def med(runs, key):
+    return statistics.median(r[key] for r in runs)
+
+
+def verdict(ok):
+    return "**PASS**" if ok else "**FAIL**"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--raw", required=True)
+    ap.add_argument("--rounds", type=int, required=True)
+    ap.add_argument("--warm", type=int, required=True)
+    ap.add_argument("--function-zip", required=True)
+    ap.add_argument("--floor-zip", required=True)
+    ap.add_argument("--java", required=True)
+    ap.add_argument("--jvm-flags", required=True)
+    ap.add_argument("--ric", required=True)
+    ap.add_argument("--load-start", required=True)
+    ap.add_argument("--load-end", required=True)
+    ap.add_argument("--started", required=True)
+    ap.add_argument("--sources", required=True)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+
+    fn = [load(a.raw, f"function-{i}") for i in range(1, a.rounds + 1)]
+    fl = [load(a.raw, f"floor-{i}") for i in range(1, a.rounds + 1)]
+    m = machine()
+    jv = java_version(a.java)
+    fz, flz = os.path.getsize(a.function_zip), os.path.getsize(a.floor_zip)
+
+    init_f, init_l = med(fn, "init_ms"), med(fl, "init_ms")
+    first_f, first_l = med(fn, "first_invocation_ms"), med(fl, "first_invocation_ms")
+    p50_f, p50_l = med(fn, "warm_p50_ms"), med(fl, "warm_p50_ms")
+    p99_f, p99_l = med(fn, "warm_p99_ms"), med(fl, "warm_p99_ms")
+    rss_f, rss_l = med(fn, "max_rss_kb") / 1024, med(fl, "max_rss_kb") / 1024
+
+    for r in fn + fl:
+        r["first_caller_ms"] = r["init_ms"] + r["first_invocation_ms"]
+    caller_f, caller_l = med(fn, "first_caller_ms"), med(fl, "first_caller_ms")
+    census = {v: class_census(os.path.join(a.raw, f"classes-{v}.txt")) for v in ("function", "floor")}
+
+    checks = [
+        ("init", init_f <= 1.5 * init_l, f"≤ 1.5 × floor = {1.5 * init_l:.0f} ms"),
+        ("p99", p99_f <= p99_l + 2, f"≤ floor + 2 ms = {p99_l + 2:.2f} ms"),
+        ("rss", rss_f <= 1.3 * rss_l, f"≤ 1.3 × floor = {1.3 * rss_l:.0f} MiB"),
+        ("zip", fz <= TARGET_ZIP_BYTES, "≤ 20 MB (issue 4, Packaging)"),
+    ]
+    c = {k: (ok, t) for k, ok, t in checks}
+
+    def row(name, f, l, unit, fmt, key=None):
+        target, result = ("—", "—") if key is None else (c[key][1], verdict(c[key][0]))
+        return f"| {name} | {f:{fmt}} {unit} | {l:{fmt}} {unit} | {target} | {result} |"
+
+    def spread(runs, key, fmt, div=1.0):
+        vals = [r[key] / div for r in runs]
+        return f"{min(vals):{fmt}}–{max(vals):{fmt}}"
+
+    lines = []
+    w = lines.append
+    w("## Cold start and footprint (issue 4)")
+    w("")
+    w("`bench/cold-start/run.sh` — each `function.zip` unpacked as Lambda unpacks it into `/var/task` and run the way")
+    w("Lambda's java21 runtime runs it: under the AWS Lambda Java Runtime Interface Client from Maven Central")
+    w(f"({a.ric.replace(' ', ', ')}), main class `com.amazonaws.services.lambda.runtime.api.client.AWSLambda`, handler")
+    w("`io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest`, the task root as working directory")
+    w("(the RIC loads the function from `user.dir` and `user.dir/lib/*.jar`), 512 MB, against a local Runtime API")
+    w("and zero-latency local fakes of the verification API and Secrets Manager (`bench/cold-start/runtime_api.py`,")
+    w("127.0.0.1 only). The function runs live (`VERIFY_UPSTREAM=live`: token from the fake Secrets Manager, call to")
+    w("the fake API); every answer was checked (`\"status\":\"CONSISTENT\"`, one API call per invocation). The floor")
+    w("(`bench/cold-start/floor`) is a Quarkus 3.33.2 `quarkus-amazon-lambda` handler that only POSTs")
+    w("`{\"name\":\"n\",\"mobile\":\"m\"}` to the same fake with `java.net.http` and returns the answer; it gets the same")
+    w("event, flags and environment.")
+    w("")
+    w(f"{a.rounds} cold starts each, alternating function / floor after one discarded round (page cache); each cold start")
+    w(f"then serves {a.warm:,} warm invocations one at a time. Figures are medians over the {a.rounds} cold starts; the")
+    w("warm percentiles are computed per cold start over its warm invocations, then the median is taken.")
+    w("")
+    w("- init: process start (just before exec) → the runtime's first `GET /runtime/invocation/next`")
+    w("- first invocation: the first event written to the runtime → its response received")
+    w("- warm: the same for each following invocation (includes the RIC's two Runtime API round trips)")
+    w("- max RSS: the JVM's `VmHWM` from `/proc/<pid>/status` after the last invocation")
+    w("")
+    w("| measure | function | floor | target | result |")
+    w("|---|---|---|---|---|")
+    w(row("init (process start → first `/next`)", init_f, init_l, "ms", ".0f", "init"))
+    w(row("first invocation (event → response)", first_f, first_l, "ms", ".1f"))
+    w(row("first caller's cold start (init + first invocation)", caller_f, caller_l, "ms", ".0f"))
+    w(row(f"warm p50 ({a.warm:,} invocations)", p50_f, p50_l, "ms", ".2f"))
+    w(row(f"warm p99 ({a.warm:,} invocations)", p99_f, p99_l, "ms", ".2f", "p99"))
+    w(row("max RSS", rss_f, rss_l, "MiB", ".0f", "rss"))
+    w(f"| zip size | {fz / 1e6:.1f} MB ({fz:,} B) | {flz / 1e6:.1f} MB ({flz:,} B) | {c['zip'][1]} | "
+      f"{verdict(c['zip'][0])} |")
+    w("")
+    w("Spread over the cold starts (min–max): init function "
+      f"{spread(fn, 'init_ms', '.0f')} ms, floor {spread(fl, 'init_ms', '.0f')} ms; first invocation function "
+      f"{spread(fn, 'first_invocation_ms', '.0f')} ms, floor {spread(fl, 'first_invocation_ms', '.0f')} ms; warm p99 "
+      f"function {spread(fn, 'warm_p99_ms', '.2f')} ms, floor {spread(fl, 'warm_p99_ms', '.2f')} ms; max RSS function "
+      f"{spread(fn, 'max_rss_kb', '.0f', 1024)} MiB, floor {spread(fl, 'max_rss_kb', '.0f', 1024)} MiB.")
+    if census["function"] and census["floor"]:
+        cf, cl = census["function"], census["floor"]
+        w("")
+        w(f"Classes loaded (one extra cold start each with `-Xlog:class+load`, not timed): during init function "
+          f"{cf['init']:,}, floor {cl['init']:,}; during the first invocation function {cf['first']:,}, floor "
+          f"{cl['first']:,}. The function's first invocation loads mostly "
+          + ", ".join(f"`{g}` ({n})" for g, n in cf["top"]) + ".")
+    w("")
+    w("<details><summary>Every cold start</summary>")
+    w("")
+    w("| run | init ms | first ms | warm p50 ms | warm p99 ms | warm max ms | max RSS MiB | API calls | Secrets Manager calls |")
+    w("|---|---|---|---|---|---|---|---|---|")
+    for f, l in zip(fn, fl):
+        for r in (f, l):
+            w(f"| {r['label']} | {r['init_ms']:.0f} | {r['first_invocation_ms']:.1f} | {r['warm_p50_ms']:.2f} | "
+              f"{r['warm_p99_ms']:.2f} | {r['warm_max_ms']:.2f} | {r['max_rss_kb'] / 1024:.0f} | {r['api_calls']} | "
+              f"{r['secrets_manager_calls']} |")
+    w("")
+    w("</details>")
+    w("")
+    w(f"Machine: {m['nproc']} cores, {m['memory']}, {m['arch']}, {m['cpu']}, Linux {m['kernel']}; shared with other")
+    w(f"builds (load average {a.load_start} at the start, {a.load_end} at the end). Run started {a.started}.")
+    w("Java running the functions: " + "; ".join(jv) + ".")
+    w("")
+    w(f"JVM flags (both variants): `{a.jvm_flags}`.")
+    w("")
+    w("Deviations from Lambda, each applied to both variants: the JDK above, not Amazon Corretto 21 (no JDK 21 is")
+    w("installable here; the function is compiled for release 21); the JDK's default CDS archive instead of the")
+    w("runtime's `runtime.jsa`; no Log4jHotPatch agent; `-XX:MaxRAM` so the JVM sizes itself for a 512 MB environment")
+    w("(on this 24 GiB machine its default initial heap would be ~384 MB); 2 shared cores, where Lambda gives a 512 MB")
+    w("function CPU in proportion to its memory — so absolute times are not Lambda's; the ratios to the floor are the result.")
+    w("")
+    with open(a.sources) as f:
+        w(f.read().rstrip())
+    w("")
+    text = "\n".join(lines) + "\n"
+    with open(a.out, "w") as f:
+        f.write(text)
+    for key, ok, target in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {key:<4} {target}")
+
+
+if __name__ == "__main__":
+    main()

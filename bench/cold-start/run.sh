@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# Cold start and footprint of the packaged function.zip, run the way Lambda's java21 runtime runs it
+# (issue 4, "Cold start and footprint, measured"), beside the same figures for a minimal Quarkus Lambda
+# handler that only POSTs to the same fake API (the floor, bench/cold-start/floor).
+#
+# Usage: bench/cold-start/run.sh [--rounds N] [--warm N] [--no-build]
+#   --rounds N   cold starts per variant, alternating function/floor (default 5; medians are reported)
+#   --warm N     warm invocations after the first one, per cold start (default 1000)
+#   --no-build   reuse target/function.zip and the floor's zip from an earlier run
+# Environment: JAVA_HOME (Maven's JDK; default Temurin 25 when present), BENCH_JAVA (the java that runs the
+# functions; default a JDK 21 if one is installed, as on Lambda's java21 runtime, else $JAVA_HOME/bin/java).
+#
+# Writes bench/results/cold-start.md and prints it; raw figures and JVM logs go to target/cold-start/.
+# Exits non-zero if any build fails or any invocation errors or answers without the expected result.
+# Everything listens on 127.0.0.1 only; every loop and wait is bounded; every process started is stopped.
+set -euo pipefail
+
+ROUNDS=5
+WARM=1000
+BUILD=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --warm) WARM="$2"; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+[[ "$ROUNDS" =~ ^[1-9][0-9]?$ ]] || { echo "--rounds must be 1..99" >&2; exit 2; }
+[[ "$WARM" =~ ^[0-9]{1,5}$ ]] || { echo "--warm must be 0..99999" >&2; exit 2; }
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+cd "$ROOT"
+WORK="$ROOT/target/cold-start"
+RESULTS="$ROOT/bench/results/cold-start.md"
+
+if [ -z "${JAVA_HOME:-}" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
+  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+fi
+if [ -z "${BENCH_JAVA:-}" ]; then
+  for j in /usr/lib/jvm/*-21-*/bin/java /usr/lib/jvm/*21*/bin/java; do
+    if [ -x "$j" ]; then BENCH_JAVA="$j"; break; fi
+  done
+  BENCH_JAVA="${BENCH_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/java}}"
+  BENCH_JAVA="${BENCH_JAVA:-java}"
+fi
+JAVA_MAJOR="$("$BENCH_JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')"
+if [ -z "$JAVA_MAJOR" ] || [ "$JAVA_MAJOR" -lt 21 ]; then
+  echo "BENCH_JAVA=$BENCH_JAVA is Java ${JAVA_MAJOR:-?}; the function is built for Java 21: set BENCH_JAVA to a JDK >= 21" >&2
+  exit 2
+fi
+
+# --- cleanup: stop whatever this script started ---------------------------------------------------
+DRIVER_PID=""
+JVM_PID_FILE="$WORK/jvm.pid"
+cleanup() {
+  local rc=$?
+  if [ -n "$DRIVER_PID" ] && kill -0 "$DRIVER_PID" 2>/dev/null; then
+    kill -TERM "$DRIVER_PID" 2>/dev/null || true
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$DRIVER_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$DRIVER_PID" 2>/dev/null || true
+  fi
+  if [ -f "$JVM_PID_FILE" ]; then
+    local jvm
+    jvm="$(cat "$JVM_PID_FILE" 2>/dev/null || true)"
+    if [ -n "$jvm" ] && kill -0 "$jvm" 2>/dev/null \
+        && tr '\0' ' ' < "/proc/$jvm/cmdline" 2>/dev/null | grep -q 'api.client.AWSLambda'; then
+      kill -KILL "$jvm" 2>/dev/null || true
+    fi
+    rm -f "$JVM_PID_FILE"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+mkdir -p "$WORK"
+
+# --- 1-3. build the function, the floor, fetch the Runtime Interface Client ---------------------------
+MVN=("$ROOT/mvnw" -B -q)
+if [ "$BUILD" = 1 ]; then
+  echo "building target/function.zip ..."
+  "${MVN[@]}" package -DskipTests
+  echo "building the floor (bench/cold-start/floor) ..."
+  "${MVN[@]}" -f "$HERE/floor/pom.xml" package -DskipTests
+fi
+FUNCTION_ZIP="$ROOT/target/function.zip"
+FLOOR_ZIP="$HERE/floor/target/function.zip"
+for z in "$FUNCTION_ZIP" "$FLOOR_ZIP"; do
+  [ -f "$z" ] || { echo "missing $z (run without --no-build)" >&2; exit 1; }
+done
+echo "fetching the AWS Lambda Java Runtime Interface Client ..."
+rm -rf "$WORK/ric"
+"${MVN[@]}" -f "$HERE/ric/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+  -DoutputDirectory="$WORK/ric"
+RIC_CP="$(ls "$WORK"/ric/*.jar | paste -sd: -)"
+
+# --- the task roots: each zip unpacked as Lambda unpacks it into /var/task -----------------------------
+rm -rf "$WORK/task" "$WORK/raw"
+mkdir -p "$WORK/task" "$WORK/raw"
+python3 -m zipfile -e "$FUNCTION_ZIP" "$WORK/task/function"
+python3 -m zipfile -e "$FLOOR_ZIP" "$WORK/task/floor"
+
+# The RIC loads its JNI client (libcurl-based, linux x86_64 glibc) from inside its jar; say why if it cannot.
+if ! python3 - "$WORK/ric" <<'PY'
+import sys, zipfile, glob, platform
+jar = glob.glob(sys.argv[1] + "/aws-lambda-java-runtime-interface-client-*.jar")[0]
+names = [n for n in zipfile.ZipFile(jar).namelist() if n.startswith("jni/") and n.endswith(".so")]
+arch = {"x86_64": "x86_64", "aarch64": "aarch_64"}.get(platform.machine(), platform.machine())
+libc = "linux_musl" if platform.libc_ver()[0] != "glibc" else "linux"
+want = f"jni/libaws-lambda-jni.{libc}-{arch}.so"
+print(f"RIC JNI libraries: {', '.join(n[4:] for n in names)}; this machine needs {want[4:]}")
+sys.exit(0 if want in names else 1)
+PY
+then
+  echo "the Runtime Interface Client has no JNI library for this platform" >&2
+  exit 1
+fi
+
+# --- 5. measure ------------------------------------------------------------------------------------------
+# The JVM command line of Lambda's java17/java21 managed runtimes (as recorded from inside a function, e.g.
+# https://github.com/sigpwned/the-lambda-iceberg-dissecting-the-official-java-runtimes; tiered compilation
+# stopping at level 1 is documented at https://docs.aws.amazon.com/lambda/latest/dg/java-customization.html),
+# minus what only exists there (Log4jHotPatch agent, the runtime's own CDS archive: the JDK's default one is
+# used). MaxHeapSize is the runtime's 85% of the configured memory; MaxRAM makes the JVM size itself for a
+# 512 MB execution environment instead of this 24 GiB machine (its default initial heap is 1/64 of RAM).
+MEMORY_MB=512
+JVM_FLAGS=(
+  "-XX:MaxRAM=${MEMORY_MB}m"
+  "-XX:MaxHeapSize=$(((MEMORY_MB * 1024 * 85 + 50) / 100))k"
+  -XX:+UseSerialGC
+  -Xshare:auto
+  -XX:+TieredCompilation -XX:TieredStopAtLevel=1
+  --add-opens=java.base/java.io=ALL-UNNAMED
+  -Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac
+  -Djava.net.preferIPv4Stack=true
+  -XX:+ErrorFileToStderr
+)
+if [ "$JAVA_MAJOR" -ge 24 ]; then
+  # Not on Lambda's java21: what Java 24+ needs to behave as 21 does (JNI without warnings; jboss-threads'
+  # thread-local reset, which otherwise throws when an executor thread ends).
+  JVM_FLAGS+=(--enable-native-access=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED)
+fi
+HANDLER="io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"
+EVENT="$WORK/event.json"
+printf '%s' '{"name":"张三丰","mobile":"13912345670"}' > "$EVENT"
+
+measure() { # label variant warm [extra JVM flag]
+  local label="$1" variant="$2" warm="$3" expect
+  local -a extra=("${@:4}")
+  local -a fenv=(--function-env "VERIFY_API_BASE_URL={api}")
+  if [ "$variant" = function ]; then
+    expect='"status":"CONSISTENT"'
+    fenv+=(--function-env VERIFY_UPSTREAM=live --function-env VERIFY_TOKEN_SECRET_ID=bench-token
+           --function-env "AWS_ENDPOINT_URL_SECRETS_MANAGER={sm}")
+  else
+    expect='"result":"0"'
+  fi
+  python3 "$HERE/runtime_api.py" --label "$label" --task-root "$WORK/task/$variant" --event "$EVENT" \
+    --expect "$expect" --warm "$warm" "${fenv[@]}" --log "$WORK/raw/$label.log" --pid-file "$JVM_PID_FILE" \
+    --out "$WORK/raw/$label.json" \
+    -- "$BENCH_JAVA" "${JVM_FLAGS[@]}" "${extra[@]}" -classpath "$RIC_CP" \
+       com.amazonaws.services.lambda.runtime.api.client.AWSLambda "$HANDLER" &
+  DRIVER_PID=$!
+  local rc=0
+  wait "$DRIVER_PID" || rc=$?
+  DRIVER_PID=""
+  rm -f "$JVM_PID_FILE"
+  if [ "$rc" != 0 ]; then
+    echo "FAILED: $label (exit $rc); see $WORK/raw/$label.log" >&2
+    exit 1
+  fi
+}
+
+cut -d' ' -f1-3 /proc/loadavg > "$WORK/load-start"
+date -u +%Y-%m-%dT%H:%M:%SZ > "$WORK/started"
+echo "round 0 (warms the page cache and the fakes; discarded) ..."
+measure warmup-function function 100
+measure warmup-floor floor 100
+for i in $(seq 1 "$ROUNDS"); do
+  echo "round $i of $ROUNDS ..."
+  measure "function-$i" function "$WARM"
+  measure "floor-$i" floor "$WARM"
+done
+cut -d' ' -f1-3 /proc/loadavg > "$WORK/load-end"
+# Not timed: one more cold start of each with class loading logged, to show what init and the first
+# invocation load (the logging slows both, so these runs are kept out of the figures above).
+echo "class-loading census (not timed) ..."
+for v in function floor; do
+  measure "classes-$v" "$v" 0 "-Xlog:class+load:file=$WORK/raw/classes-$v.txt:uptime"
+done
+
+# --- 6. the results ----------------------------------------------------------------------------------
+mkdir -p "$(dirname "$RESULTS")"
+python3 "$HERE/report.py" --raw "$WORK/raw" --rounds "$ROUNDS" --warm "$WARM" \
+  --function-zip "$FUNCTION_ZIP" --floor-zip "$FLOOR_ZIP" --java "$BENCH_JAVA" \
+  --jvm-flags "${JVM_FLAGS[*]}" --ric "$(ls "$WORK"/ric | paste -sd' ' -)" \
+  --load-start "$(cat "$WORK/load-start")" --load-end "$(cat "$WORK/load-end")" \
+  --started "$(cat "$WORK/started")" --sources "$HERE/native-and-snapstart.md" --out "$RESULTS"
+echo
+cat "$RESULTS"

@@ -1,0 +1,81 @@
+package cloud.phonematch.verify.upstream;
+
+import java.security.SecureRandom;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.crypto.Algorithm;
+import cloud.phonematch.verify.crypto.CryptoConfigurationException;
+import cloud.phonematch.verify.crypto.EnvelopeShape;
+import cloud.phonematch.verify.crypto.FieldEncryptor;
+import cloud.phonematch.verify.crypto.ProviderPublicKey;
+import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.verification.UpstreamCall;
+
+/**
+ * The API's request body: {@code {name, mobile}} in the clear, or — with {@code VERIFY_ENCRYPTION} — both
+ * encrypted with a fresh key and IV per request and the {@code encryption} envelope beside them. The
+ * encryptor is built on first use (never at start-up, so no key material is in a SnapStart snapshot) and
+ * rebuilt only when the provider key changes (e.g. a rotated secret).
+ */
+@ApplicationScoped
+public class RequestBodies {
+    private final Optional<Algorithm> algorithm;
+    private final EnvelopeShape shape;
+    private final Optional<String> configuredKey;
+    private final SecureRandom random = new SecureRandom();
+
+    private String encryptorKeyText;
+    private FieldEncryptor encryptor;
+
+    public RequestBodies(VerifyConfig config) {
+        // Parsed here so a misspelt setting fails every call as CONFIGURATION rather than sending plaintext.
+        Optional<Algorithm> parsed;
+        try {
+            parsed = Algorithm.fromSetting(config.encryption());
+        } catch (CryptoConfigurationException e) {
+            parsed = null;
+        }
+        this.algorithm = parsed;
+        this.shape = EnvelopeShape.fromSetting(config.encryptionShape());
+        this.configuredKey = config.encryptionPublicKey().filter(k -> !k.isBlank());
+    }
+
+    public boolean encrypting() {
+        return algorithm == null || algorithm.isPresent();
+    }
+
+    /**
+     * @throws CryptoConfigurationException when encryption is on but cannot be done (unknown algorithm, no
+     *         or bad key, key of the wrong type) — nothing is sent then
+     */
+    public ObjectNode bodyFor(UpstreamCall call) {
+        ObjectNode body = Json.object();
+        if (algorithm == null) {
+            throw new CryptoConfigurationException("VERIFY_ENCRYPTION must be off, AES-256-CBC or SM4-GCM");
+        }
+        if (algorithm.isEmpty()) {
+            body.put("name", call.name());
+            body.put("mobile", call.mobile());
+            return body;
+        }
+        return encryptorFor(call).encrypt(call.name(), call.mobile()).writeInto(body);
+    }
+
+    private synchronized FieldEncryptor encryptorFor(UpstreamCall call) {
+        String keyText = configuredKey
+                .or(() -> call.token() == null ? Optional.empty() : call.token().encryptionPublicKey())
+                .orElseThrow(() -> new CryptoConfigurationException(
+                        "encryption is on but no public key is configured (VERIFY_ENCRYPTION_PUBLIC_KEY or the"
+                                + " token secret's public_key)"));
+        if (encryptor == null || !keyText.equals(encryptorKeyText)) {
+            encryptor = new FieldEncryptor(algorithm.get(), ProviderPublicKey.parse(keyText), shape, random);
+            encryptorKeyText = keyText;
+        }
+        return encryptor;
+    }
+}
