@@ -96,7 +96,7 @@ public class SnapStartPriming implements Resource {
         MobileNumbers.carrier(mobile, Locale.SIMPLIFIED_CHINESE);
         PersonNames.isValid(PersonNames.normalize("测试 · Test"));
         Json.write(new Outcome(VerificationStatus.CONSISTENT, ResultCode.CONSISTENT, "", MobileNumbers.mask(mobile),
-                null, true, 1, "prime", "prime", null, 0).toJson());
+                null, Outcome.AnsweredBy.API, 1, "prime", "prime", null, 0).toJson());
         FailureJson.render(Failure.of(ErrorType.UPSTREAM_UNAVAILABLE, "prime"), "prime");
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         for (String name : FIRST_CALL_CLASSES) {

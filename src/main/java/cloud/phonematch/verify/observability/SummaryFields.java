@@ -23,7 +23,7 @@ record SummaryFields(String source, String statusOrError, boolean failed, Intege
             case VerificationResult.Answered answered -> {
                 Outcome o = answered.outcome();
                 yield new SummaryFields(source.label(), o.status().name(), false, o.resultCode().code(), o.billable(),
-                        o.attempts(), o.checkedUpstream() ? 200 : null, o.upstreamTraceId(), answered.upstreamMs(),
+                        o.attempts(), o.answeredBy() == Outcome.AnsweredBy.API ? 200 : null, o.upstreamTraceId(), answered.upstreamMs(),
                         durationMs, coldStart, o.maskedMobile(), invocation.requestId(), invocation.correlationId());
             }
             case VerificationResult.Failed failed -> {

@@ -7,12 +7,26 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * this type never holds a plaintext number or name.
  */
 public record Outcome(VerificationStatus status, ResultCode resultCode, String description, String maskedMobile,
-        String carrier, boolean checkedUpstream, int attempts, String requestId, String correlationId,
+        String carrier, AnsweredBy answeredBy, int attempts, String requestId, String correlationId,
         String upstreamTraceId, long durationMs) {
 
+    /** Who produced the answer: it decides {@code checked_upstream} and {@code billable}. */
+    public enum AnsweredBy {
+        /** The local pre-check: no call, no charge. */
+        PRECHECK,
+        /** The in-process sandbox: stands in for the API, charges nothing. */
+        SANDBOX,
+        /** The API itself. */
+        API
+    }
+
+    public boolean checkedUpstream() {
+        return answeredBy != AnsweredBy.PRECHECK;
+    }
+
+    /** Billable only when the API itself answered with a charged code (0 or 1); the sandbox never charges. */
     public boolean billable() {
-        // Billable only when the API itself answered with a charged code.
-        return checkedUpstream && status.billable();
+        return answeredBy == AnsweredBy.API && status.billable();
     }
 
     public ObjectNode toJson() {
@@ -28,7 +42,7 @@ public record Outcome(VerificationStatus status, ResultCode resultCode, String d
         n.put("billable", billable());
         n.put("mobile", maskedMobile);
         n.put("carrier", carrier);
-        n.put("checked_upstream", checkedUpstream);
+        n.put("checked_upstream", checkedUpstream());
         n.put("attempts", attempts);
         n.put("request_id", requestId);
         n.put("correlation_id", correlationId);

@@ -54,4 +54,9 @@ public class SandboxGateway implements VerificationGateway {
     public boolean requiresToken() {
         return false;
     }
+
+    @Override
+    public boolean charges() {
+        return false;
+    }
 }

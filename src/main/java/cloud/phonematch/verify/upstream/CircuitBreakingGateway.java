@@ -84,6 +84,11 @@ public final class CircuitBreakingGateway implements VerificationGateway {
         return delegate.requiresToken();
     }
 
+    @Override
+    public boolean charges() {
+        return delegate.charges();
+    }
+
     /** Carries a counted failure through the guard; no stack trace, no message. */
     private static final class CountedFailure extends RuntimeException {
         private final transient UpstreamAnswer answer;

@@ -69,7 +69,9 @@ public class VerificationFlow {
                 Language language = request.language();
                 yield new VerificationResult.Answered(new Outcome(status, answered.code(),
                         answered.code().description(language), masked,
-                        carrierOf(input.mobile(), status, language), true, result.calls(), invocation.requestId(),
+                        carrierOf(input.mobile(), status, language),
+                        gateway.charges() ? Outcome.AnsweredBy.API : Outcome.AnsweredBy.SANDBOX, result.calls(),
+                        invocation.requestId(),
                         invocation.correlationId(), answered.traceId(), elapsedMs(invocation)), upstreamMs);
             }
         };
@@ -82,7 +84,8 @@ public class VerificationFlow {
                 : VerificationStatus.INVALID_MOBILE;
         ResultCode code = ResultCode.forLocalRejection(status);
         return new VerificationResult.Answered(new Outcome(status, code, code.description(language),
-                rejected.maskedMobile(), null, false, 0, invocation.requestId(), invocation.correlationId(), null,
+                rejected.maskedMobile(), null, Outcome.AnsweredBy.PRECHECK, 0, invocation.requestId(),
+                invocation.correlationId(), null,
                 elapsedMs(invocation)), 0);
     }
 

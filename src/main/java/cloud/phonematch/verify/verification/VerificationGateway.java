@@ -13,4 +13,9 @@ public interface VerificationGateway {
 
     /** False for the sandbox, which needs no token and so never touches Secrets Manager. */
     boolean requiresToken();
+
+    /** Whether its answers cost money (false for the sandbox, so its answers are never billable). */
+    default boolean charges() {
+        return true;
+    }
 }

@@ -15,7 +15,7 @@ class OutputSchemaTest {
     @Test
     void acceptsAnOutcomeAndAFailureBuiltByTheCode() throws Exception {
         Outcome outcome = new Outcome(VerificationStatus.CONSISTENT, ResultCode.CONSISTENT, "ok", "139****5670",
-                "China Mobile", true, 1, "req-1", "corr-1", "trace-1", 12);
+                "China Mobile", Outcome.AnsweredBy.API, 1, "req-1", "corr-1", "trace-1", 12);
         assertTrue(OutputSchema.problems(outcome.toJson()).isEmpty());
 
         Failure rateLimited = Failure.upstream(ErrorType.RATE_LIMITED, "slow down", 429, "too_many_requests")
