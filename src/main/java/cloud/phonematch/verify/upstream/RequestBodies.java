@@ -24,7 +24,10 @@ import cloud.phonematch.verify.verification.UpstreamCall;
  */
 @ApplicationScoped
 public class RequestBodies {
+    /** Empty when encryption is off. */
     private final Optional<Algorithm> algorithm;
+    /** A VERIFY_ENCRYPTION value that names no algorithm: every call then fails as CONFIGURATION. */
+    private final boolean unknownAlgorithm;
     private final EnvelopeShape shape;
     private final Optional<String> configuredKey;
     private final SecureRandom random = new SecureRandom();
@@ -33,20 +36,22 @@ public class RequestBodies {
     private FieldEncryptor encryptor;
 
     public RequestBodies(VerifyConfig config) {
-        // Parsed here so a misspelt setting fails every call as CONFIGURATION rather than sending plaintext.
-        Optional<Algorithm> parsed;
+        // A misspelt setting must fail every call as CONFIGURATION, never fall back to sending plaintext.
+        Optional<Algorithm> parsed = Optional.empty();
+        boolean unknown = false;
         try {
             parsed = Algorithm.fromSetting(config.encryption());
         } catch (CryptoConfigurationException e) {
-            parsed = null;
+            unknown = true;
         }
         this.algorithm = parsed;
+        this.unknownAlgorithm = unknown;
         this.shape = EnvelopeShape.fromSetting(config.encryptionShape());
         this.configuredKey = config.encryptionPublicKey().filter(k -> !k.isBlank());
     }
 
     public boolean encrypting() {
-        return algorithm == null || algorithm.isPresent();
+        return unknownAlgorithm || algorithm.isPresent();
     }
 
     /**
@@ -55,7 +60,7 @@ public class RequestBodies {
      */
     public ObjectNode bodyFor(UpstreamCall call) {
         ObjectNode body = Json.object();
-        if (algorithm == null) {
+        if (unknownAlgorithm) {
             throw new CryptoConfigurationException("VERIFY_ENCRYPTION must be off, AES-256-CBC or SM4-GCM");
         }
         if (algorithm.isEmpty()) {

@@ -1,0 +1,57 @@
+package cloud.phonematch.verify.upstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.crypto.CryptoConfigurationException;
+import cloud.phonematch.verify.verification.ApiToken;
+import cloud.phonematch.verify.verification.UpstreamCall;
+
+/** The request body: plaintext when off, and never plaintext when the setting is wrong. */
+class RequestBodiesTest {
+
+    private static VerifyConfig config(String encryption, String publicKey) {
+        Map<String, Object> values = Map.of("encryption", encryption, "encryptionShape", "array",
+                "encryptionPublicKey", Optional.ofNullable(publicKey));
+        return (VerifyConfig) Proxy.newProxyInstance(VerifyConfig.class.getClassLoader(),
+                new Class<?>[] { VerifyConfig.class }, (p, m, a) -> values.get(m.getName()));
+    }
+
+    private static final UpstreamCall CALL = new UpstreamCall("张三丰", "13912345670", new ApiToken("t"), "c");
+
+    @Test
+    void offSendsNameAndMobileOnly() {
+        RequestBodies bodies = new RequestBodies(config("off", null));
+
+        var body = bodies.bodyFor(CALL);
+
+        assertFalse(bodies.encrypting());
+        assertEquals(2, body.size());
+        assertEquals("13912345670", body.path("mobile").asText());
+    }
+
+    @Test
+    void unknownAlgorithmFailsInsteadOfSendingPlaintext() {
+        RequestBodies bodies = new RequestBodies(config("DES", null));
+
+        assertTrue(bodies.encrypting());
+        assertThrows(CryptoConfigurationException.class, () -> bodies.bodyFor(CALL));
+    }
+
+    @Test
+    void encryptionWithoutAnyKeyFails() {
+        RequestBodies bodies = new RequestBodies(config("SM4-GCM", null));
+
+        CryptoConfigurationException e = assertThrows(CryptoConfigurationException.class, () -> bodies.bodyFor(CALL));
+        assertTrue(e.getMessage().contains("no public key"));
+    }
+}
