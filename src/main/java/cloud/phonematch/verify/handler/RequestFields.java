@@ -17,6 +17,7 @@ import cloud.phonematch.verify.verification.VerificationRequest;
 final class RequestFields {
     /** Correlation ids end up in logs and headers: a bounded, printable alphabet keeps both safe. */
     private static final Pattern CORRELATION_ID = Pattern.compile("[A-Za-z0-9._:/=+-]{1,128}");
+    private static final Pattern LANGUAGE = Pattern.compile("(?i)(en|zh)([-_][A-Za-z0-9]{1,8})*");
 
     private RequestFields() {
     }
@@ -34,7 +35,7 @@ final class RequestFields {
         Language language = languageFallback;
         JsonNode lang = body.get("language");
         if (lang != null && !lang.isNull()) {
-            if (!lang.isTextual() || !lang.asText().matches("(?i)(en|zh)([-_][A-Za-z0-9]{1,8})*")) {
+            if (!lang.isTextual() || !LANGUAGE.matcher(lang.asText()).matches()) {
                 throw invalid("field 'language' must be \"en\" or \"zh\"");
             }
             language = Language.fromTag(lang.asText());

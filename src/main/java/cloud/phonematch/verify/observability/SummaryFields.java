@@ -2,6 +2,7 @@ package cloud.phonematch.verify.observability;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import cloud.phonematch.verify.handler.EventSource;
 import cloud.phonematch.verify.output.Failure;
@@ -17,6 +18,9 @@ record SummaryFields(String source, String statusOrError, boolean failed, Intege
         int attempts, Integer upstreamStatus, String upstreamTraceId, long upstreamMs, long durationMs,
         boolean coldStart, String maskedMobile, String requestId, String correlationId) {
 
+    /** An upstream code that is one of the API's numeric result codes (e.g. -2 for an engine error). */
+    private static final Pattern RESULT_CODE = Pattern.compile("-?\\d{1,2}");
+
     static SummaryFields of(EventSource source, Invocation invocation, VerificationResult result, boolean coldStart,
             long durationMs) {
         return switch (result) {
@@ -30,7 +34,7 @@ record SummaryFields(String source, String statusOrError, boolean failed, Intege
                 Failure f = failed.failure();
                 Integer resultCode = null;
                 if (f.upstreamStatus().orElse(0) == 200 && f.upstreamCode() != null
-                        && f.upstreamCode().matches("-?\\d{1,2}")) {
+                        && RESULT_CODE.matcher(f.upstreamCode()).matches()) {
                     resultCode = Integer.parseInt(f.upstreamCode());
                 }
                 yield new SummaryFields(source.label(), f.type().name(), true, resultCode, false, failed.attempts(),

@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerExcept
 @ApplicationScoped
 public class SecretsManagerAccess {
     private final VerifyConfig config;
-    private volatile SecretsManagerClient client;
+    private SecretsManagerClient client;
 
     public SecretsManagerAccess(VerifyConfig config) {
         this.config = config;
@@ -65,18 +65,11 @@ public class SecretsManagerAccess {
         return e.statusCode() >= 500 || e.isThrottlingException() || "ThrottlingException".equals(errorCode(e));
     }
 
-    private SecretsManagerClient client() {
-        SecretsManagerClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                c = client;
-                if (c == null) {
-                    c = build();
-                    client = c;
-                }
-            }
+    private synchronized SecretsManagerClient client() {
+        if (client == null) {
+            client = build();
         }
-        return c;
+        return client;
     }
 
     private SecretsManagerClient build() {
@@ -94,7 +87,7 @@ public class SecretsManagerAccess {
     }
 
     @PreDestroy
-    void close() {
+    synchronized void close() {
         if (client != null) {
             client.close();
         }

@@ -98,10 +98,9 @@ public class SecretsManagerTokenSource implements TokenSource {
         } finally {
             span.annotate("status", failed ? "CONFIGURATION" : "OK").end(false, failed);
         }
-        String token = TokenSecretFormat.extract(secretString, config.tokenSecretField())
+        cached = TokenSecretFormat.parse(secretString, config.tokenSecretField())
                 .orElseThrow(() -> configuration("the token secret holds no token (expected a string, or JSON with field '"
                         + config.tokenSecretField() + "')"));
-        cached = new ApiToken(token, TokenSecretFormat.publicKey(secretString).orElse(null));
         cachedAt = clock.instant();
         return cached;
     }

@@ -5,46 +5,40 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.verification.ApiToken;
 
 /**
- * Reads the token out of a SecretString: either the token itself, or a JSON object holding it under a
- * configurable field (the shape the Secrets Manager console produces for key/value secrets).
+ * Reads a SecretString once: either the token itself, or a JSON object holding it under a configurable field
+ * (the shape the Secrets Manager console produces for key/value secrets), optionally with the provider's
+ * encryption key under {@code public_key}.
  */
 public final class TokenSecretFormat {
     private TokenSecretFormat() {
     }
 
-    /** The secret's {@code public_key} field, when the secret is a JSON object that has one. */
-    public static Optional<String> publicKey(String secretString) {
-        if (secretString == null || !secretString.strip().startsWith("{")) {
-            return Optional.empty();
-        }
-        try {
-            JsonNode value = Json.MAPPER.readTree(secretString.strip()).get("public_key");
-            return value != null && value.isTextual() && !value.asText().isBlank() ? Optional.of(value.asText())
-                    : Optional.empty();
-        } catch (Exception e) {
-            return Optional.empty();
-        }
-    }
-
-    public static Optional<String> extract(String secretString, String field) {
+    /** The token (and public key, if any), or empty when the secret holds no usable token. */
+    public static Optional<ApiToken> parse(String secretString, String tokenField) {
         if (secretString == null || secretString.isBlank()) {
             return Optional.empty();
         }
         String trimmed = secretString.strip();
         if (!trimmed.startsWith("{")) {
-            return Optional.of(trimmed);
+            return Optional.of(new ApiToken(trimmed));
         }
+        JsonNode json;
         try {
-            JsonNode value = Json.MAPPER.readTree(trimmed).get(field);
-            if (value == null || !value.isTextual() || value.asText().isBlank()) {
-                return Optional.empty();
-            }
-            return Optional.of(value.asText().strip());
+            json = Json.MAPPER.readTree(trimmed);
         } catch (Exception e) {
             // Never quote the parser's message: it may contain part of the secret.
             return Optional.empty();
         }
+        return text(json, tokenField).map(token -> new ApiToken(token, text(json, "public_key").orElse(null)));
+    }
+
+    private static Optional<String> text(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        return value != null && value.isTextual() && !value.asText().isBlank()
+                ? Optional.of(value.asText().strip())
+                : Optional.empty();
     }
 }

@@ -15,28 +15,21 @@ import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 @ApplicationScoped
 public class VerificationApiClientFactory {
     private final VerifyConfig config;
-    private volatile VerificationApi api;
+    private VerificationApi api;
 
     public VerificationApiClientFactory(VerifyConfig config) {
         this.config = config;
     }
 
-    public VerificationApi api() {
-        VerificationApi a = api;
-        if (a == null) {
-            synchronized (this) {
-                a = api;
-                if (a == null) {
-                    a = QuarkusRestClientBuilder.newBuilder()
-                            .baseUri(URI.create(config.apiBaseUrl()))
-                            .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                            .readTimeout(config.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                            .disableDefaultMapper(true)
-                            .build(VerificationApi.class);
-                    api = a;
-                }
-            }
+    public synchronized VerificationApi api() {
+        if (api == null) {
+            api = QuarkusRestClientBuilder.newBuilder()
+                    .baseUri(URI.create(config.apiBaseUrl()))
+                    .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .readTimeout(config.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .disableDefaultMapper(true)
+                    .build(VerificationApi.class);
         }
-        return a;
+        return api;
     }
 }

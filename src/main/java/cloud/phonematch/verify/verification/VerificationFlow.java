@@ -89,9 +89,12 @@ public class VerificationFlow {
                 elapsedMs(invocation)), 0);
     }
 
-    /** The carrier is only named for a number the API accepted as a mobile number. */
+    /**
+     * The carrier is only named for a number the API accepted as a mobile number ({@code carrier} itself
+     * answers empty for a number that is not a valid mainland mobile).
+     */
     private static String carrierOf(String mobile, VerificationStatus status, Language language) {
-        if (status == VerificationStatus.INVALID_MOBILE || !MobileNumbers.isValidMainlandMobile(mobile)) {
+        if (status == VerificationStatus.INVALID_MOBILE) {
             return null;
         }
         return MobileNumbers.carrier(mobile, language.locale()).orElse(null);

@@ -14,7 +14,6 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -27,14 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * is wrong in words and quotes nothing of the key.
  */
 class ConfigurationErrorsTest {
-    private static TestKeys.KeyPairForTest rsa;
-    private static TestKeys.KeyPairForTest sm2;
-
-    @BeforeAll
-    static void generateKeys() {
-        rsa = TestKeys.rsa();
-        sm2 = TestKeys.sm2();
-    }
+    private static final TestKeys.KeyPairForTest rsa = TestKeys.Shared.RSA;
+    private static final TestKeys.KeyPairForTest sm2 = TestKeys.Shared.SM2;
 
     static Stream<Arguments> badKeys() throws Exception {
         KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");

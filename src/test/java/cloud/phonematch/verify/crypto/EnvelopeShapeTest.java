@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -24,14 +23,8 @@ class EnvelopeShapeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NAME = "欧阳娜娜";
     private static final String MOBILE = "13812345678";
-    private static TestKeys.KeyPairForTest rsa;
-    private static TestKeys.KeyPairForTest sm2;
-
-    @BeforeAll
-    static void generateKeys() {
-        rsa = TestKeys.rsa();
-        sm2 = TestKeys.sm2();
-    }
+    private static final TestKeys.KeyPairForTest rsa = TestKeys.Shared.RSA;
+    private static final TestKeys.KeyPairForTest sm2 = TestKeys.Shared.SM2;
 
     static Stream<Arguments> combinations() {
         List<Arguments> cases = new ArrayList<>();

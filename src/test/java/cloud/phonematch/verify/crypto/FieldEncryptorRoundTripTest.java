@@ -14,7 +14,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,14 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Encrypt with keys generated here, decrypt on the provider's side with {@link TestDecryptor}. */
 class FieldEncryptorRoundTripTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static TestKeys.KeyPairForTest rsa;
-    private static TestKeys.KeyPairForTest sm2;
-
-    @BeforeAll
-    static void generateKeys() {
-        rsa = TestKeys.rsa();
-        sm2 = TestKeys.sm2();
-    }
+    private static final TestKeys.KeyPairForTest rsa = TestKeys.Shared.RSA;
+    private static final TestKeys.KeyPairForTest sm2 = TestKeys.Shared.SM2;
 
     /** Every accepted text form of each key, with both envelope shapes. */
     static Stream<Arguments> configurations() {

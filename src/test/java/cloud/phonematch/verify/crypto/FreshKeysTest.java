@@ -11,7 +11,6 @@ import java.security.SecureRandom;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -19,14 +18,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class FreshKeysTest {
     private static final int REQUESTS = 1_000;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static TestKeys.KeyPairForTest rsa;
-    private static TestKeys.KeyPairForTest sm2;
-
-    @BeforeAll
-    static void generateKeys() {
-        rsa = TestKeys.rsa();
-        sm2 = TestKeys.sm2();
-    }
+    private static final TestKeys.KeyPairForTest rsa = TestKeys.Shared.RSA;
+    private static final TestKeys.KeyPairForTest sm2 = TestKeys.Shared.SM2;
 
     private static TestKeys.KeyPairForTest keysFor(Algorithm algorithm) {
         return algorithm == Algorithm.AES_256_CBC ? rsa : sm2;

@@ -9,19 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code toString()} and exception messages of the package reveal no key, IV, plaintext or ciphertext. */
 class RedactionTest {
-    private static TestKeys.KeyPairForTest rsa;
-    private static TestKeys.KeyPairForTest sm2;
-
-    @BeforeAll
-    static void generateKeys() {
-        rsa = TestKeys.rsa();
-        sm2 = TestKeys.sm2();
-    }
+    private static final TestKeys.KeyPairForTest rsa = TestKeys.Shared.RSA;
+    private static final TestKeys.KeyPairForTest sm2 = TestKeys.Shared.SM2;
 
     @Test
     void encryptedFieldsShowNothing() {

@@ -60,7 +60,16 @@ public final class TestKeys {
     private TestKeys() {
     }
 
-    /** A fresh RSA-2048 pair. Takes a few hundred milliseconds; share it across a test class. */
+    /** One RSA-2048 and one SM2 pair for every test that only needs "a provider key" (generated once). */
+    public static final class Shared {
+        public static final KeyPairForTest RSA = rsa();
+        public static final KeyPairForTest SM2 = sm2();
+
+        private Shared() {
+        }
+    }
+
+    /** A fresh RSA-2048 pair. Takes a few hundred milliseconds; prefer {@link Shared} unless a new key matters. */
     public static KeyPairForTest rsa() {
         return rsa(2048);
     }
