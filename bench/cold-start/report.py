@@ -62,6 +62,45 @@ def class_census(path):
     return {"init": len(rows) - len(during), "first": len(during), "top": top}
 
 
+NMT_ROWS = [  # (row, NMT categories summed)
+    ("Java heap", ("Java Heap",)),
+    ("class metadata (metaspace, class space)", ("Metaspace", "Class")),
+    ("symbols", ("Symbol",)),
+    ("compiled code", ("Code",)),
+    ("thread stacks", ("Thread",)),
+]
+
+
+def native_memory(path):
+    """Committed bytes per category from the summary -XX:+PrintNMTStatistics writes at exit, or None."""
+    committed = {}
+    try:
+        with open(path, errors="replace") as f:
+            for line in f:
+                m = re.match(r"-\s+(.+?) \(reserved=\d+, committed=(\d+)", line)
+                if m:
+                    committed[m.group(1).strip()] = int(m.group(2))
+                t = re.match(r"Total: reserved=\d+, committed=(\d+)", line)
+                if t:
+                    committed["Total"] = int(t.group(1))
+    except FileNotFoundError:
+        return None
+    return committed if "Total" in committed else None
+
+
+def class_loader_counts(census_path):
+    """Classes loaded from the task (the function's jars and classes) and from the JDK, per census file."""
+    task = jdk = 0
+    with open(census_path) as f:
+        for line in f:
+            if " source: " in line:
+                if "/task/" in line:
+                    task += 1
+                else:
+                    jdk += 1
+    return task, jdk
+
+
 def med(runs, key):
     return statistics.median(r[key] for r in runs)
 
@@ -79,6 +118,7 @@ def main():
     ap.add_argument("--floor-zip", required=True)
     ap.add_argument("--java", required=True)
     ap.add_argument("--jvm-flags", required=True)
+    ap.add_argument("--tool-options", required=True)
     ap.add_argument("--ric", required=True)
     ap.add_argument("--load-start", required=True)
     ap.add_argument("--load-end", required=True)
@@ -103,6 +143,9 @@ def main():
         r["first_caller_ms"] = r["init_ms"] + r["first_invocation_ms"]
     caller_f, caller_l = med(fn, "first_caller_ms"), med(fl, "first_caller_ms")
     census = {v: class_census(os.path.join(a.raw, f"classes-{v}.txt")) for v in ("function", "floor")}
+    defaults = load(a.raw, "defaults-function")
+    nmt = {v: native_memory(os.path.join(a.raw, f"memory-{v}.log")) for v in ("function", "floor")}
+    origins = {v: class_loader_counts(os.path.join(a.raw, f"classes-{v}.txt")) for v in ("function", "floor")}
 
     checks = [
         ("init", init_f <= 1.5 * init_l, f"≤ 1.5 × floor = {1.5 * init_l:.0f} ms"),
@@ -169,6 +212,31 @@ def main():
           f"{cl['first']:,}. The function's first invocation loads mostly "
           + ", ".join(f"`{g}` ({n})" for g, n in cf["top"]) + ".")
     w("")
+    w(f"Without the template's `JAVA_TOOL_OPTIONS` (`{a.tool_options}`), i.e. on Lambda's own JVM defaults, one extra "
+      f"cold start of the function in the same run: max RSS {defaults['max_rss_kb'] / 1024:.0f} MiB (against "
+      f"{rss_f:.0f} MiB with them), init {defaults['init_ms']:.0f} ms, first invocation "
+      f"{defaults['first_invocation_ms']:.1f} ms, warm p99 {defaults['warm_p99_ms']:.2f} ms.")
+    if nmt["function"] and nmt["floor"]:
+        mib = 1024 * 1024
+        w("")
+        w(f"Where the memory goes: native memory tracking (`-XX:NativeMemoryTracking=summary`), committed at the end of "
+          f"one more cold start of each with {a.warm:,} warm invocations (not timed; tracking adds about 2 MiB of "
+          f"its own). Classes loaded (from the class-loading census): function {sum(origins['function']):,} "
+          f"({origins['function'][0]:,} from its jars and classes), floor {sum(origins['floor']):,} "
+          f"({origins['floor'][0]:,} from its jars and classes).")
+        w("")
+        w("| MiB committed | function | floor | difference |")
+        w("|---|---|---|---|")
+        for name, cats in NMT_ROWS:
+            f_ = sum(nmt["function"].get(k, 0) for k in cats) / mib
+            l_ = sum(nmt["floor"].get(k, 0) for k in cats) / mib
+            w(f"| {name} | {f_:.1f} | {l_:.1f} | {f_ - l_:+.1f} |")
+        tf, tl = nmt["function"]["Total"] / mib, nmt["floor"]["Total"] / mib
+        rf = tf - sum(sum(nmt["function"].get(k, 0) for k in cats) for _, cats in NMT_ROWS) / mib
+        rl = tl - sum(sum(nmt["floor"].get(k, 0) for k in cats) for _, cats in NMT_ROWS) / mib
+        w(f"| everything else the JVM tracks | {rf:.1f} | {rl:.1f} | {rf - rl:+.1f} |")
+        w(f"| **total tracked** | **{tf:.1f}** | **{tl:.1f}** | **{tf - tl:+.1f}** |")
+    w("")
     w("<details><summary>Every cold start</summary>")
     w("")
     w("| run | init ms | first ms | warm p50 ms | warm p99 ms | warm max ms | max RSS MiB | API calls | Secrets Manager calls |")
@@ -185,7 +253,8 @@ def main():
     w(f"builds (load average {a.load_start} at the start, {a.load_end} at the end). Run started {a.started}.")
     w("Java running the functions: " + "; ".join(jv) + ".")
     w("")
-    w(f"JVM flags (both variants): `{a.jvm_flags}`.")
+    w(f"JVM flags (both variants): `{a.jvm_flags}`; environment `JAVA_TOOL_OPTIONS={a.tool_options}` (template.yaml's, "
+      "for the JVM runtime), except in the one run without it above.")
     w("")
     w("Deviations from Lambda, each applied to both variants: the JDK above, not Amazon Corretto 21 (no JDK 21 is")
     w("installable here; the function is compiled for release 21); the JDK's default CDS archive instead of the")

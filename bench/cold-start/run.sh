@@ -143,14 +143,20 @@ if [ "$JAVA_MAJOR" -ge 24 ]; then
   # thread-local reset, which otherwise throws when an executor thread ends).
   JVM_FLAGS+=(--enable-native-access=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED)
 fi
+# The function's own JVM options: template.yaml sets JAVA_TOOL_OPTIONS for the JVM runtime, and Lambda's runtime
+# hands the function's environment to the JVM. Both variants get it (the floor would be deployed the same way);
+# one extra cold start of the function runs without it, to show what it changes.
+TOOL_OPTIONS="$(sed -n 's/^ *JAVA_TOOL_OPTIONS: !If \[IsJvm, "\([^"]*\)", !Ref AWS::NoValue\] *$/\1/p' "$ROOT/template.yaml")"
+[ -n "$TOOL_OPTIONS" ] || { echo "no JAVA_TOOL_OPTIONS for the JVM runtime found in template.yaml" >&2; exit 1; }
 HANDLER="io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"
 EVENT="$WORK/event.json"
 printf '%s' '{"name":"张三丰","mobile":"13912345670"}' > "$EVENT"
 
-measure() { # label variant warm [extra JVM flag]
+measure() { # label variant warm [extra JVM flag]   (TOOL_OPTIONS_OFF=1: without the template's JAVA_TOOL_OPTIONS)
   local label="$1" variant="$2" warm="$3" expect
   local -a extra=("${@:4}")
   local -a fenv=(--function-env "VERIFY_API_BASE_URL={api}")
+  if [ "${TOOL_OPTIONS_OFF:-0}" != 1 ]; then fenv+=(--function-env "JAVA_TOOL_OPTIONS=$TOOL_OPTIONS"); fi
   if [ "$variant" = function ]; then
     expect='"status":"CONSISTENT"'
     fenv+=(--function-env VERIFY_UPSTREAM=live --function-env VERIFY_TOKEN_SECRET_ID=bench-token
@@ -184,19 +190,24 @@ for i in $(seq 1 "$ROUNDS"); do
   measure "function-$i" function "$WARM"
   measure "floor-$i" floor "$WARM"
 done
+echo "the function without the template's JAVA_TOOL_OPTIONS (Lambda's own JVM defaults) ..."
+TOOL_OPTIONS_OFF=1 measure "defaults-function" function "$WARM"
 cut -d' ' -f1-3 /proc/loadavg > "$WORK/load-end"
-# Not timed: one more cold start of each with class loading logged, to show what init and the first
-# invocation load (the logging slows both, so these runs are kept out of the figures above).
-echo "class-loading census (not timed) ..."
+# Not timed: one more cold start of each with class loading logged and native memory tracked, to show what
+# init and the first invocation load and where the memory goes (both slow the JVM down, so these runs are kept
+# out of the figures above). The JVM prints its memory summary when the driver stops it.
+echo "class-loading and memory census (not timed) ..."
 for v in function floor; do
   measure "classes-$v" "$v" 0 "-Xlog:class+load:file=$WORK/raw/classes-$v.txt:uptime"
+  measure "memory-$v" "$v" "$WARM" -XX:+UnlockDiagnosticVMOptions -XX:NativeMemoryTracking=summary \
+    -XX:+PrintNMTStatistics
 done
 
 # --- 6. the results ----------------------------------------------------------------------------------
 mkdir -p "$(dirname "$RESULTS")"
 python3 "$HERE/report.py" --raw "$WORK/raw" --rounds "$ROUNDS" --warm "$WARM" \
   --function-zip "$FUNCTION_ZIP" --floor-zip "$FLOOR_ZIP" --java "$BENCH_JAVA" \
-  --jvm-flags "${JVM_FLAGS[*]}" --ric "$(ls "$WORK"/ric | paste -sd' ' -)" \
+  --jvm-flags "${JVM_FLAGS[*]}" --tool-options="$TOOL_OPTIONS" --ric "$(ls "$WORK"/ric | paste -sd' ' -)" \
   --load-start "$(cat "$WORK/load-start")" --load-end "$(cat "$WORK/load-end")" \
   --started "$(cat "$WORK/started")" --sources "$HERE/native-and-snapstart.md" --out "$RESULTS"
 echo

@@ -85,6 +85,14 @@ class DeploymentFilesTest {
             "DISABLE_SIGNAL_HANDLERS", "io/quarkus/runtime/ApplicationLifecycleManager.class");
 
     /**
+     * Environment variables the template may set for the JVM itself, each with why (checked in
+     * {@link #jvmOptionsAreOnlyForTheJvmRuntimeAndAJvmAcceptsThem()}).
+     */
+    static final Map<String, String> JVM_ENVIRONMENT = Map.of(
+            "JAVA_TOOL_OPTIONS", "a metaspace threshold above what the function loads: no full GC and heap "
+                    + "doubling during the first invocation (BENCHMARKS.md)");
+
+    /**
      * Settings template.yaml deliberately deploys with a value other than the code's {@code @WithDefault}
      * (none today): anything else it sets literally must equal the default, so a changed default in the
      * code cannot silently lose against a stale copy in the template.
@@ -199,6 +207,7 @@ class DeploymentFilesTest {
                 .get("Variables"), "Variables");
         SortedSet<String> set = new TreeSet<>(variables.keySet());
         set.removeAll(RUNTIME_ENVIRONMENT.keySet());
+        set.removeAll(JVM_ENVIRONMENT.keySet());
 
         SortedSet<String> missing = new TreeSet<>(expected);
         missing.removeAll(set);
@@ -246,7 +255,7 @@ class DeploymentFilesTest {
         for (Map<String, String> values : scenarios) {
             Map<String, String> env = new TreeMap<>();
             environmentFor(values).forEach((k, v) -> {
-                if (!RUNTIME_ENVIRONMENT.containsKey(k)) {
+                if (!RUNTIME_ENVIRONMENT.containsKey(k) && !JVM_ENVIRONMENT.containsKey(k)) {
                     env.put(k, String.valueOf(v));
                 }
             });
@@ -279,6 +288,25 @@ class DeploymentFilesTest {
         // Only for the native executable; the JVM runtime does not get it.
         assertFalse(environment(Map.of("Runtime", "jvm")).containsKey("DISABLE_SIGNAL_HANDLERS"));
         assertEquals("true", environment(Map.of("Runtime", "native")).get("DISABLE_SIGNAL_HANDLERS"));
+    }
+
+    @Test
+    void jvmOptionsAreOnlyForTheJvmRuntimeAndAJvmAcceptsThem() throws IOException, InterruptedException {
+        for (String name : JVM_ENVIRONMENT.keySet()) {
+            assertFalse(environment(Map.of("Runtime", "native")).containsKey(name), name + " is for the JVM only");
+            Object value = environment(Map.of("Runtime", "jvm")).get(name);
+            assertTrue(value instanceof String s && !s.isBlank(), name + " is set for the JVM runtime: " + value);
+        }
+        // The JVM refuses to start on an option it does not know or a malformed value.
+        String options = (String) environment(Map.of("Runtime", "jvm")).get("JAVA_TOOL_OPTIONS");
+        ProcessBuilder java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+PrintFlagsFinal", "-version").redirectErrorStream(true);
+        java.environment().put("JAVA_TOOL_OPTIONS", options);
+        Process checked = java.start();
+        checked.getOutputStream().close();
+        String flags = new String(checked.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, checked.waitFor(), "java refuses JAVA_TOOL_OPTIONS=" + options + ":\n" + flags);
+        assertTrue(flags.matches("(?s).*\\bMetaspaceSize\\s+= 67108864\\b.*"), "the metaspace threshold is 64 MiB");
     }
 
     @Test
