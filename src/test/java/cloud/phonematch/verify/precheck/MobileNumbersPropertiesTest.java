@@ -3,6 +3,9 @@ package cloud.phonematch.verify.precheck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -60,6 +63,39 @@ class MobileNumbersPropertiesTest {
         if (codePoints < 11) {
             assertEquals("*".repeat(codePoints), masked);
         }
+    }
+
+    /**
+     * The validation asks libphonenumber for the number type only; it must agree with the long form that
+     * also calls isValidNumberForRegion, on real segments, on any 11 digits, and on digits that begin with
+     * China's international prefix 00 (which parse as another country's number).
+     */
+    @Property(tries = 2000)
+    void validationAgreesWithLibphonenumbersFullCheck(@ForAll("elevenDigitCandidates") String digits) {
+        assertEquals(fullCheck(digits), MobileNumbers.isValidMainlandMobile(digits), digits);
+    }
+
+    private static boolean fullCheck(String digits) {
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        PhoneNumber number;
+        try {
+            number = util.parse(digits, "CN");
+        } catch (NumberParseException e) {
+            return false;
+        }
+        PhoneNumberUtil.PhoneNumberType type = util.getNumberType(number);
+        return util.isValidNumberForRegion(number, "CN")
+                && (type == PhoneNumberUtil.PhoneNumberType.MOBILE
+                        || type == PhoneNumberUtil.PhoneNumberType.FIXED_LINE_OR_MOBILE);
+    }
+
+    @Provide
+    Arbitrary<String> elevenDigitCandidates() {
+        Arbitrary<String> real = Combinators.combine(
+                        Arbitraries.of(REAL_SEGMENTS), Arbitraries.strings().numeric().ofLength(8))
+                .as((segment, suffix) -> "1" + segment + suffix);
+        Arbitrary<String> international = Arbitraries.strings().numeric().ofLength(9).map(rest -> "00" + rest);
+        return Arbitraries.oneOf(real, elevenDigits(), international);
     }
 
     @Provide
