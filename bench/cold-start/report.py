@@ -143,7 +143,7 @@ def main():
         r["first_caller_ms"] = r["init_ms"] + r["first_invocation_ms"]
     caller_f, caller_l = med(fn, "first_caller_ms"), med(fl, "first_caller_ms")
     census = {v: class_census(os.path.join(a.raw, f"classes-{v}.txt")) for v in ("function", "floor")}
-    defaults = load(a.raw, "defaults-function")
+    dfl = [load(a.raw, f"defaults-{i}") for i in range(1, a.rounds + 1)]
     nmt = {v: native_memory(os.path.join(a.raw, f"memory-{v}.log")) for v in ("function", "floor")}
     origins = {v: class_loader_counts(os.path.join(a.raw, f"classes-{v}.txt")) for v in ("function", "floor")}
 
@@ -179,7 +179,7 @@ def main():
     w("`{\"name\":\"n\",\"mobile\":\"m\"}` to the same fake with `java.net.http` and returns the answer; it gets the same")
     w("event, flags and environment.")
     w("")
-    w(f"{a.rounds} cold starts each, alternating function / floor after one discarded round (page cache); each cold start")
+    w(f"{a.rounds} cold starts each, alternating function / function on JVM defaults / floor after one discarded round (page cache); each cold start")
     w(f"then serves {a.warm:,} warm invocations one at a time. Figures are medians over the {a.rounds} cold starts; the")
     w("warm percentiles are computed per cold start over its warm invocations, then the median is taken.")
     w("")
@@ -212,10 +212,11 @@ def main():
           f"{cl['first']:,}. The function's first invocation loads mostly "
           + ", ".join(f"`{g}` ({n})" for g, n in cf["top"]) + ".")
     w("")
-    w(f"Without the template's `JAVA_TOOL_OPTIONS` (`{a.tool_options}`), i.e. on Lambda's own JVM defaults, one extra "
-      f"cold start of the function in the same run: max RSS {defaults['max_rss_kb'] / 1024:.0f} MiB (against "
-      f"{rss_f:.0f} MiB with them), init {defaults['init_ms']:.0f} ms, first invocation "
-      f"{defaults['first_invocation_ms']:.1f} ms, warm p99 {defaults['warm_p99_ms']:.2f} ms.")
+    w(f"The function without the template's `JAVA_TOOL_OPTIONS` (`{a.tool_options}`), i.e. on Lambda's own JVM "
+      f"defaults, {a.rounds} more cold starts in the same rounds (medians; the figure with the option in brackets): "
+      f"max RSS {med(dfl, 'max_rss_kb') / 1024:.0f} MiB ({rss_f:.0f}), init {med(dfl, 'init_ms'):.0f} ms "
+      f"({init_f:.0f}), first invocation {med(dfl, 'first_invocation_ms'):.1f} ms ({first_f:.1f}), warm p50 "
+      f"{med(dfl, 'warm_p50_ms'):.2f} ms ({p50_f:.2f}), warm p99 {med(dfl, 'warm_p99_ms'):.2f} ms ({p99_f:.2f}).")
     if nmt["function"] and nmt["floor"]:
         mib = 1024 * 1024
         w("")
@@ -241,8 +242,8 @@ def main():
     w("")
     w("| run | init ms | first ms | warm p50 ms | warm p99 ms | warm max ms | max RSS MiB | API calls | Secrets Manager calls |")
     w("|---|---|---|---|---|---|---|---|---|")
-    for f, l in zip(fn, fl):
-        for r in (f, l):
+    for f, d, l in zip(fn, dfl, fl):
+        for r in (f, d, l):
             w(f"| {r['label']} | {r['init_ms']:.0f} | {r['first_invocation_ms']:.1f} | {r['warm_p50_ms']:.2f} | "
               f"{r['warm_p99_ms']:.2f} | {r['warm_max_ms']:.2f} | {r['max_rss_kb'] / 1024:.0f} | {r['api_calls']} | "
               f"{r['secrets_manager_calls']} |")

@@ -4,7 +4,8 @@
 # handler that only POSTs to the same fake API (the floor, bench/cold-start/floor).
 #
 # Usage: bench/cold-start/run.sh [--rounds N] [--warm N] [--no-build]
-#   --rounds N   cold starts per variant, alternating function/floor (default 5; medians are reported)
+#   --rounds N   cold starts per variant, alternating function / function without the template's
+#                JAVA_TOOL_OPTIONS / floor (default 7; medians are reported)
 #   --warm N     warm invocations after the first one, per cold start (default 1000)
 #   --no-build   reuse target/function.zip and the floor's zip from an earlier run
 # Environment: JAVA_HOME (Maven's JDK; default Temurin 25 when present), BENCH_JAVA (the java that runs the
@@ -15,7 +16,7 @@
 # Everything listens on 127.0.0.1 only; every loop and wait is bounded; every process started is stopped.
 set -euo pipefail
 
-ROUNDS=5
+ROUNDS=7
 WARM=1000
 BUILD=1
 while [ $# -gt 0 ]; do
@@ -145,7 +146,7 @@ if [ "$JAVA_MAJOR" -ge 24 ]; then
 fi
 # The function's own JVM options: template.yaml sets JAVA_TOOL_OPTIONS for the JVM runtime, and Lambda's runtime
 # hands the function's environment to the JVM. Both variants get it (the floor would be deployed the same way);
-# one extra cold start of the function runs without it, to show what it changes.
+# each round also runs the function without it ("defaults"), to show what it changes.
 TOOL_OPTIONS="$(sed -n 's/^ *JAVA_TOOL_OPTIONS: !If \[IsJvm, "\([^"]*\)", !Ref AWS::NoValue\] *$/\1/p' "$ROOT/template.yaml")"
 [ -n "$TOOL_OPTIONS" ] || { echo "no JAVA_TOOL_OPTIONS for the JVM runtime found in template.yaml" >&2; exit 1; }
 HANDLER="io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"
@@ -188,10 +189,9 @@ measure warmup-floor floor 100
 for i in $(seq 1 "$ROUNDS"); do
   echo "round $i of $ROUNDS ..."
   measure "function-$i" function "$WARM"
+  TOOL_OPTIONS_OFF=1 measure "defaults-$i" function "$WARM"
   measure "floor-$i" floor "$WARM"
 done
-echo "the function without the template's JAVA_TOOL_OPTIONS (Lambda's own JVM defaults) ..."
-TOOL_OPTIONS_OFF=1 measure "defaults-function" function "$WARM"
 cut -d' ' -f1-3 /proc/loadavg > "$WORK/load-end"
 # Not timed: one more cold start of each with class loading logged and native memory tracked, to show what
 # init and the first invocation load and where the memory goes (both slow the JVM down, so these runs are kept

@@ -88,6 +88,17 @@ public final class MobileNumbers {
     }
 
     /**
+     * The same check as {@link #isValidMainlandMobile(String)}, keeping the parsed number for a later
+     * carrier lookup.
+     *
+     * @param normalized output of {@link #normalize(String)}, may be {@code null}
+     * @return the validated number, or empty when it is not a mainland mobile number
+     */
+    public static Optional<MainlandMobile> mainlandMobile(String normalized) {
+        return parseMainlandMobile(normalized).map(number -> new MainlandMobile(normalized, number));
+    }
+
+    /**
      * Masks a number for logs, metrics and error responses.
      *
      * <p>Why this shape: {@code 139****5678} is the form Chinese users and support staff
@@ -144,7 +155,7 @@ public final class MobileNumbers {
         return parseMainlandMobile(validMobile).flatMap(number -> carrierName(number, locale));
     }
 
-    private static Optional<String> carrierName(PhoneNumber number, Locale locale) {
+    static Optional<String> carrierName(PhoneNumber number, Locale locale) {
         String name = PhoneNumberLibrary.carrierMapper().getNameForValidNumber(number, locale);
         if ((name == null || name.isBlank()) && !Locale.ENGLISH.getLanguage().equals(locale.getLanguage())) {
             name = PhoneNumberLibrary.carrierMapper().getNameForValidNumber(number, Locale.ENGLISH);

@@ -1,5 +1,7 @@
 package cloud.phonematch.verify.precheck;
 
+import java.util.Optional;
+
 /**
  * Normalizes a (name, mobile) pair and, when enforcing, rejects it before any paid upstream call.
  *
@@ -29,21 +31,24 @@ public final class PreCheck {
      *
      * @param rawName the name as typed, may be {@code null}
      * @param rawMobile the mobile number as typed, may be {@code null}
-     * @return {@link PreCheckResult.Passed} with the normalized values, or
+     * @return {@link PreCheckResult.Passed} with the normalized values (and, when enforcing, the validated
+     *     number), or
      *     {@link PreCheckResult.Rejected} with the reason and the masked normalized number
      */
     public PreCheckResult check(String rawName, String rawMobile) {
         String name = PersonNames.normalize(rawName);
         String mobile = MobileNumbers.normalize(rawMobile);
-        if (enforce) {
-            if (!PersonNames.isValid(name)) {
-                return new PreCheckResult.Rejected(PreCheckResult.Reason.INVALID_NAME, MobileNumbers.mask(mobile));
-            }
-            if (!MobileNumbers.isValidMainlandMobile(mobile)) {
-                return new PreCheckResult.Rejected(PreCheckResult.Reason.INVALID_MOBILE, MobileNumbers.mask(mobile));
-            }
+        if (!enforce) {
+            return new PreCheckResult.Passed(name, mobile);
         }
-        return new PreCheckResult.Passed(name, mobile);
+        if (!PersonNames.isValid(name)) {
+            return new PreCheckResult.Rejected(PreCheckResult.Reason.INVALID_NAME, MobileNumbers.mask(mobile));
+        }
+        Optional<MainlandMobile> validated = MobileNumbers.mainlandMobile(mobile);
+        if (validated.isEmpty()) {
+            return new PreCheckResult.Rejected(PreCheckResult.Reason.INVALID_MOBILE, MobileNumbers.mask(mobile));
+        }
+        return new PreCheckResult.Passed(name, mobile, validated);
     }
 
     @Override

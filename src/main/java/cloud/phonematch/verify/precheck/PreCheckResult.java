@@ -1,6 +1,7 @@
 package cloud.phonematch.verify.precheck;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Outcome of {@link PreCheck#check(String, String)}.
@@ -17,12 +18,20 @@ public sealed interface PreCheckResult permits PreCheckResult.Passed, PreCheckRe
      *
      * @param name the normalized name ({@link PersonNames#normalize(String)})
      * @param mobile the normalized mobile number ({@link MobileNumbers#normalize(String)})
+     * @param validated the number as the enforcing pre-check validated it (reused for the carrier lookup);
+     *     empty when the pre-check does not enforce, and so did not validate
      */
-    record Passed(String name, String mobile) implements PreCheckResult {
+    record Passed(String name, String mobile, Optional<MainlandMobile> validated) implements PreCheckResult {
 
         public Passed {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(mobile, "mobile");
+            Objects.requireNonNull(validated, "validated");
+        }
+
+        /** Normalized values the pre-check did not validate. */
+        public Passed(String name, String mobile) {
+            this(name, mobile, Optional.empty());
         }
 
         /** Shows only the name's length and the masked number, never the personal data. */

@@ -69,7 +69,7 @@ public class VerificationFlow {
                 Language language = request.language();
                 yield new VerificationResult.Answered(new Outcome(status, answered.code(),
                         answered.code().description(language), masked,
-                        carrierOf(input.mobile(), status, language),
+                        carrierOf(input, status, language),
                         gateway.charges() ? Outcome.AnsweredBy.API : Outcome.AnsweredBy.SANDBOX, result.calls(),
                         invocation.requestId(),
                         invocation.correlationId(), answered.traceId(), elapsedMs(invocation)), upstreamMs);
@@ -90,14 +90,16 @@ public class VerificationFlow {
     }
 
     /**
-     * The carrier is only named for a number the API accepted as a mobile number ({@code carrier} itself
-     * answers empty for a number that is not a valid mainland mobile).
+     * The carrier is only named for a number the API accepted as a mobile number that libphonenumber also
+     * considers a valid mainland mobile. The enforcing pre-check has already parsed it; otherwise it is
+     * parsed here, once.
      */
-    private static String carrierOf(String mobile, VerificationStatus status, Language language) {
+    private static String carrierOf(PreCheckResult.Passed input, VerificationStatus status, Language language) {
         if (status == VerificationStatus.INVALID_MOBILE) {
             return null;
         }
-        return MobileNumbers.carrier(mobile, language.locale()).orElse(null);
+        return input.validated().or(() -> MobileNumbers.mainlandMobile(input.mobile()))
+                .flatMap(mobile -> mobile.carrier(language.locale())).orElse(null);
     }
 
     private long elapsedMs(Invocation invocation) {

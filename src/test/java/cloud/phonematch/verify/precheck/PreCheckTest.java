@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import cloud.phonematch.verify.precheck.PreCheckResult.Passed;
 import cloud.phonematch.verify.precheck.PreCheckResult.Reason;
 import cloud.phonematch.verify.precheck.PreCheckResult.Rejected;
+import java.util.Locale;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,8 +26,20 @@ class PreCheckTest {
             Ｏ'Ｎｅｉｌ          | １９９１２３４５６７８   | O'Neil            | 19912345678
             """)
     void passesNormalizedValuesWhenBothAreValid(String rawName, String rawMobile, String name, String mobile) {
-        assertEquals(new Passed(name, mobile), enforcing.check(rawName, rawMobile));
+        assertEquals(new Passed(name, mobile, MobileNumbers.mainlandMobile(mobile)), enforcing.check(rawName, rawMobile));
         assertEquals(new Passed(name, mobile), permissive.check(rawName, rawMobile));
+    }
+
+    /** The enforcing check hands on the number it validated, so the carrier lookup does not parse it again. */
+    @Test
+    void enforcingCheckKeepsTheValidatedNumberForTheCarrierLookup() {
+        Passed passed = (Passed) enforcing.check("张三", "+86 139-1234-5678");
+        MainlandMobile validated = passed.validated().orElseThrow();
+        assertEquals(MobileNumbers.carrier("13912345678", Locale.ENGLISH), validated.carrier(Locale.ENGLISH));
+        assertEquals("China Mobile", validated.carrier(Locale.ENGLISH).orElseThrow());
+        assertEquals("MainlandMobile[139****5678]", validated.toString());
+        assertEquals(Optional.empty(), ((Passed) permissive.check("张三", "13912345678")).validated(),
+                "the permissive check validates nothing");
     }
 
     @ParameterizedTest(name = "[{index}] {0} / {1}")
@@ -72,6 +86,8 @@ class PreCheckTest {
     void resultComponentsAreNeverNullAndErrorsNameOnlyTheField() {
         assertEquals("name", assertThrows(NullPointerException.class, () -> new Passed(null, "1")).getMessage());
         assertEquals("mobile", assertThrows(NullPointerException.class, () -> new Passed("张三", null)).getMessage());
+        assertEquals("validated",
+                assertThrows(NullPointerException.class, () -> new Passed("张三", "1", null)).getMessage());
         assertEquals("reason", assertThrows(NullPointerException.class, () -> new Rejected(null, "")).getMessage());
         assertEquals("maskedMobile",
                 assertThrows(NullPointerException.class, () -> new Rejected(Reason.INVALID_NAME, null)).getMessage());
