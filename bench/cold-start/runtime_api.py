@@ -329,6 +329,7 @@ def main():
             "warm_p50_ms": percentile(warm, 50),
             "warm_p99_ms": percentile(warm, 99),
             "warm_max_ms": warm[-1] if warm else None,
+            "warm_latencies_ms": [round(x, 3) for x in latencies[1:]],  # in order, for looking at the tail
             "max_rss_kb": status.get("VmHWM"),
             "rss_at_end_kb": status.get("VmRSS"),
             "api_calls": state.api_calls,
