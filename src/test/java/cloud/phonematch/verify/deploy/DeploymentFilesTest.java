@@ -86,7 +86,8 @@ class DeploymentFilesTest {
 
     /**
      * Environment variables the template may set for the JVM itself, each with why (checked in
-     * {@link #jvmOptionsAreOnlyForTheJvmRuntimeAndAJvmAcceptsThem()}).
+     * {@link #jvmOptionsAreOnlyForTheJvmRuntimeAndAJvmAcceptsThem()}, against the JDK running the build; Lambda
+     * runs Java 21, so an option must also exist there — MetaspaceSize has for decades).
      */
     static final Map<String, String> JVM_ENVIRONMENT = Map.of(
             "JAVA_TOOL_OPTIONS", "a metaspace threshold above what the function loads: no full GC and heap "
