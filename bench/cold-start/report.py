@@ -90,6 +90,21 @@ def native_memory(path):
     return committed if "Total" in committed else None
 
 
+def compilations(log_path, first_done_ms):
+    """JIT compilations printed by -XX:+PrintCompilation (ms since JVM start): in all, and after the first answer."""
+    total = after = 0
+    try:
+        with open(log_path, errors="replace") as f:
+            for line in f:
+                m = re.match(r"\s*(\d+)\s+\d+\s", line)
+                if m:
+                    total += 1
+                    after += int(m.group(1)) > first_done_ms
+    except FileNotFoundError:
+        return None
+    return total, after
+
+
 def class_loader_counts(census_path):
     """Classes loaded from the task (the function's jars and classes) and from the JDK, per census file."""
     task = jdk = 0
@@ -159,6 +174,10 @@ def main():
     census = {v: class_census(os.path.join(a.raw, f"classes-{v}.txt")) for v in ("function", "floor")}
     dfl = [load(a.raw, f"defaults-{i}") for i in range(1, a.rounds + 1)]
     nmt = {v: native_memory(os.path.join(a.raw, f"memory-{v}.log")) for v in ("function", "floor")}
+    jit = {}
+    for v in ("function", "floor"):
+        run = load(a.raw, f"memory-{v}")
+        jit[v] = compilations(os.path.join(a.raw, f"memory-{v}.log"), run["init_ms"] + run["first_invocation_ms"])
     origins = {v: class_loader_counts(os.path.join(a.raw, f"classes-{v}.txt")) for v in ("function", "floor")}
 
     checks = [
@@ -255,6 +274,12 @@ def main():
         rl = tl - sum(sum(nmt["floor"].get(k, 0) for k in cats) for _, cats in NMT_ROWS) / mib
         w(f"| everything else the JVM tracks | {rf:.1f} | {rl:.1f} | {rf - rl:+.1f} |")
         w(f"| **total tracked** | **{tf:.1f}** | **{tl:.1f}** | **{tf - tl:+.1f}** |")
+    if jit["function"] and jit["floor"]:
+        w("")
+        w(f"JIT compilations in the same runs (`-XX:+PrintCompilation`): function {jit['function'][0]:,}, of which "
+          f"{jit['function'][1]:,} after its first answer, i.e. during the warm invocations; floor "
+          f"{jit['floor'][0]:,}, of which {jit['floor'][1]:,} after. The compiler thread shares the two cores with "
+          "the warm invocations, and code not yet compiled runs interpreted.")
     w("")
     w("<details><summary>Every cold start</summary>")
     w("")
