@@ -39,7 +39,8 @@ class FunctionZipIT {
         List<String> jars = jarNames();
         assertTrue(jars.stream().anyMatch(n -> n.contains("jackson-databind")), "the listing is of the real jars: " + jars);
         for (String removed : List.of("aws-lambda-java-events", "jctools-core", "vertx-web-client", "netty-codec-socks",
-                "jakarta.xml.bind-api", "stork-api", "software.amazon.awssdk.eventstream")) {
+                "jakarta.xml.bind-api", "stork-api", "software.amazon.awssdk.eventstream",
+                "mutiny-smallrye-context-propagation")) {
             assertFalse(jars.stream().anyMatch(n -> n.contains(removed)), removed + " is packaged: " + jars);
         }
         // Kept on purpose (application.properties says why).
