@@ -1,6 +1,7 @@
 package cloud.phonematch.verify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -55,6 +56,10 @@ class LogOutputIT {
             } else if ("cloud.phonematch.verify.summary".equals(node.path("loggerName").asText())) {
                 JsonNode mdc = node.path("mdc");
                 assertEquals("INFO", node.path("level").asText());
+                for (String noise : List.of("sequence", "loggerClassName", "threadId", "ndc", "hostName", "processName",
+                        "processId")) {
+                    assertFalse(node.has(noise), noise + " is left out of every line: " + node);
+                }
                 for (String field : ALWAYS) {
                     if (!mdc.hasNonNull(field)) {
                         problems.add("summary without " + field + ": " + text);
