@@ -46,11 +46,13 @@ def class_census(path):
     The RIC loads its LambdaContext class when it builds the first invocation's context: that marks the end of
     init. The first invocation ends with the last class loaded (the census run serves no other invocation)."""
     rows = []
+    from_task = 0  # loaded from the task root (the function's jars and classes) rather than from the JDK
     with open(path) as f:
         for line in f:
-            m = re.match(r"\[(\d+\.\d+)s\] (\S+) source: ", line)
+            m = re.match(r"\[(\d+\.\d+)s\] (\S+) source: (.*)", line)
             if m:
                 rows.append((float(m.group(1)), m.group(2)))
+                from_task += "/task/" in m.group(3)
     start = next((t for t, c in rows if c == "com.amazonaws.services.lambda.runtime.api.client.api.LambdaContext"), None)
     if start is None:
         return None
@@ -61,7 +63,7 @@ def class_census(path):
         return ".".join(parts[:4] if parts[0] in ("software", "cloud") else parts[:3])
 
     top = collections.Counter(group(c) for c in during).most_common(6)
-    return {"init": len(rows) - len(during), "first": len(during), "top": top}
+    return {"init": len(rows) - len(during), "first": len(during), "top": top, "all": len(rows), "task": from_task}
 
 
 NMT_ROWS = [  # (row, NMT categories summed)
@@ -71,6 +73,10 @@ NMT_ROWS = [  # (row, NMT categories summed)
     ("compiled code", ("Code",)),
     ("thread stacks", ("Thread",)),
 ]
+
+
+def nmt_mib(committed, categories):
+    return sum(committed.get(k, 0) for k in categories) / (1024 * 1024)
 
 
 def native_memory(path):
@@ -103,19 +109,6 @@ def compilations(log_path, first_done_ms):
     except FileNotFoundError:
         return None
     return total, after
-
-
-def class_loader_counts(census_path):
-    """Classes loaded from the task (the function's jars and classes) and from the JDK, per census file."""
-    task = jdk = 0
-    with open(census_path) as f:
-        for line in f:
-            if " source: " in line:
-                if "/task/" in line:
-                    task += 1
-                else:
-                    jdk += 1
-    return task, jdk
 
 
 STEADY_AFTER = 20  # warm invocations still running interpreted or first-compiled code
@@ -178,7 +171,6 @@ def main():
     for v in ("function", "floor"):
         run = load(a.raw, f"memory-{v}")
         jit[v] = compilations(os.path.join(a.raw, f"memory-{v}.log"), run["init_ms"] + run["first_invocation_ms"])
-    origins = {v: class_loader_counts(os.path.join(a.raw, f"classes-{v}.txt")) for v in ("function", "floor")}
 
     checks = [
         ("init", init_f <= 1.5 * init_l, f"≤ 1.5 × floor = {1.5 * init_l:.0f} ms"),
@@ -254,26 +246,25 @@ def main():
       f"max RSS {med(dfl, 'max_rss_kb') / 1024:.0f} MiB ({rss_f:.0f}), init {med(dfl, 'init_ms'):.0f} ms "
       f"({init_f:.0f}), first invocation {med(dfl, 'first_invocation_ms'):.1f} ms ({first_f:.1f}), warm p50 "
       f"{med(dfl, 'warm_p50_ms'):.2f} ms ({p50_f:.2f}), warm p99 {med(dfl, 'warm_p99_ms'):.2f} ms ({p99_f:.2f}).")
-    if nmt["function"] and nmt["floor"]:
-        mib = 1024 * 1024
+    if nmt["function"] and nmt["floor"] and census["function"] and census["floor"]:
+        cf, cl = census["function"], census["floor"]
         w("")
         w(f"Where the memory goes: native memory tracking (`-XX:NativeMemoryTracking=summary`), committed at the end of "
           f"one more cold start of each with {a.warm:,} warm invocations (not timed; tracking adds about 2 MiB of "
-          f"its own). Classes loaded (from the class-loading census): function {sum(origins['function']):,} "
-          f"({origins['function'][0]:,} from its jars and classes), floor {sum(origins['floor']):,} "
-          f"({origins['floor'][0]:,} from its jars and classes).")
+          f"its own). Classes loaded (from the class-loading census): function {cf['all']:,} "
+          f"({cf['task']:,} from its jars and classes), floor {cl['all']:,} ({cl['task']:,} from its jars and classes).")
         w("")
         w("| MiB committed | function | floor | difference |")
         w("|---|---|---|---|")
-        for name, cats in NMT_ROWS:
-            f_ = sum(nmt["function"].get(k, 0) for k in cats) / mib
-            l_ = sum(nmt["floor"].get(k, 0) for k in cats) / mib
-            w(f"| {name} | {f_:.1f} | {l_:.1f} | {f_ - l_:+.1f} |")
-        tf, tl = nmt["function"]["Total"] / mib, nmt["floor"]["Total"] / mib
-        rf = tf - sum(sum(nmt["function"].get(k, 0) for k in cats) for _, cats in NMT_ROWS) / mib
-        rl = tl - sum(sum(nmt["floor"].get(k, 0) for k in cats) for _, cats in NMT_ROWS) / mib
-        w(f"| everything else the JVM tracks | {rf:.1f} | {rl:.1f} | {rf - rl:+.1f} |")
-        w(f"| **total tracked** | **{tf:.1f}** | **{tl:.1f}** | **{tf - tl:+.1f}** |")
+        shown = [c for _, cats in NMT_ROWS for c in cats]
+        rows = NMT_ROWS + [("everything else the JVM tracks", None), ("total tracked", ("Total",))]
+        for name, cats in rows:
+            if cats is None:  # the total less the rows above
+                f_, l_ = (nmt_mib(nmt[v], ("Total",)) - nmt_mib(nmt[v], shown) for v in ("function", "floor"))
+            else:
+                f_, l_ = (nmt_mib(nmt[v], cats) for v in ("function", "floor"))
+            b = "**" if cats == ("Total",) else ""
+            w(f"| {b}{name}{b} | {b}{f_:.1f}{b} | {b}{l_:.1f}{b} | {b}{f_ - l_:+.1f}{b} |")
     if jit["function"] and jit["floor"]:
         w("")
         w(f"JIT compilations in the same runs (`-XX:+PrintCompilation`): function {jit['function'][0]:,}, of which "
@@ -298,7 +289,7 @@ def main():
     w("Java running the functions: " + "; ".join(jv) + ".")
     w("")
     w(f"JVM flags (both variants): `{a.jvm_flags}`; environment `JAVA_TOOL_OPTIONS={a.tool_options}` (template.yaml's, "
-      "for the JVM runtime), except in the one run without it above.")
+      "for the JVM runtime), except in the rounds run without it.")
     w("")
     w("Deviations from Lambda, each applied to both variants: the JDK above, not Amazon Corretto 21 (no JDK 21 is")
     w("installable here; the function is compiled for release 21); the JDK's default CDS archive instead of the")

@@ -195,8 +195,8 @@ done
 cut -d' ' -f1-3 /proc/loadavg > "$WORK/load-end"
 # Not timed: one more cold start of each with class loading logged and one with native memory tracked and JIT
 # compilations printed, to show what init and the first invocation load, where the memory goes and how long
-# the JIT keeps compiling (both slow the JVM down, so these runs are kept
-# out of the figures above). The JVM prints its memory summary when the driver stops it.
+# the JIT keeps compiling (both slow the JVM down, so these runs are kept out of the figures above). The JVM
+# prints its memory summary when the driver stops it.
 echo "class-loading and memory census (not timed) ..."
 for v in function floor; do
   measure "classes-$v" "$v" 0 "-Xlog:class+load:file=$WORK/raw/classes-$v.txt:uptime"

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -81,13 +83,17 @@ public final class RepackFunctionZip {
             System.out.println("[repack-function-zip] no " + zip + " (this build packages no function): nothing to do");
             return;
         }
-        if (!hasJars(zip)) {
+        List<String> names;
+        try (ZipFile in = new ZipFile(zip.toFile())) {
+            names = in.stream().map(ZipEntry::getName).toList();
+        }
+        if (names.stream().noneMatch(n -> n.endsWith(".jar"))) {
             System.out.println("[repack-function-zip] " + zip + " holds no jar (a native build): unchanged");
             return;
         }
         Path work = Files.createTempDirectory("repack-function-zip");
         try {
-            String bcEntry = bouncyCastleEntry(zip);
+            String bcEntry = names.stream().filter(n -> BC_JAR.matcher(n).matches()).findFirst().orElse(null);
             byte[] trimmedBc = bcEntry == null ? null : shrunkBouncyCastle(zip, bcEntry, classes, work);
             long zipBefore = Files.size(zip);
             rewrite(zip, bcEntry, trimmedBc, work.resolve("function.zip"));
@@ -114,19 +120,6 @@ public final class RepackFunctionZip {
                 + " %,d -> %,d bytes%n", bcEntry, counts.keptClasses, counts.allClasses, roots.size(),
                 Files.size(original), Files.size(trimmed));
         return Files.readAllBytes(trimmed);
-    }
-
-    private static boolean hasJars(Path zip) throws IOException {
-        try (ZipFile in = new ZipFile(zip.toFile())) {
-            return in.stream().anyMatch(e -> e.getName().endsWith(".jar"));
-        }
-    }
-
-    private static String bouncyCastleEntry(Path zip) throws IOException {
-        try (ZipFile in = new ZipFile(zip.toFile())) {
-            return in.stream().map(ZipEntry::getName).filter(n -> BC_JAR.matcher(n).matches()).findFirst()
-                    .orElse(null);
-        }
     }
 
     /** Every Bouncy Castle class that the given classes reference, per {@code jdeps -verbose:class}. */
@@ -156,7 +149,7 @@ public final class RepackFunctionZip {
     private static List<String> jdeps(List<String> targets) {
         ToolProvider jdeps = ToolProvider.findFirst("jdeps")
                 .orElseThrow(() -> new IllegalStateException("jdeps is not in this JDK (" + System.getProperty("java.home") + ")"));
-        List<String> args = new java.util.ArrayList<>(List.of("-verbose:class", "-filter:none", "--multi-release", "21"));
+        List<String> args = new ArrayList<>(List.of("-verbose:class", "-filter:none", "--multi-release", "21"));
         args.addAll(targets);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -304,7 +297,7 @@ public final class RepackFunctionZip {
 
     private static void deleteTree(Path root) {
         try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
                     Files.delete(p);
                 } catch (IOException e) {

@@ -152,7 +152,7 @@ public final class MobileNumbers {
      */
     public static Optional<String> carrier(String validMobile, Locale locale) {
         Objects.requireNonNull(locale, "locale");
-        return parseMainlandMobile(validMobile).flatMap(number -> carrierName(number, locale));
+        return mainlandMobile(validMobile).flatMap(mobile -> mobile.carrier(locale));
     }
 
     static Optional<String> carrierName(PhoneNumber number, Locale locale) {

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import cloud.phonematch.verify.support.ProjectRoot;
+
 /**
  * After {@code package} (Failsafe): the Bouncy Castle jar that {@code src/build/java/RepackFunctionZip.java} left
  * in {@code target/function.zip} holds everything the function's encryption needs. The function's crypto classes
@@ -34,7 +36,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * ({@link TestDecryptor}, on the full Bouncy Castle) must recover the name and number.
  */
 class TrimmedBouncyCastleIT {
-    private static final Path ROOT = Files.exists(Path.of("pom.xml")) ? Path.of("") : Path.of(System.getProperty("basedir"));
+    private static final Path ROOT = ProjectRoot.PATH;
     private static final String CRYPTO = "cloud.phonematch.verify.crypto.";
     private static final ObjectMapper JSON = new ObjectMapper();
 

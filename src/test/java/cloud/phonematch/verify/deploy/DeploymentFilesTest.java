@@ -47,6 +47,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 
 import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.support.ProjectRoot;
 import cloud.phonematch.verify.deploy.IamPolicies.Grant;
 import cloud.phonematch.verify.handler.VerificationHandler;
 import cloud.phonematch.verify.output.ErrorType;
@@ -66,7 +67,7 @@ import io.smallrye.config.WithName;
  * Plain JUnit: no Quarkus application is started.
  */
 class DeploymentFilesTest {
-    static final Path ROOT = Files.exists(Path.of("pom.xml")) ? Path.of("") : Path.of(System.getProperty("basedir"));
+    static final Path ROOT = ProjectRoot.PATH;
 
     static final String FUNCTION = "VerifyFunction";
     static final String ONE_STATE_MACHINE = "VerifyOneStateMachine";

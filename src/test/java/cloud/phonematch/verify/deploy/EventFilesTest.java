@@ -28,6 +28,7 @@ import cloud.phonematch.verify.support.ApiStubs;
 import cloud.phonematch.verify.support.FakeApis;
 import cloud.phonematch.verify.support.Fakes;
 import cloud.phonematch.verify.support.Lambda;
+import cloud.phonematch.verify.support.ProjectRoot;
 import cloud.phonematch.verify.support.TestPeople;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -40,8 +41,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(FakeApis.class)
 class EventFilesTest {
-    static final Path EVENTS = (Files.exists(Path.of("pom.xml")) ? Path.of("") : Path.of(System.getProperty("basedir")))
-            .resolve("events");
+    static final Path EVENTS = ProjectRoot.PATH.resolve("events");
 
     /** What each sample must produce, with the API answering "0" (consistent). */
     static final Map<String, Consumer<String>> EXPECTED = Map.of(
