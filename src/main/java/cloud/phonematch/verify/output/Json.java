@@ -18,6 +18,15 @@ public final class Json {
         return MAPPER.createObjectNode();
     }
 
+    /** The UTF-8 JSON bytes of a tree, e.g. a request body. */
+    public static byte[] bytes(ObjectNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("could not serialize a JSON tree", e);
+        }
+    }
+
     public static String write(ObjectNode node) {
         try {
             return MAPPER.writeValueAsString(node);

@@ -9,11 +9,11 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import cloud.phonematch.verify.crypto.CryptoConfigurationException;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
+import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.verification.UpstreamAnswer;
 import cloud.phonematch.verify.verification.UpstreamCall;
 import cloud.phonematch.verify.verification.VerificationGateway;
@@ -40,9 +40,9 @@ public class LiveVerificationGateway implements VerificationGateway {
 
     @Override
     public UpstreamAnswer check(UpstreamCall call, Duration timeout) {
-        ObjectNode requestBody;
+        byte[] requestBody;
         try {
-            requestBody = bodies.bodyFor(call);
+            requestBody = Json.bytes(bodies.bodyFor(call));
         } catch (CryptoConfigurationException e) {
             // Nothing was sent: a settings problem, not the API's.
             return new UpstreamAnswer.Refused(Failure.of(ErrorType.CONFIGURATION, e.getMessage()),
