@@ -173,7 +173,7 @@ public final class MobileNumbers {
         PhoneNumberUtil util = PhoneNumberLibrary.phoneNumberUtil();
         PhoneNumber number;
         try {
-            number = util.parse(normalized, MAINLAND_REGION);
+            number = toPhoneNumber(normalized);
         } catch (NumberParseException e) {
             return Optional.empty();
         }
@@ -188,6 +188,24 @@ public final class MobileNumbers {
         PhoneNumberType type = util.getNumberType(number);
         boolean mobile = type == PhoneNumberType.MOBILE || type == PhoneNumberType.FIXED_LINE_OR_MOBILE;
         return mobile ? Optional.of(number) : Optional.empty();
+    }
+
+    /**
+     * The number libphonenumber would parse from 11 ASCII digits with region CN.
+     *
+     * <p>Why not always {@code parse}: digits that begin with 1, as every mainland mobile segment does, carry
+     * no trunk prefix (0) and no international prefix (00), so they already are the national significant
+     * number, and building the number from them gives what {@code parse} gives without its half-dozen
+     * pattern scans, which were most of a warm invocation's pre-check. Other digits go through {@code parse}.
+     * {@code MobileNumbersTest} checks that both ways give equal numbers for every four-digit start from 1000
+     * to 1999.
+     */
+    static PhoneNumber toPhoneNumber(String elevenDigits) throws NumberParseException {
+        if (elevenDigits.charAt(0) == '1') {
+            return new PhoneNumber().setCountryCode(MAINLAND_COUNTRY_CODE)
+                    .setNationalNumber(Long.parseLong(elevenDigits));
+        }
+        return PhoneNumberLibrary.phoneNumberUtil().parse(elevenDigits, MAINLAND_REGION);
     }
 
     private static String stripCountryPrefix(String compact) {

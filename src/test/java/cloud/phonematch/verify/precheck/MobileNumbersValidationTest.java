@@ -81,4 +81,32 @@ class MobileNumbersValidationTest {
         assertSame(PhoneNumberUtil.getInstance(), PhoneNumberLibrary.phoneNumberUtil());
         assertSame(PhoneNumberLibrary.carrierMapper(), PhoneNumberLibrary.carrierMapper());
     }
+
+    /**
+     * The pre-check builds the number from digits that begin with 1 instead of parsing them; it must be the very
+     * number libphonenumber's parse returns, for every four-digit start 1000–1999 with low, middle and high
+     * endings (so every segment, every service prefix and the 1[12]xx / 179xx carrier-code prefixes CN's
+     * metadata strips when parsing).
+     */
+    @Test
+    void digitsBeginningWithOneBecomeTheNumberParseWouldGive() throws NumberParseException {
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        int compared = 0;
+        for (int start = 1000; start <= 1999; start++) {
+            for (String ending : new String[] { "0000000", "4567890", "9999999" }) {
+                String digits = start + ending;
+                assertEquals(util.parse(digits, "CN"), MobileNumbers.toPhoneNumber(digits), digits);
+                compared++;
+            }
+        }
+        assertEquals(3000, compared);
+    }
+
+    @Test
+    void otherDigitsAreParsed() throws NumberParseException {
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        for (String digits : new String[] { "01012345678", "00123456789", "86139123456", "23456789012" }) {
+            assertEquals(util.parse(digits, "CN"), MobileNumbers.toPhoneNumber(digits), digits);
+        }
+    }
 }
