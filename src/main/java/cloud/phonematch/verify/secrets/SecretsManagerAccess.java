@@ -1,5 +1,7 @@
 package cloud.phonematch.verify.secrets;
 
+import java.util.Map;
+
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,9 +19,10 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerExcept
  * connection or credentials are captured in a SnapStart snapshot.
  * <p>
  * As in Powertools' parameters module: the URL-connection HTTP client (no Netty, no Apache client), region
- * and credentials from the standard AWS chain ({@code AWS_REGION}, the Lambda role), endpoint from the
- * standard settings ({@code AWS_ENDPOINT_URL_SECRETS_MANAGER} / {@code AWS_ENDPOINT_URL}). The SDK's own
- * retries are off: the one retry policy is the annotation below, where it can be read.
+ * from {@code AWS_REGION} and, in an on-demand environment, credentials from the environment Lambda sets for the
+ * function's role ({@link LambdaSdkSettings}; elsewhere the standard chains), endpoint from the standard
+ * settings ({@code AWS_ENDPOINT_URL_SECRETS_MANAGER} / {@code AWS_ENDPOINT_URL}). The SDK's own retries are
+ * off: the one retry policy is the annotation below, where it can be read.
  */
 @ApplicationScoped
 public class SecretsManagerAccess {
@@ -74,7 +77,7 @@ public class SecretsManagerAccess {
 
     private SecretsManagerClient build() {
         var timeout = config.secretTimeout();
-        return SecretsManagerClient.builder()
+        var builder = SecretsManagerClient.builder()
                 .httpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(timeout)
                         .socketTimeout(timeout)
@@ -82,8 +85,11 @@ public class SecretsManagerAccess {
                 .overrideConfiguration(o -> o
                         .retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallAttemptTimeout(timeout)
-                        .apiCallTimeout(timeout))
-                .build();
+                        .apiCallTimeout(timeout));
+        Map<String, String> env = System.getenv();
+        LambdaSdkSettings.region(env).ifPresent(builder::region);
+        LambdaSdkSettings.credentials(env).ifPresent(builder::credentialsProvider);
+        return builder.build();
     }
 
     @PreDestroy
