@@ -219,8 +219,8 @@ public final class ProviderPublicKey {
 
     private static ProviderPublicKey sm2(byte[] encodedPoint) {
         try {
-            ECPoint point = Sm2Curve.DOMAIN.getCurve().decodePoint(encodedPoint);
-            return new ProviderPublicKey(null, new ECPublicKeyParameters(point, Sm2Curve.DOMAIN));
+            ECPoint point = Sm2Curve.domain().getCurve().decodePoint(encodedPoint);
+            return new ProviderPublicKey(null, new ECPublicKeyParameters(point, Sm2Curve.domain()));
         } catch (RuntimeException e) {
             throw problem(SUBJECT + " is an SM2 key whose point is not on the curve sm2p256v1");
         }

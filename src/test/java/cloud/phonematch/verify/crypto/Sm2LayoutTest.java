@@ -31,7 +31,7 @@ class Sm2LayoutTest {
 
         assertEquals(1 + 32 + 32 + 32 + secret.length, wrapped.length);
         assertEquals(0x04, wrapped[0], "uncompressed point marker");
-        ECPoint c1 = Sm2Curve.DOMAIN.getCurve().createPoint(
+        ECPoint c1 = Sm2Curve.domain().getCurve().createPoint(
                 new BigInteger(1, Arrays.copyOfRange(wrapped, 1, 33)),
                 new BigInteger(1, Arrays.copyOfRange(wrapped, 33, 65)));
         byte[] c3 = Arrays.copyOfRange(wrapped, 65, 97);
