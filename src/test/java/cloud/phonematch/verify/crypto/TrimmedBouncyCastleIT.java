@@ -2,6 +2,7 @@ package cloud.phonematch.verify.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +11,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -29,8 +32,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import cloud.phonematch.verify.support.ProjectRoot;
 
 /**
- * After {@code package} (Failsafe): the Bouncy Castle jar that {@code src/build/java/RepackFunctionZip.java} left
- * in {@code target/function.zip} holds everything the function's encryption needs. The function's crypto classes
+ * After {@code package} (Failsafe): the Bouncy Castle that {@code src/build/java/RepackFunctionZip.java} left in
+ * {@code target/function.zip} (trimmed, inside the merged dependency jar) holds everything the function's encryption
+ * needs. The function's crypto classes
  * and Bouncy Castle are loaded from the packaged jar and {@code target/classes} only, never from the full
  * Bouncy Castle on the test class path; each algorithm and envelope shape encrypts there, and the provider's side
  * ({@link TestDecryptor}, on the full Bouncy Castle) must recover the name and number.
@@ -48,9 +52,9 @@ class TrimmedBouncyCastleIT {
     @BeforeAll
     static void loadFromThePackage() throws IOException {
         try (ZipFile zip = new ZipFile(ROOT.resolve("target/function.zip").toFile())) {
-            ZipEntry entry = zip.stream().filter(e -> e.getName().matches("lib/org\\.bouncycastle\\.bcprov-.+\\.jar"))
-                    .findFirst().orElseThrow(() -> new AssertionError("no Bouncy Castle jar in target/function.zip"));
-            packagedJar = work.resolve("bcprov-packaged.jar");
+            ZipEntry entry = zip.getEntry("lib/function-dependencies.jar");
+            assertNotNull(entry, "no dependency jar in target/function.zip");
+            packagedJar = work.resolve("function-dependencies.jar");
             try (InputStream in = zip.getInputStream(entry)) {
                 Files.copy(in, packagedJar);
             }
@@ -90,10 +94,19 @@ class TrimmedBouncyCastleIT {
                 () -> packaged.loadClass("org.bouncycastle.pqc.crypto.mlkem.MLKEMEngine"));
         try (ZipFile jar = new ZipFile(packagedJar.toFile())) {
             assertFalse(jar.stream().anyMatch(e -> e.getName().endsWith(".SF")), "the signature no longer applies");
-            assertFalse(jar.stream().anyMatch(e -> e.getName().startsWith("META-INF/services/")),
-                    "no provider registration for classes that are gone");
-            long classes = jar.stream().filter(e -> e.getName().endsWith(".class")).count();
+            assertFalse(jar.stream().anyMatch(e -> e.getName().startsWith("META-INF/services/")
+                    && readText(jar, e).contains("org.bouncycastle.")), "no provider registration for classes that are gone");
+            long classes = jar.stream().filter(e -> e.getName().startsWith("org/bouncycastle/")
+                    && e.getName().endsWith(".class")).count();
             assertTrue(classes > 100 && classes < 2000, classes + " classes: a closure, neither empty nor everything");
+        }
+    }
+
+    private static String readText(ZipFile jar, ZipEntry entry) {
+        try (InputStream in = jar.getInputStream(entry)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
