@@ -50,14 +50,12 @@ public class SnapStartPriming implements Resource {
             "io.vertx.core.http.impl.HttpClientImpl",
             "io.smallrye.mutiny.Uni",
             "io.smallrye.faulttolerance.api.TypedGuard",
-            "software.amazon.awssdk.services.secretsmanager.SecretsManagerClient",
-            "software.amazon.awssdk.services.secretsmanager.DefaultSecretsManagerClient",
-            "software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest",
-            "software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse",
-            "software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient",
+            "software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner",
+            "software.amazon.awssdk.services.secretsmanager.endpoints.SecretsManagerEndpointProvider",
+            "software.amazon.awssdk.http.SdkHttpRequest",
             "software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider",
-            "software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain",
-            "software.amazon.awssdk.protocols.json.AwsJsonProtocolFactory");
+            "software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider",
+            "software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain");
 
     void register(@Observes StartupEvent event) {
         // A no-op outside a CRaC-capable runtime (tests, dev mode, on-demand Lambda).

@@ -16,9 +16,6 @@ import cloud.phonematch.verify.verification.FailureException;
 import cloud.phonematch.verify.verification.TokenSource;
 import cloud.phonematch.verify.verification.Tracing;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.secretsmanager.model.DecryptionFailureException;
-import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
 
 /**
  * The API token from Secrets Manager, cached per container for {@code VERIFY_TOKEN_CACHE_TTL}.
@@ -78,21 +75,19 @@ public class SecretsManagerTokenSource implements TokenSource {
         try {
             secretString = secrets.secretString(secretId);
             failed = false;
-        } catch (ResourceNotFoundException e) {
-            throw configuration("the token secret does not exist");
-        } catch (DecryptionFailureException e) {
-            throw configuration("the function may not decrypt the token secret (KMS)");
         } catch (SecretsManagerBusy e) {
             LOG.warnf("Secrets Manager stayed unavailable: %s", e.getMessage());
             throw configuration("Secrets Manager could not be reached or kept throttling");
-        } catch (SecretsManagerException e) {
+        } catch (SecretsManagerRefusal e) {
             // The service's own error: log its code (never its message).
-            String code = SecretsManagerAccess.errorCode(e);
-            LOG.warnf("Secrets Manager refused GetSecretValue: status %d, code %s", e.statusCode(), code);
-            if ("AccessDeniedException".equals(code)) {
-                throw configuration("the function's role may not read the token secret");
-            }
-            throw configuration("Secrets Manager refused to return the token secret");
+            LOG.warnf("Secrets Manager refused GetSecretValue: status %d, code %s", e.status(), e.code());
+            throw configuration(switch (e.code()) {
+                case "ResourceNotFoundException" -> "the token secret does not exist";
+                case "DecryptionFailure", "DecryptionFailureException" ->
+                        "the function may not decrypt the token secret (KMS)";
+                case "AccessDeniedException" -> "the function's role may not read the token secret";
+                default -> "Secrets Manager refused to return the token secret";
+            });
         } catch (SdkException e) {
             throw configuration("the token secret could not be read");
         } finally {

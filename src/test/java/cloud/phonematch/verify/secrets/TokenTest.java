@@ -6,6 +6,14 @@ import static cloud.phonematch.verify.support.TestPeople.ROTATED_TOKEN;
 import static cloud.phonematch.verify.support.TestPeople.TOKEN;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import cloud.phonematch.verify.support.ApiStubs;
 import cloud.phonematch.verify.support.Events;
@@ -23,6 +32,11 @@ import cloud.phonematch.verify.support.SecretsManagerStubs;
 import cloud.phonematch.verify.support.TestPeople;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 
 /** The token: fetched lazily, cached per container, re-fetched once when the API rejects it. */
 @QuarkusTest
@@ -102,5 +116,42 @@ class TokenTest {
         FakeApis.secretsManager().resetAll();
         SecretsManagerStubs.holds("  " + TOKEN + "\n");
         assertEquals("CONSISTENT", Lambda.direct(Events.direct(NAME, MOBILE)).path("status").asText());
+    }
+
+    /**
+     * The GetSecretValue request as Secrets Manager receives it carries a valid SigV4 signature: the SDK's signer,
+     * run here on the received request (its Host, date, target and body, the test credentials), must produce the
+     * very Authorization header that was sent. So the client sent exactly what was signed.
+     */
+    @Test
+    void theSecretsManagerRequestIsSignedAsReceived() {
+        ApiStubs.answer(ApiStubs.result("0"));
+        Lambda.direct(Events.direct(NAME, MOBILE));
+
+        LoggedRequest received = FakeApis.secretsManager().findAll(SecretsManagerStubs.getSecretValueRequests()).get(0);
+        String authorization = received.getHeader("Authorization");
+        assertTrue(authorization.startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLETEST/"), authorization);
+        assertTrue(authorization.contains("/cn-north-1/secretsmanager/aws4_request"), authorization);
+        String signedHeaders = authorization.replaceFirst(".*SignedHeaders=([^,]+),.*", "$1");
+        assertEquals(List.of("host", "x-amz-content-sha256", "x-amz-date", "x-amz-target"),
+                List.of(signedHeaders.split(";")));
+        assertEquals("secretsmanager.GetSecretValue", received.getHeader("X-Amz-Target"));
+        assertEquals("application/x-amz-json-1.1", received.getHeader("Content-Type"));
+        assertEquals("{\"SecretId\":\"" + FakeApis.SECRET_ID + "\"}", received.getBodyAsString());
+
+        Instant signedAt = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+                .parse(received.getHeader("X-Amz-Date"), Instant::from);
+        SdkHttpRequest asReceived = SdkHttpRequest.builder().method(SdkHttpMethod.POST)
+                .uri(URI.create("http://" + received.getHeader("Host") + "/"))
+                .putHeader("X-Amz-Target", received.getHeader("X-Amz-Target")).build();
+        String expected = AwsV4HttpSigner.create().sign(r -> r
+                .identity(AwsBasicCredentials.create("AKIDEXAMPLETEST", "test-secret-access-key"))
+                .request(asReceived)
+                .payload(ContentStreamProvider.fromByteArray(received.getBody()))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "secretsmanager")
+                .putProperty(AwsV4HttpSigner.REGION_NAME, "cn-north-1")
+                .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)))
+                .request().firstMatchingHeader("Authorization").orElseThrow();
+        assertEquals(expected, authorization);
     }
 }
