@@ -88,11 +88,12 @@ class DeploymentFilesTest {
     /**
      * Environment variables the template may set for the JVM itself, each with why (checked in
      * {@link #jvmOptionsAreOnlyForTheJvmRuntimeAndAJvmAcceptsThem()}, against the JDK running the build; Lambda
-     * runs Java 21, so an option must also exist there — MetaspaceSize has for decades).
+     * runs Java 21, so an option must also exist there — MetaspaceSize has for decades, CompileThresholdScaling
+     * since Java 9).
      */
     static final Map<String, String> JVM_ENVIRONMENT = Map.of(
-            "JAVA_TOOL_OPTIONS", "a metaspace threshold above what the function loads: no full GC and heap "
-                    + "doubling during the first invocation (BENCHMARKS.md)");
+            "JAVA_TOOL_OPTIONS", "a metaspace threshold above what the function loads (no full GC and heap "
+                    + "growth during the first invocation) and an earlier C1 compile of the warm path (BENCHMARKS.md)");
 
     /**
      * Settings template.yaml deliberately deploys with a value other than the code's {@code @WithDefault}
@@ -309,6 +310,8 @@ class DeploymentFilesTest {
         String flags = new String(checked.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, checked.waitFor(), "java refuses JAVA_TOOL_OPTIONS=" + options + ":\n" + flags);
         assertTrue(flags.matches("(?s).*\\bMetaspaceSize\\s+= 67108864\\b.*"), "the metaspace threshold is 64 MiB");
+        assertTrue(flags.matches("(?s).*\\bCompileThresholdScaling\\s+= 0\\.3\\d*\\b.*"),
+                "compile thresholds at 0.3 of the default");
     }
 
     @Test
