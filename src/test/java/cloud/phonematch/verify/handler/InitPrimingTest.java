@@ -15,13 +15,13 @@ import cloud.phonematch.verify.support.SecretsManagerStubs;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** Priming for the snapshot touches no network and no secret, and every class it names exists. */
+/** Priming at init touches no network and no secret, and every class it names exists. */
 @QuarkusTest
 @QuarkusTestResource(FakeApis.class)
-class SnapStartPrimingTest {
+class InitPrimingTest {
 
     @Inject
-    SnapStartPriming priming;
+    InitPriming priming;
 
     @BeforeEach
     void reset() {
@@ -33,18 +33,18 @@ class SnapStartPrimingTest {
         priming.prime();
 
         assertEquals(0, ApiStubs.calls().size(), "no call to the API");
-        assertEquals(0, SecretsManagerStubs.calls(), "no secret read before a snapshot");
+        assertEquals(0, SecretsManagerStubs.calls(), "no secret read during init");
     }
 
     @Test
     void everyPreloadedClassExists() {
-        for (String name : SnapStartPriming.FIRST_CALL_CLASSES) {
+        for (String name : InitPriming.FIRST_CALL_CLASSES) {
             try {
                 Class.forName(name, false, Thread.currentThread().getContextClassLoader());
             } catch (ClassNotFoundException e) {
                 throw new AssertionError("no such class to preload: " + name);
             }
         }
-        assertTrue(SnapStartPriming.FIRST_CALL_CLASSES.size() > 10);
+        assertTrue(InitPriming.FIRST_CALL_CLASSES.size() > 10);
     }
 }
