@@ -88,12 +88,13 @@ class DeploymentFilesTest {
     /**
      * Environment variables the template may set for the JVM itself, each with why (checked in
      * {@link #jvmOptionsAreOnlyForTheJvmRuntimeAndAJvmAcceptsThem()}, against the JDK running the build; Lambda
-     * runs Java 21, so an option must also exist there — MetaspaceSize has for decades, CompileThresholdScaling
-     * since Java 9).
+     * runs Java 21, so an option must also exist there — MetaspaceSize and ReservedCodeCacheSize have for
+     * decades, CompileThresholdScaling since Java 9).
      */
     static final Map<String, String> JVM_ENVIRONMENT = Map.of(
             "JAVA_TOOL_OPTIONS", "a metaspace threshold above what the function loads (no full GC and heap "
-                    + "growth during the first invocation) and an earlier C1 compile of the warm path (BENCHMARKS.md)");
+                    + "growth during the first invocation), an earlier C1 compile of the warm path and room in the code cache (no "
+                    + "full GC when the compiled code grows; BENCHMARKS.md)");
 
     /**
      * Settings template.yaml deliberately deploys with a value other than the code's {@code @WithDefault}
@@ -312,6 +313,7 @@ class DeploymentFilesTest {
         assertTrue(flags.matches("(?s).*\\bMetaspaceSize\\s+= 67108864\\b.*"), "the metaspace threshold is 64 MiB");
         assertTrue(flags.matches("(?s).*\\bCompileThresholdScaling\\s+= 0\\.3\\d*\\b.*"),
                 "compile thresholds at 0.3 of the default");
+        assertTrue(flags.matches("(?s).*\\bReservedCodeCacheSize\\s+= 134217728\\b.*"), "a 128 MiB code cache");
     }
 
     @Test
