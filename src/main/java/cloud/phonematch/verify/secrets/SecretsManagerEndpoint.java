@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.secretsmanager.endpoints.SecretsManagerEn
  * Where Secrets Manager is, decided as the AWS SDK decides it: a configured endpoint first (the SDK's
  * service-specific and global endpoint settings, system property before environment variable, unless
  * {@code AWS_IGNORE_CONFIGURED_ENDPOINT_URLS} is true), else the SDK's own endpoint rules for the region, which know
- * the partitions (e.g. {@code amazonaws.com.cn} in China).
+ * the partitions (e.g. {@code amazonaws.com.cn} in China), with the SDK's FIPS setting
+ * ({@code AWS_USE_FIPS_ENDPOINT}); Secrets Manager's dual-stack endpoints are its ordinary host names.
  */
 final class SecretsManagerEndpoint {
     private SecretsManagerEndpoint() {
@@ -25,7 +26,9 @@ final class SecretsManagerEndpoint {
      */
     static URI resolve(Region region, Map<String, String> env, Function<String, String> properties) {
         return configured(env, properties).orElseGet(() -> SecretsManagerEndpointProvider.defaultProvider()
-                .resolveEndpoint(SecretsManagerEndpointParams.builder().region(region).build())
+                .resolveEndpoint(SecretsManagerEndpointParams.builder().region(region)
+                        .useFips(flag(properties.apply("aws.useFipsEndpoint"), env.get("AWS_USE_FIPS_ENDPOINT")))
+                        .build())
                 .join().url());
     }
 
@@ -38,6 +41,10 @@ final class SecretsManagerEndpoint {
         String url = first(properties.apply("aws.endpointUrlSecretsManager"), env.get("AWS_ENDPOINT_URL_SECRETS_MANAGER"),
                 properties.apply("aws.endpointUrl"), env.get("AWS_ENDPOINT_URL"));
         return Optional.ofNullable(url).map(URI::create);
+    }
+
+    private static boolean flag(String property, String variable) {
+        return "true".equalsIgnoreCase(first(property, variable));
     }
 
     private static String first(String... values) {

@@ -42,4 +42,12 @@ class SecretsManagerEndpointTest {
         assertEquals(URI.create("https://secretsmanager.cn-northwest-1.amazonaws.com.cn"),
                 SecretsManagerEndpoint.resolve(Region.CN_NORTHWEST_1, env, NO_PROPERTIES::get));
     }
+
+    @Test
+    void fipsIsTheSdksSetting() {
+        assertEquals(URI.create("https://secretsmanager-fips.us-east-1.amazonaws.com"),
+                SecretsManagerEndpoint.resolve(Region.US_EAST_1, Map.of("AWS_USE_FIPS_ENDPOINT", "true"), NO_PROPERTIES::get));
+        assertEquals(URI.create("https://secretsmanager-fips.us-east-1.amazonaws.com"), SecretsManagerEndpoint.resolve(
+                Region.US_EAST_1, Map.of(), Map.of("aws.useFipsEndpoint", "true")::get));
+    }
 }
