@@ -72,11 +72,18 @@ public class SecretsManagerAccess {
             // Connection failures and timeouts; the message is not kept (it may name hosts or payloads).
             throw new SecretsManagerBusy(e.getClass().getSimpleName());
         }
+        int status;
+        String errorType;
+        String text;
         try (response) {
-            String text = response.hasEntity() ? response.readEntity(String.class) : null;
-            return SecretsManagerReply.secretString(response.getStatus(), response.getHeaderString("x-amzn-ErrorType"),
-                    text);
+            status = response.getStatus();
+            errorType = response.getHeaderString("x-amzn-ErrorType");
+            text = response.hasEntity() ? response.readEntity(String.class) : null;
+        } catch (RuntimeException e) {
+            // The connection broke while the reply was read: as transient as a failure to connect.
+            throw new SecretsManagerBusy(e.getClass().getSimpleName());
         }
+        return SecretsManagerReply.secretString(status, errorType, text);
     }
 
     private synchronized Connection connection() {
