@@ -93,10 +93,9 @@ public final class RepackFunctionZip {
     static final String MERGED_JAR = "lib/function-dependencies.jar";
     private static final String SERVICES = "META-INF/services/";
     private static final String KEPT_COPIES = "META-INF/function-dependencies/";
-    /** Entries of a dependency jar that the merged jar leaves out (see the class comment). */
+    /** Entries of a dependency jar that the merged jar leaves out, besides signatures (see the class comment). */
     private static final Pattern LEFT_OUT = Pattern.compile(
-            "^(META-INF/MANIFEST\\.MF|META-INF/INDEX\\.LIST|(META-INF/versions/\\d+/)?module-info\\.class"
-                    + "|META-INF/[^/]+\\.(SF|RSA|DSA|EC))$");
+            "^(META-INF/MANIFEST\\.MF|META-INF/INDEX\\.LIST|(META-INF/versions/\\d+/)?module-info\\.class)$");
     /** Paths several jars may hold with different bytes: licence texts and metadata only builds read. */
     private static final Pattern MAY_DIFFER = Pattern.compile(
             "^META-INF/([^/]*(LICENSE|NOTICE|DEPENDENCIES)[^/]*|quarkus-[^/]+|quarkus-config-doc/[^/]+|jandex\\.idx"
@@ -353,7 +352,8 @@ public final class RepackFunctionZip {
             for (Map.Entry<String, byte[]> entry : jarEntries.entrySet()) {
                 String path = entry.getKey();
                 byte[] data = entry.getValue();
-                if (LEFT_OUT.matcher(path).matches() || (!jarIsMultiRelease && VERSIONED.matcher(path).matches())) {
+                if (LEFT_OUT.matcher(path).matches() || SIGNATURE.matcher(path).matches()
+                        || (!jarIsMultiRelease && VERSIONED.matcher(path).matches())) {
                     continue;
                 }
                 if (path.startsWith(SERVICES) && path.indexOf('/', SERVICES.length()) < 0) {

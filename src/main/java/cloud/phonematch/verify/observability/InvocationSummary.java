@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -35,6 +36,7 @@ import cloud.phonematch.verify.verification.VerificationResult;
 public class InvocationSummary {
     private static final String SUMMARY_LOGGER = "cloud.phonematch.verify.summary";
     private static final Logger LOG = Logger.getLogger(SUMMARY_LOGGER);
+    private static final String MESSAGE = "verification summary";
 
     /** True until the first invocation of this container (or of this restored SnapStart snapshot) ends. */
     private final AtomicBoolean coldStart = new AtomicBoolean(true);
@@ -49,13 +51,10 @@ public class InvocationSummary {
     public void log(EventSource source, Invocation invocation, VerificationResult result) {
         long durationMs = (time.nanoTime() - invocation.startNanos()) / 1_000_000L;
         SummaryFields fields = SummaryFields.of(source, invocation, result, coldStart.getAndSet(false), durationMs);
-        Map<String, String> logFields = fields.asLogFields();
-        logFields.forEach(MDC::put);
-        try {
-            LOG.info("verification summary");
-        } finally {
-            logFields.keySet().forEach(MDC::remove);
-        }
+        withMdc(fields.asLogFields(), () -> {
+            LOG.info(MESSAGE);
+            return null;
+        });
         if (metrics != null) {
             metrics.emit(fields);
         }
@@ -69,21 +68,27 @@ public class InvocationSummary {
     public void primeFormatting() {
         SummaryFields placeholder = new SummaryFields("direct", "CONSISTENT", false, 0, true, 1, 200, "prime", 1L, 1L,
                 false, "138****0000", "prime", "prime");
-        Map<String, String> logFields = placeholder.asLogFields();
-        ExtLogRecord record;
-        logFields.forEach(MDC::put);
-        try {
-            record = new ExtLogRecord(Level.INFO, "verification summary", InvocationSummary.class.getName());
-            record.setLoggerName(SUMMARY_LOGGER);
-            record.copyAll();
-        } finally {
-            logFields.keySet().forEach(MDC::remove);
-        }
+        ExtLogRecord record = withMdc(placeholder.asLogFields(), () -> {
+            ExtLogRecord r = new ExtLogRecord(Level.INFO, MESSAGE, InvocationSummary.class.getName());
+            r.setLoggerName(SUMMARY_LOGGER);
+            r.copyAll();
+            return r;
+        });
         for (Formatter formatter : consoleFormatters()) {
             formatter.format(record);
         }
         if (metrics != null) {
             Json.write(metrics.toEmf(placeholder));
+        }
+    }
+
+    /** Runs {@code body} with the summary's fields in the MDC, where the JSON formatter reads them. */
+    private static <T> T withMdc(Map<String, String> fields, Supplier<T> body) {
+        fields.forEach(MDC::put);
+        try {
+            return body.get();
+        } finally {
+            fields.keySet().forEach(MDC::remove);
         }
     }
 

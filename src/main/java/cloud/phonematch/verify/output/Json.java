@@ -1,6 +1,9 @@
 package cloud.phonematch.verify.output;
 
+import java.util.Optional;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -16,6 +19,19 @@ public final class Json {
 
     public static ObjectNode object() {
         return MAPPER.createObjectNode();
+    }
+
+    /** A reply body as a JSON object; empty when it is absent, not JSON, or JSON but not an object. */
+    public static Optional<JsonNode> parseObject(String body) {
+        if (body == null || body.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode node = MAPPER.readTree(body);
+            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
     }
 
     /** The UTF-8 JSON bytes of a tree, e.g. a request body. */

@@ -1,7 +1,5 @@
 package cloud.phonematch.verify.secrets;
 
-import java.io.IOException;
-
 import com.fasterxml.jackson.databind.JsonNode;
 
 import cloud.phonematch.verify.output.Json;
@@ -13,14 +11,11 @@ final class SecretsManagerReply {
 
     static String secretString(int status, String errorTypeHeader, String body) {
         if (status == 200) {
-            JsonNode reply = parse(body);
-            if (reply == null) {
-                throw new SecretsManagerBusy("200 with no JSON body");
-            }
+            JsonNode reply = Json.parseObject(body).orElseThrow(() -> new SecretsManagerBusy("200 with no JSON body"));
             JsonNode value = reply.get("SecretString");
             return value == null || value.isNull() ? null : value.asText();
         }
-        String code = errorCode(errorTypeHeader, parse(body));
+        String code = errorCode(errorTypeHeader, Json.parseObject(body).orElse(null));
         if (status >= 500 || code.contains("Throttling") || "TooManyRequestsException".equals(code)) {
             throw new SecretsManagerBusy(status + " " + code);
         }
@@ -45,17 +40,5 @@ final class SecretsManagerReply {
         code = (colon >= 0 ? code.substring(0, colon) : code).strip();
         code = code.replaceAll("[^A-Za-z0-9.]", "");
         return code.isEmpty() ? "unknown" : code.substring(0, Math.min(64, code.length()));
-    }
-
-    private static JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
-            return null;
-        }
-        try {
-            JsonNode node = Json.MAPPER.readTree(body);
-            return node != null && node.isObject() ? node : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

@@ -1,10 +1,7 @@
 package cloud.phonematch.verify.secrets;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
 
 import cloud.phonematch.verify.output.Json;
 import software.amazon.awssdk.http.ContentStreamProvider;
@@ -28,7 +25,7 @@ record SignedSecretRequest(String target, String date, String securityToken, Str
 
     static SignedSecretRequest sign(URI endpoint, Region region, AwsCredentialsIdentity credentials, String secretId,
             Clock clock) {
-        byte[] body = body(secretId);
+        byte[] body = Json.bytes(Json.object().put("SecretId", secretId));
         SdkHttpRequest request = SdkHttpRequest.builder()
                 .method(SdkHttpMethod.POST)
                 .uri(endpoint)
@@ -49,14 +46,5 @@ record SignedSecretRequest(String target, String date, String securityToken, Str
                 signed.firstMatchingHeader("x-amz-content-sha256").orElse(null),
                 signed.firstMatchingHeader("Authorization").orElseThrow(),
                 body);
-    }
-
-    private static byte[] body(String secretId) {
-        try {
-            return Json.MAPPER.writeValueAsString(Json.object().put("SecretId", secretId))
-                    .getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("could not write a GetSecretValue body", e);
-        }
     }
 }

@@ -31,7 +31,7 @@ public final class UpstreamReplyTable {
     }
 
     public UpstreamAnswer map(int httpStatus, String body, String retryAfterHeader) {
-        Optional<JsonNode> json = parseObject(body);
+        Optional<JsonNode> json = Json.parseObject(body);
         String traceId = json.map(j -> j.path("trace_id")).filter(JsonNode::isTextual).map(JsonNode::asText)
                 .orElse(null);
         if (httpStatus == 200) {
@@ -76,18 +76,6 @@ public final class UpstreamReplyTable {
     private static UpstreamAnswer contract(String message, int status, String code, String traceId) {
         return new UpstreamAnswer.Refused(Failure.upstream(ErrorType.UPSTREAM_CONTRACT, message, status, code),
                 RefusalKind.FINAL, traceId);
-    }
-
-    private static Optional<JsonNode> parseObject(String body) {
-        if (body == null || body.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            JsonNode node = Json.MAPPER.readTree(body);
-            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
-        } catch (Exception e) {
-            return Optional.empty();
-        }
     }
 
     /** Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3); never negative. */
