@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures what the fault-tolerance wrappers add to a warm invocation (issue 3's benchmark).
+# Measures what the fault-tolerance wrappers add to a warm invocation (results in BENCHMARKS.md).
 # Usage: bench/fault-tolerance-overhead.sh [rounds]   — prints a Markdown table for BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -12,7 +12,7 @@ import subprocess
 
 from runtime_api import percentile  # the same nearest-rank percentile as the warm p50/p99
 
-TARGET_ZIP_BYTES = 20_000_000  # issue 4, Packaging: "Target <= 20 MB"
+TARGET_ZIP_BYTES = 20_000_000  # the JVM package limit: <= 20 MB
 
 
 def machine():
@@ -176,7 +176,7 @@ def main():
         ("init", init_f <= 1.5 * init_l, f"≤ 1.5 × floor = {1.5 * init_l:.0f} ms"),
         ("p99", p99_f <= p99_l + 2, f"≤ floor + 2 ms = {p99_l + 2:.2f} ms"),
         ("rss", rss_f <= 1.3 * rss_l, f"≤ 1.3 × floor = {1.3 * rss_l:.0f} MiB"),
-        ("zip", fz <= TARGET_ZIP_BYTES, "≤ 20 MB (issue 4, Packaging)"),
+        ("zip", fz <= TARGET_ZIP_BYTES, "≤ 20 MB (package limit)"),
     ]
     c = {k: (ok, t) for k, ok, t in checks}
 
@@ -190,7 +190,7 @@ def main():
 
     lines = []
     w = lines.append
-    w("## Cold start and footprint (issue 4)")
+    w("## Cold start and footprint")
     w("")
     w("`bench/cold-start/run.sh` — each `function.zip` unpacked as Lambda unpacks it into `/var/task` and run the way")
     w("Lambda's java21 runtime runs it: under the AWS Lambda Java Runtime Interface Client from Maven Central")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cold start and footprint of the packaged function.zip, run the way Lambda's java21 runtime runs it
-# (issue 4, "Cold start and footprint, measured"), beside the same figures for a minimal Quarkus Lambda
+# (the cold-start and footprint figures of BENCHMARKS.md), beside the same figures for a minimal Quarkus Lambda
 # handler that only POSTs to the same fake API (the floor, bench/cold-start/floor).
 #
 # Usage: bench/cold-start/run.sh [--rounds N] [--warm N] [--no-build]

@@ -37,7 +37,7 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Build step (issue 4, "keep the JVM function.zip small"), run by Maven in {@code package} right after Quarkus
+ * Build step that keeps the JVM function.zip small, run by Maven in {@code package} right after Quarkus
  * has written {@code target/function.zip}. It rewrites the zip in two ways; neither changes what the function runs.
  *
  * <p><b>1. Bouncy Castle, shrunk to what the function can reach.</b> bcprov is 8.3 MB, a third of the zip, and the

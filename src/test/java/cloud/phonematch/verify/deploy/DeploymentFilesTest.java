@@ -176,7 +176,7 @@ class DeploymentFilesTest {
         assertEquals(Map.of("ApplyOn", "None"), nativeFn.get("SnapStart"));
 
         assertEquals("native", map(template.parameters().get("Runtime"), "Runtime").get("Default"),
-                "the issue makes native the default");
+                "native is the default runtime");
         // SnapStart only applies to published versions: every caller must reach the function through the alias.
         assertNotNull(template.properties(FUNCTION).get("AutoPublishAlias"));
         assertEquals(true, template.properties(FUNCTION).get("AutoPublishAliasAllProperties"),

@@ -32,14 +32,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * After {@code package} (Failsafe): the JVM {@code target/function.zip} as {@code src/build/java/RepackFunctionZip.java}
- * leaves it — within the issue's 20 MB, without the jars {@code quarkus.class-loading.removed-artifacts} names, and
+ * leaves it — within the 20 MB the package is allowed, without the jars {@code quarkus.class-loading.removed-artifacts} names, and
  * with the dependency jars Quarkus resolved ({@code target/lib}) merged into one stored jar that holds every class,
  * every service registration and every licence text they held.
  */
 class FunctionZipIT {
     private static final Path ZIP = DeploymentFilesTest.ROOT.resolve("target/function.zip");
     private static final Path RESOLVED = DeploymentFilesTest.ROOT.resolve("target/lib");
-    private static final long TARGET_BYTES = 20_000_000; // issue 4, Packaging
+    /** The package's size limit: a JVM zip above it means something unneeded came back in. */
+    private static final long TARGET_BYTES = 20_000_000;
     private static final String MERGED = "lib/function-dependencies.jar";
 
     /** The merged jar's entries, path to bytes; every one asserted stored when read. */
