@@ -13,7 +13,10 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import cloud.phonematch.verify.output.ErrorType;
+import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.deploy.ConfigEnvironment;
 
@@ -40,6 +43,17 @@ class ReadmeTest {
                     .getClass().getName();
             assertTrue(readme.contains("`" + exception + "`"), exception + " missing from the README");
         }
+    }
+
+    @Test
+    void theStepFunctionsSnippetIsTheShippedVerifyState() throws IOException {
+        String readme = Files.readString(README);
+        Matcher m = Pattern.compile("(?s)### Step Functions\\n.*?```json\\n\"Verify\": (\\{.*?)\\n```").matcher(readme);
+        assertTrue(m.find(), "the README shows the Verify state as JSON");
+        JsonNode snippet = Json.MAPPER.readTree(m.group(1));
+        JsonNode shipped = Json.MAPPER.readTree(Path.of("statemachine/verify-one.asl.json").toFile())
+                .path("States").path("Verify");
+        assertEquals(shipped, snippet);
     }
 
     @Test

@@ -33,6 +33,14 @@ public interface VerifyConfig {
     @WithDefault("300s")
     Duration tokenCacheTtl();
 
+    /**
+     * How long past {@link #tokenCacheTtl()} a cached token is still used while Secrets Manager is unavailable
+     * (throttling, 5xx, unreachable, too slow). The API itself rejects a token that was rotated away, and that
+     * rejection re-reads the secret; this bound keeps a container from running on an old token indefinitely.
+     */
+    @WithDefault("1h")
+    Duration tokenStaleLimit();
+
     /** Local validation of name and number before any paid call. */
     @WithDefault("true")
     boolean precheck();
@@ -50,6 +58,15 @@ public interface VerifyConfig {
      */
     @WithDefault("500ms")
     Duration deadlineMargin();
+
+    /**
+     * The shortest call to the API worth starting: no attempt (and no wait before one) is begun unless at least this
+     * much time is left before the deadline margin. A request the API may charge for must have time to hear its
+     * answer; an attempt cut shorter than the API's usual answer time pays and then reports {@code outcome_unknown}.
+     * Capped at {@link #attemptTimeout()}.
+     */
+    @WithDefault("1s")
+    Duration minAttemptTime();
 
     /** Calls to the API per invocation, the first included (the one token-rotation retry is extra). */
     @WithDefault("3")
@@ -86,7 +103,10 @@ public interface VerifyConfig {
     @WithDefault("1s")
     Duration connectTimeout();
 
-    /** Upper bound of one call to Secrets Manager (retried on throttling and 5xx, see SecretsManagerAccess). */
+    /**
+     * Upper bound of one call to Secrets Manager (retried on throttling and 5xx, see SecretsManagerAccess); each
+     * call also ends in time for one call to the API before the invocation's deadline.
+     */
     @WithDefault("1s")
     Duration secretTimeout();
 

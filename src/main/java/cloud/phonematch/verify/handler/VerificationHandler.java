@@ -3,6 +3,7 @@ package cloud.phonematch.verify.handler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -47,7 +48,8 @@ public class VerificationHandler implements RequestStreamHandler {
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         long start = time.nanoTime();
         // Read first thing: everything after this is measured against Lambda's deadline.
-        Deadline deadline = Deadline.of(time, start, context.getRemainingTimeInMillis(), config.deadlineMargin());
+        Deadline deadline = Deadline.of(time, start, context.getRemainingTimeInMillis(), config.deadlineMargin(),
+                minAttempt());
         String requestId = context.getAwsRequestId();
         Invocation invocation = new Invocation(requestId, requestId, start, deadline);
         JsonNode event = parse(input.readAllBytes());
@@ -58,6 +60,12 @@ public class VerificationHandler implements RequestStreamHandler {
             case DIRECT, UNKNOWN -> direct.handle(source, event, invocation);
         };
         Json.MAPPER.writeValue(output, answer);
+    }
+
+    /** An attempt is never longer than VERIFY_ATTEMPT_TIMEOUT, so the shortest worth starting cannot be longer. */
+    private Duration minAttempt() {
+        return config.minAttemptTime().compareTo(config.attemptTimeout()) <= 0 ? config.minAttemptTime()
+                : config.attemptTimeout();
     }
 
     private static JsonNode parse(byte[] bytes) {

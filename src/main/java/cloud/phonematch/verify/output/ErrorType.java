@@ -4,6 +4,11 @@ package cloud.phonematch.verify.output;
  * Every way a verification can fail, as one table: the stable machine-readable type, the HTTP status an
  * API Gateway caller sees, whether trying again can help, and the exception a direct caller (Step Functions)
  * receives. Adding a failure is one row here plus its exception class.
+ * <p>
+ * "Retryable" here is the type's nature when nothing can have been charged; a failure after which the API may
+ * have charged is never retryable by default and is thrown as {@link OutcomeUnknownException} whatever its type
+ * (see {@link Charge}). So every exception class of this table is thrown only for failures that cannot have been
+ * charged, and a workflow may retry the retryable ones freely.
  */
 public enum ErrorType {
     INVALID_REQUEST(400, false, InvalidRequestException::new),
@@ -16,6 +21,8 @@ public enum ErrorType {
     UPSTREAM_UNAVAILABLE(503, true, UpstreamUnavailableException::new),
     UPSTREAM_TIMEOUT(504, true, UpstreamTimeoutException::new),
     UPSTREAM_CONTRACT(502, false, UpstreamContractException::new),
+    /** Secrets Manager throttled, failed or was slow: no call was made, the token can be read again shortly. */
+    SECRETS_UNAVAILABLE(503, true, SecretsUnavailableException::new),
     CONFIGURATION(500, false, ConfigurationException::new);
 
     private final int httpStatus;

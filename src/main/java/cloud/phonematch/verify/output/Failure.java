@@ -9,52 +9,85 @@ import java.util.OptionalLong;
  *
  * @param type the stable machine-readable type
  * @param message a human sentence, free of personal data
+ * @param retryable whether the caller may send the same request again: the type's nature, unless the API may have
+ *        charged (then false, unless the operator accepted a second charge)
+ * @param charge whether the API may have charged for it ({@code outcome_unknown} when it may)
  * @param retryAfterSeconds how long the caller should wait before trying again (rate limits)
  * @param upstreamStatus the API's HTTP status, when the API answered
  * @param upstreamCode the API's error code or result code, when it gave one
  * @param circuitOpen true when the call was refused locally because the API's circuit is open
- * @param httpStatusOverride a status other than the type's default (413 for an oversized body)
+ * @param httpStatusOverride a status other than the type's default (413 for an oversized body, 502 for a broken
+ *        connection)
  */
-public record Failure(ErrorType type, String message, OptionalLong retryAfterSeconds, OptionalInt upstreamStatus,
-        String upstreamCode, boolean circuitOpen, OptionalInt httpStatusOverride) {
+public record Failure(ErrorType type, String message, boolean retryable, Charge charge, OptionalLong retryAfterSeconds,
+        OptionalInt upstreamStatus, String upstreamCode, boolean circuitOpen, OptionalInt httpStatusOverride) {
 
     public static Failure of(ErrorType type, String message) {
-        return new Failure(type, message, OptionalLong.empty(), OptionalInt.empty(), null, false, OptionalInt.empty());
+        return new Failure(type, message, type.retryable(), Charge.NOT_CHARGED, OptionalLong.empty(),
+                OptionalInt.empty(), null, false, OptionalInt.empty());
     }
 
     public static Failure upstream(ErrorType type, String message, int upstreamStatus, String upstreamCode) {
-        return new Failure(type, message, OptionalLong.empty(), OptionalInt.of(upstreamStatus), upstreamCode, false,
-                OptionalInt.empty());
+        return of(type, message).withUpstream(upstreamStatus, upstreamCode);
     }
 
     public Failure withUpstream(int status, String code) {
-        return new Failure(type, message, retryAfterSeconds, OptionalInt.of(status), code, circuitOpen,
-                httpStatusOverride);
+        return new Failure(type, message, retryable, charge, retryAfterSeconds, OptionalInt.of(status), code,
+                circuitOpen, httpStatusOverride);
     }
 
     public Failure withRetryAfter(long seconds) {
-        return new Failure(type, message, OptionalLong.of(seconds), upstreamStatus, upstreamCode, circuitOpen,
-                httpStatusOverride);
+        return new Failure(type, message, retryable, charge, OptionalLong.of(seconds), upstreamStatus, upstreamCode,
+                circuitOpen, httpStatusOverride);
     }
 
     public Failure withHttpStatus(int status) {
-        return new Failure(type, message, retryAfterSeconds, upstreamStatus, upstreamCode, circuitOpen,
-                OptionalInt.of(status));
+        return new Failure(type, message, retryable, charge, retryAfterSeconds, upstreamStatus, upstreamCode,
+                circuitOpen, OptionalInt.of(status));
     }
 
     public Failure withCircuitOpen() {
-        return new Failure(type, message, retryAfterSeconds, upstreamStatus, upstreamCode, true, httpStatusOverride);
+        return new Failure(type, message, retryable, charge, retryAfterSeconds, upstreamStatus, upstreamCode, true,
+                httpStatusOverride);
+    }
+
+    /**
+     * The API may have charged the request this failure ends: not retryable, and an {@link OutcomeUnknownException}.
+     * Through API Gateway a type whose status is 503 answers 502 instead: 503 tells a client the request was not
+     * handled (RFC 9110, 15.6.4), which a possibly charged request may well have been; 502 says only that no usable
+     * answer came from upstream.
+     */
+    public Failure maybeCharged() {
+        OptionalInt status = type.httpStatus() == 503 && httpStatusOverride.isEmpty() ? OptionalInt.of(502)
+                : httpStatusOverride;
+        return new Failure(type, message, false, Charge.MAYBE_CHARGED, retryAfterSeconds, upstreamStatus,
+                upstreamCode, circuitOpen, status);
+    }
+
+    /**
+     * The operator accepted that a possibly charged request is sent again ({@code VERIFY_RETRY_ON_TIMEOUT=true}):
+     * retryable as its type says. It stays {@code outcome_unknown} and an {@link OutcomeUnknownException}, so a
+     * workflow retries it only where the operator listed that class too.
+     */
+    public Failure retryableDespiteCharge() {
+        return new Failure(type, message, type.retryable(), charge, retryAfterSeconds, upstreamStatus, upstreamCode,
+                circuitOpen, httpStatusOverride);
+    }
+
+    /** Whether the API may have charged: the caller cannot know whether the verification was paid for. */
+    public boolean outcomeUnknown() {
+        return charge == Charge.MAYBE_CHARGED;
     }
 
     public int httpStatus() {
         return httpStatusOverride.orElse(type.httpStatus());
     }
 
-    public boolean retryable() {
-        return type.retryable();
-    }
-
+    /**
+     * The typed exception a direct caller receives: {@link OutcomeUnknownException} for every possibly charged
+     * failure, so that no workflow {@code Retry} written for the type's own class can pay twice.
+     */
     public VerificationException toException(String requestId) {
-        return type.toException(this, requestId);
+        return outcomeUnknown() ? new OutcomeUnknownException(this, requestId) : type.toException(this, requestId);
     }
 }

@@ -20,6 +20,9 @@ public final class FailureJson {
         if (failure.circuitOpen()) {
             error.put("circuit_open", true);
         }
+        if (failure.outcomeUnknown()) {
+            error.put("outcome_unknown", true);
+        }
         ObjectNode root = Json.object();
         root.set("error", error);
         root.put("request_id", requestId);

@@ -2,6 +2,7 @@ package cloud.phonematch.verify.secrets;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -11,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.faulttolerance.Retry;
 
 import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.verification.Deadline;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -34,6 +36,12 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
  */
 @ApplicationScoped
 public class SecretsManagerAccess {
+    /**
+     * The shortest call to Secrets Manager worth starting: a GetSecretValue in the same region answers in tens of
+     * milliseconds once connected, and the first call of a container also opens the TLS connection.
+     */
+    static final Duration MIN_TRY = Duration.ofMillis(150);
+
     private final VerifyConfig config;
     private final Clock clock;
     private Connection connection;
@@ -50,24 +58,31 @@ public class SecretsManagerAccess {
     /**
      * The secret's SecretString (null when it only has a SecretBinary).
      * <p>
-     * Fault tolerance: each call is bounded by {@code VERIFY_SECRET_TIMEOUT}; when Secrets Manager throttles,
-     * fails with a 5xx or cannot be reached, the call is repeated up to twice more, 100 ms apart (±100 ms
-     * jitter), within 3 s in all — a read is free and idempotent, so repeating it is always safe. A missing
-     * secret or a denied read is not repeated: only a person can fix those. These failures never count toward
-     * the verification API's circuit breaker.
+     * Fault tolerance: each call is bounded by {@code VERIFY_SECRET_TIMEOUT} and by the time {@code deadline} has
+     * left, and a call is not started with less than {@link #MIN_TRY} left; when Secrets Manager throttles, fails
+     * with a 5xx, cannot be reached or does not answer in time, the call is repeated up to twice more, 100 ms apart
+     * (±100 ms jitter), within 3 s in all and never past the deadline — a read is free and idempotent, so repeating
+     * it is always safe. A missing secret or a denied read is not repeated: only a person can fix those. These
+     * failures never count toward the verification API's circuit breaker.
      *
      * @throws SecretsManagerBusy when it stayed unavailable
+     * @throws SecretsManagerOutOfTime when the deadline left no time for (another) call
      * @throws SecretsManagerRefusal for a refusal that repeating cannot fix
      */
     @Retry(maxRetries = 2, delay = 100, jitter = 100, maxDuration = 3000, retryOn = SecretsManagerBusy.class)
-    public String secretString(String secretId) {
+    public String secretString(String secretId, Deadline deadline) {
+        Duration left = deadline.remaining();
+        if (left.compareTo(MIN_TRY) < 0) {
+            throw new SecretsManagerOutOfTime();
+        }
+        Duration timeout = left.compareTo(config.secretTimeout()) < 0 ? left : config.secretTimeout();
         Connection c = connection();
         SignedSecretRequest request = SignedSecretRequest.sign(c.endpoint(), c.region(),
                 c.credentials().resolveCredentials(), secretId, clock);
         Response response;
         try {
             response = c.api().call(request.target(), request.date(), request.securityToken(), request.contentSha256(),
-                    request.authorization(), request.body()).await().atMost(config.secretTimeout());
+                    request.authorization(), request.body()).await().atMost(timeout);
         } catch (RuntimeException e) {
             // Connection failures and timeouts; the message is not kept (it may name hosts or payloads).
             throw new SecretsManagerBusy(e.getClass().getSimpleName());

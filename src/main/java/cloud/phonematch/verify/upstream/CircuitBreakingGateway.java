@@ -68,10 +68,12 @@ public final class CircuitBreakingGateway implements VerificationGateway {
                     "the API failed repeatedly; calls are paused for a short while").withCircuitOpen(),
                     UpstreamAnswer.RefusalKind.CIRCUIT_OPEN, null);
         } catch (Exception unexpected) {
-            // The delegate never throws by contract; anything here is a bug, reported without its message.
+            // The delegate never throws by contract; anything here is a bug, reported without its message. Whether
+            // the request went out is unknown, so it may have been charged.
             LOG.errorf("unexpected %s around the API call", unexpected.getClass().getName());
-            return new UpstreamAnswer.Refused(Failure.of(ErrorType.UPSTREAM_UNAVAILABLE, "the API call failed"),
-                    UpstreamAnswer.RefusalKind.MAYBE_CHARGED, null);
+            return new UpstreamAnswer.Refused(
+                    Failure.of(ErrorType.UPSTREAM_UNAVAILABLE, "the API call failed").maybeCharged(),
+                    UpstreamAnswer.RefusalKind.TRANSIENT, null);
         }
     }
 

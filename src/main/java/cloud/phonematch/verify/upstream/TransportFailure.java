@@ -6,6 +6,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
 
+import cloud.phonematch.verify.output.Charge;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.verification.UpstreamAnswer;
@@ -17,27 +18,27 @@ import cloud.phonematch.verify.verification.UpstreamAnswer.RefusalKind;
  */
 enum TransportFailure {
     /** No connection was made: the request never left, nothing can have been charged. */
-    NOT_CONNECTED(ErrorType.UPSTREAM_UNAVAILABLE, RefusalKind.UNCHARGED_TRANSIENT,
-            "the API could not be reached"),
+    NOT_CONNECTED(ErrorType.UPSTREAM_UNAVAILABLE, Charge.NOT_CHARGED, "the API could not be reached"),
     /** Sent, but no answer within the attempt's time: the API may have charged it. */
-    NO_ANSWER_IN_TIME(ErrorType.UPSTREAM_TIMEOUT, RefusalKind.MAYBE_CHARGED,
-            "the API did not answer in time"),
+    NO_ANSWER_IN_TIME(ErrorType.UPSTREAM_TIMEOUT, Charge.MAYBE_CHARGED, "the API did not answer in time"),
     /** The connection broke after the request was sent: the API may have charged it. */
-    BROKEN_AFTER_SEND(ErrorType.UPSTREAM_UNAVAILABLE, RefusalKind.MAYBE_CHARGED,
+    BROKEN_AFTER_SEND(ErrorType.UPSTREAM_UNAVAILABLE, Charge.MAYBE_CHARGED,
             "the connection to the API broke before it answered");
 
     private final ErrorType type;
-    private final RefusalKind kind;
+    private final Charge charge;
     private final String message;
 
-    TransportFailure(ErrorType type, RefusalKind kind, String message) {
+    TransportFailure(ErrorType type, Charge charge, String message) {
         this.type = type;
-        this.kind = kind;
+        this.charge = charge;
         this.message = message;
     }
 
     UpstreamAnswer toAnswer() {
-        return new UpstreamAnswer.Refused(Failure.of(type, message), kind, null);
+        Failure failure = Failure.of(type, message);
+        return new UpstreamAnswer.Refused(charge == Charge.MAYBE_CHARGED ? failure.maybeCharged() : failure,
+                RefusalKind.TRANSIENT, null);
     }
 
     static TransportFailure classify(Throwable error) {

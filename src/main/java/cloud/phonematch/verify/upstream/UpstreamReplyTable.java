@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import cloud.phonematch.verify.output.Charge;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.output.Json;
@@ -43,6 +44,9 @@ public final class UpstreamReplyTable {
                 .map(JsonNode::asText).orElse(null);
         UpstreamErrorRule rule = UpstreamErrorRule.match(httpStatus, errorCode);
         Failure failure = Failure.upstream(rule.type, rule.message, httpStatus, errorCode);
+        if (rule.charge == Charge.MAYBE_CHARGED) {
+            failure = failure.maybeCharged();
+        }
         if (rule.type == ErrorType.RATE_LIMITED) {
             failure = failure.withRetryAfter(retryAfterSeconds(retryAfterHeader).orElse(DEFAULT_RETRY_AFTER_SECONDS));
         }
@@ -73,9 +77,14 @@ public final class UpstreamReplyTable {
         return UpstreamAnswer.of(code.get(), traceId);
     }
 
+    /**
+     * A 200 we cannot read. The engine ran and may have charged (an unknown result code may well be a charged one),
+     * so it is possibly charged as well as final.
+     */
     private static UpstreamAnswer contract(String message, int status, String code, String traceId) {
-        return new UpstreamAnswer.Refused(Failure.upstream(ErrorType.UPSTREAM_CONTRACT, message, status, code),
-                RefusalKind.FINAL, traceId);
+        return new UpstreamAnswer.Refused(
+                Failure.upstream(ErrorType.UPSTREAM_CONTRACT, message, status, code).maybeCharged(), RefusalKind.FINAL,
+                traceId);
     }
 
     /** Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3); never negative. */

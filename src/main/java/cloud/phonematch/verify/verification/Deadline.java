@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * When this invocation must have answered: Lambda's deadline minus a safety margin. A Lambda invocation
- * dies hard at its timeout, so every wait and every attempt is measured against this.
+ * dies hard at its timeout, so every wait, every attempt and every read of the token is measured against this.
  */
 public final class Deadline {
     /** Lambda's longest timeout; a reported remaining time outside (0, this] means "no Lambda deadline". */
@@ -15,15 +15,14 @@ public final class Deadline {
      */
     public static final Duration ASSUMED_BUDGET = Duration.ofSeconds(10);
 
-    /** The shortest attempt worth starting: about one round trip to the API. */
-    public static final Duration MIN_ATTEMPT = Duration.ofMillis(100);
-
     private final TimeSource time;
     private final long endNanos;
+    private final Duration minAttempt;
 
-    private Deadline(TimeSource time, long endNanos) {
+    private Deadline(TimeSource time, long endNanos, Duration minAttempt) {
         this.time = time;
         this.endNanos = endNanos;
+        this.minAttempt = minAttempt;
     }
 
     /**
@@ -31,12 +30,14 @@ public final class Deadline {
      *        event server (dev and test mode) sends no deadline and reports nonsense here: anything outside
      *        Lambda's possible range means {@link #ASSUMED_BUDGET}.
      * @param margin kept in reserve before Lambda's own timeout
+     * @param minAttempt the shortest call to the API worth starting ({@code VERIFY_MIN_ATTEMPT_TIME})
      */
-    public static Deadline of(TimeSource time, long startNanos, long remainingMillis, Duration margin) {
+    public static Deadline of(TimeSource time, long startNanos, long remainingMillis, Duration margin,
+            Duration minAttempt) {
         Duration remaining = remainingMillis <= 0 || remainingMillis > LAMBDA_MAX_TIMEOUT_MS
                 ? ASSUMED_BUDGET
                 : Duration.ofMillis(remainingMillis);
-        return new Deadline(time, startNanos + remaining.minus(margin).toNanos());
+        return new Deadline(time, startNanos + remaining.minus(margin).toNanos(), minAttempt);
     }
 
     /** Time left before the margin; zero or negative once it is reached. */
@@ -45,15 +46,29 @@ public final class Deadline {
     }
 
     /**
-     * Whether {@code wait} can pass and still leave time for a useful attempt. An attempt shorter than
-     * {@link #MIN_ATTEMPT} would mostly send a request (which may be charged) and give up before the answer.
+     * Whether {@code wait} can pass and still leave time for an attempt that can hold a realistic answer. A shorter
+     * attempt would send a request the API may charge for and then give up before the answer could arrive: paid
+     * for, and answered {@code outcome_unknown}.
      */
     public boolean allows(Duration wait) {
-        return remaining().minus(wait).compareTo(MIN_ATTEMPT) >= 0;
+        return remaining().minus(wait).compareTo(minAttempt) >= 0;
     }
 
     /** No attempt can start any more. */
     public boolean passed() {
         return !allows(Duration.ZERO);
+    }
+
+    /**
+     * The deadline of a step that must leave time for one attempt after it (reading the token): ends
+     * {@code VERIFY_MIN_ATTEMPT_TIME} earlier. A step that cannot end by then could not be followed by a call anyway.
+     */
+    public Deadline leavingOneAttempt() {
+        return new Deadline(time, endNanos - minAttempt.toNanos(), minAttempt);
+    }
+
+    /** This deadline, or {@code limit} from now if that comes first. */
+    public Deadline within(Duration limit) {
+        return new Deadline(time, Math.min(endNanos, time.nanoTime() + limit.toNanos()), minAttempt);
     }
 }

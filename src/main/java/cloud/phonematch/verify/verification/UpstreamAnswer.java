@@ -21,7 +21,7 @@ public sealed interface UpstreamAnswer {
         }
         ErrorType type = code.errorType().orElse(ErrorType.UPSTREAM_CONTRACT);
         Failure failure = Failure.upstream(type, code.description(Language.EN), 200, Integer.toString(code.code()));
-        return new Refused(failure, RefusalKind.UNCHARGED_TRANSIENT, traceId);
+        return new Refused(failure, RefusalKind.TRANSIENT, traceId);
     }
 
     /** The API answered with a business result code (0, 1, -1, -4, -5, -6). */
@@ -33,16 +33,19 @@ public sealed interface UpstreamAnswer {
     }
 
     /**
-     * How a refusal relates to money and retries. The retry policy is derived from this, in one place:
-     * only a request that cannot have been charged is ever repeated.
+     * What may be done about a refusal. Whether the API may have charged is the failure's own {@link
+     * cloud.phonematch.verify.output.Charge}; the retry policy combines the two, in one place
+     * ({@link ChargeSafeRetryPolicy}).
      */
     enum RefusalKind {
         /** 401 invalid_token or 400 token_mismatched: a rotated secret may fix it. Not charged. */
         TOKEN_REJECTED,
-        /** Refused before any charge could happen (429, 5xx, connection not established). */
-        UNCHARGED_TRANSIENT,
-        /** The request was sent and no answer came back: the API may have charged it. */
-        MAYBE_CHARGED,
+        /**
+         * The API's or the network's trouble, which another call may not meet: 429, 5xx, a connection that failed,
+         * no answer in time, engine errors -2/-3. Repeated only when its failure cannot have been charged (or the
+         * operator accepted the risk).
+         */
+        TRANSIENT,
         /** Refused locally because the API's circuit is open: no call was made. */
         CIRCUIT_OPEN,
         /** Trying again cannot help (4xx, quota, contract violations). */

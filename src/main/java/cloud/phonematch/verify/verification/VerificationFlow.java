@@ -14,7 +14,8 @@ import cloud.phonematch.verify.precheck.PreCheck;
 import cloud.phonematch.verify.precheck.PreCheckResult;
 
 /**
- * The verification, top to bottom: pre-check → token → call (with the retry policy) → map → output.
+ * The verification, top to bottom: pre-check → token → call (with the retry policy) → map → output. The token and
+ * the calls are {@link UpstreamAttempts}'s, both bounded by the invocation's deadline.
  * Start reading here.
  * <p>
  * Money rule: a request is repeated only when it cannot have been charged — see
@@ -24,7 +25,6 @@ import cloud.phonematch.verify.precheck.PreCheckResult;
 public class VerificationFlow {
 
     private final PreCheck preCheck;
-    private final TokenSource tokens;
     private final VerificationGateway gateway;
     private final UpstreamAttempts attempts;
     private final TimeSource time;
@@ -32,7 +32,6 @@ public class VerificationFlow {
     public VerificationFlow(VerifyConfig config, TokenSource tokens, VerificationGateway gateway, TimeSource time,
             Tracing tracing) {
         this.preCheck = new PreCheck(config.precheck());
-        this.tokens = tokens;
         this.gateway = gateway;
         this.time = time;
         // Jitter only spreads retries; SecureRandom keeps it unpredictable across containers at no real cost.
@@ -50,15 +49,9 @@ public class VerificationFlow {
         PreCheckResult.Passed input = (PreCheckResult.Passed) checked;
         String masked = MobileNumbers.mask(input.mobile());
 
-        UpstreamAttempts.Result result;
-        try {
-            ApiToken token = gateway.requiresToken() ? tokens.current() : null;
-            UpstreamCall call = new UpstreamCall(input.name(), input.mobile(), token, invocation.correlationId());
-            result = attempts.run(call, invocation.deadline());
-        } catch (FailureException e) {
-            // The token could not be had: CONFIGURATION, and no paid call was made.
-            return VerificationResult.Failed.beforeAnyCall(e.failure(), masked);
-        }
+        UpstreamAttempts.Result result = attempts.run(
+                new UpstreamCall(input.name(), input.mobile(), null, invocation.correlationId()),
+                invocation.deadline());
 
         long upstreamMs = result.upstreamNanos() / 1_000_000L;
         return switch (result.answer()) {

@@ -141,7 +141,7 @@ class FaultToleranceOverheadBench {
         VerificationResult result = flow.verify(
                 new VerificationRequest(TestPeople.NAME, TestPeople.MOBILE, Language.EN, "bench"),
                 new Invocation("bench", "bench", start, Deadline.of(TimeSource.SYSTEM, start, 10_000,
-                        Duration.ofMillis(500))));
+                        Duration.ofMillis(500), Duration.ofSeconds(1))));
         long total = System.nanoTime() - start;
         assertEquals(VerificationResult.Answered.class, result.getClass());
         return total - timed.lastNanos;

@@ -40,37 +40,40 @@ class ErrorRowsTest {
         Fakes.reset();
     }
 
+    /** Each row: the API's reply, then what the caller sees; a possibly charged failure is never repeated. */
     static Stream<Arguments> apiErrors() {
         return Stream.of(
-                row(ApiStubs.error(400, "bad_request"), "UPSTREAM_CONTRACT", 502, false, 400, "bad_request"),
-                row(ApiStubs.error(400, "api_not_implemented"), "UPSTREAM_CONTRACT", 502, false, 400,
+                row(ApiStubs.error(400, "bad_request"), "UPSTREAM_CONTRACT", 502, false, false, 400, "bad_request"),
+                row(ApiStubs.error(400, "api_not_implemented"), "UPSTREAM_CONTRACT", 502, false, false, 400,
                         "api_not_implemented"),
-                row(ApiStubs.error(403, "used_up"), "QUOTA_EXHAUSTED", 503, false, 403, "used_up"),
-                row(ApiStubs.error(403, "forbidden"), "UPSTREAM_AUTH", 502, false, 403, "forbidden"),
-                row(ApiStubs.error(500, "api_error"), "UPSTREAM_UNAVAILABLE", 503, true, 500, "api_error"),
-                row(ApiStubs.json(502, "<html>Bad Gateway</html>"), "UPSTREAM_UNAVAILABLE", 503, true, 502, null),
-                row(ApiStubs.json(503, ""), "UPSTREAM_UNAVAILABLE", 503, true, 503, null),
-                row(ApiStubs.error(504, "timeout"), "UPSTREAM_TIMEOUT", 504, true, 504, "timeout"),
-                row(ApiStubs.error(418, "teapot"), "UPSTREAM_CONTRACT", 502, false, 418, "teapot"),
-                row(ApiStubs.json(200, ""), "UPSTREAM_CONTRACT", 502, false, 200, null),
-                row(ApiStubs.json(200, "<html><body>proxy login</body></html>"), "UPSTREAM_CONTRACT", 502, false,
-                        200, null),
-                row(ApiStubs.json(200, "{\"description\":\"no result here\"}"), "UPSTREAM_CONTRACT", 502, false, 200,
+                row(ApiStubs.error(403, "used_up"), "QUOTA_EXHAUSTED", 503, false, false, 403, "used_up"),
+                row(ApiStubs.error(403, "forbidden"), "UPSTREAM_AUTH", 502, false, false, 403, "forbidden"),
+                row(ApiStubs.error(500, "api_error"), "UPSTREAM_UNAVAILABLE", 503, true, false, 500, "api_error"),
+                row(ApiStubs.json(502, "<html>Bad Gateway</html>"), "UPSTREAM_UNAVAILABLE", 502, false, true, 502,
                         null),
-                row(ApiStubs.result("7"), "UPSTREAM_CONTRACT", 502, false, 200, "7"),
-                row(ApiStubs.json(200, "{\"result\":\"zero\"}"), "UPSTREAM_CONTRACT", 502, false, 200, "zero"),
-                row(ApiStubs.error(200, "api_error"), "UPSTREAM_CONTRACT", 502, false, 200, "api_error"));
+                row(ApiStubs.json(503, ""), "UPSTREAM_UNAVAILABLE", 503, true, false, 503, null),
+                row(ApiStubs.error(504, "timeout"), "UPSTREAM_TIMEOUT", 504, false, true, 504, "timeout"),
+                row(ApiStubs.error(418, "teapot"), "UPSTREAM_CONTRACT", 502, false, false, 418, "teapot"),
+                row(ApiStubs.json(200, ""), "UPSTREAM_CONTRACT", 502, false, true, 200, null),
+                row(ApiStubs.json(200, "<html><body>proxy login</body></html>"), "UPSTREAM_CONTRACT", 502, false,
+                        true, 200, null),
+                row(ApiStubs.json(200, "{\"description\":\"no result here\"}"), "UPSTREAM_CONTRACT", 502, false,
+                        true, 200, null),
+                row(ApiStubs.result("7"), "UPSTREAM_CONTRACT", 502, false, true, 200, "7"),
+                row(ApiStubs.json(200, "{\"result\":\"zero\"}"), "UPSTREAM_CONTRACT", 502, false, true, 200,
+                        "zero"),
+                row(ApiStubs.error(200, "api_error"), "UPSTREAM_CONTRACT", 502, false, true, 200, "api_error"));
     }
 
     private static Arguments row(ResponseDefinitionBuilder stub, String type, int httpStatus, boolean retryable,
-            Integer upstreamStatus, String upstreamCode) {
-        return Arguments.of(stub, type, httpStatus, retryable, upstreamStatus, upstreamCode);
+            boolean outcomeUnknown, Integer upstreamStatus, String upstreamCode) {
+        return Arguments.of(stub, type, httpStatus, retryable, outcomeUnknown, upstreamStatus, upstreamCode);
     }
 
     @ParameterizedTest(name = "{1} via API Gateway")
     @MethodSource("apiErrors")
     void apiGatewayCallerGetsStatusAndEnvelope(ResponseDefinitionBuilder stub, String type, int httpStatus,
-            boolean retryable, Integer upstreamStatus, String upstreamCode) {
+            boolean retryable, boolean outcomeUnknown, Integer upstreamStatus, String upstreamCode) {
         ApiStubs.answer(stub);
 
         Lambda.HttpReply reply = Lambda.http(Events.httpV2("POST", "/verifications", Events.body(NAME, MOBILE),
@@ -80,6 +83,7 @@ class ErrorRowsTest {
         var error = reply.body().path("error");
         assertEquals(type, error.path("type").asText());
         assertEquals(retryable, error.path("retryable").asBoolean());
+        assertEquals(outcomeUnknown, error.path("outcome_unknown").asBoolean());
         assertEquals(upstreamStatus.intValue(), error.path("upstream_status").asInt());
         if (upstreamCode == null) {
             assertTrue(error.path("upstream_code").isMissingNode());
@@ -94,14 +98,18 @@ class ErrorRowsTest {
     @ParameterizedTest(name = "{1} via direct invocation")
     @MethodSource("apiErrors")
     void directCallerGetsTypedException(ResponseDefinitionBuilder stub, String type, int httpStatus,
-            boolean retryable, Integer upstreamStatus, String upstreamCode) {
+            boolean retryable, boolean outcomeUnknown, Integer upstreamStatus, String upstreamCode) {
         ApiStubs.answer(stub);
 
         Lambda.FunctionError failure = Lambda.directFailure(Events.direct(NAME, MOBILE));
 
-        assertEquals(EXCEPTIONS + exceptionFor(type), failure.errorType());
+        // A possibly charged failure has a class of its own, whatever its type, so no workflow Retry pays twice.
+        assertEquals(EXCEPTIONS + (outcomeUnknown ? "OutcomeUnknownException" : exceptionFor(type)),
+                failure.errorType());
         assertEquals(type, failure.error().path("type").asText());
         assertEquals(retryable, failure.error().path("retryable").asBoolean());
+        assertEquals(outcomeUnknown, failure.error().path("outcome_unknown").asBoolean());
+        assertEquals(retryable ? 3 : 1, ApiStubs.calls().size(), "calls to the API");
     }
 
     @Test

@@ -13,7 +13,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import cloud.phonematch.verify.output.Charge;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.ResultCode;
 import cloud.phonematch.verify.verification.UpstreamAnswer;
@@ -34,12 +38,45 @@ class UpstreamReplyTableTest {
     void refusalKindsFollowTheMoneyRule() {
         assertEquals(RefusalKind.TOKEN_REJECTED, kind(401, "invalid_token"));
         assertEquals(RefusalKind.TOKEN_REJECTED, kind(400, "token_mismatched"));
-        assertEquals(RefusalKind.UNCHARGED_TRANSIENT, kind(429, "too_many_requests"));
-        assertEquals(RefusalKind.UNCHARGED_TRANSIENT, kind(500, "api_error"));
-        assertEquals(RefusalKind.UNCHARGED_TRANSIENT, kind(503, null));
+        assertEquals(RefusalKind.TRANSIENT, kind(429, "too_many_requests"));
+        assertEquals(RefusalKind.TRANSIENT, kind(500, "api_error"));
+        assertEquals(RefusalKind.TRANSIENT, kind(503, null));
         assertEquals(RefusalKind.FINAL, kind(400, "bad_request"));
         assertEquals(RefusalKind.FINAL, kind(403, "used_up"));
         assertEquals(RefusalKind.FINAL, kind(404, null));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "400, bad_request, NOT_CHARGED", "401, invalid_token, NOT_CHARGED", "403, used_up, NOT_CHARGED",
+            "429, too_many_requests, NOT_CHARGED", "500, api_error, NOT_CHARGED", "503, , NOT_CHARGED",
+            // A gateway forwarded the request and got no usable answer or stopped waiting: the engine may have run.
+            "502, , MAYBE_CHARGED", "504, , MAYBE_CHARGED", "504, api_error, MAYBE_CHARGED",
+            // Not a status the API documents: taken as possibly charged rather than risk a second charge.
+            "520, , MAYBE_CHARGED", "599, , MAYBE_CHARGED" })
+    void httpErrorsArePossiblyChargedOnlyWhenTheEngineMayHaveRun(int status, String code, Charge expected) {
+        var refused = refusal(status, code);
+        assertEquals(expected, refused.failure().charge(), status + " " + code);
+        assertEquals(expected == Charge.NOT_CHARGED ? refused.failure().type().retryable() : false,
+                refused.failure().retryable());
+    }
+
+    @Test
+    void gatewayErrorsKeepTheirStatusThroughApiGateway() {
+        assertEquals(504, refusal(504, null).failure().httpStatus());
+        assertEquals(ErrorType.UPSTREAM_TIMEOUT, refusal(504, null).failure().type());
+        assertEquals(502, refusal(502, null).failure().httpStatus());
+        assertEquals(503, refusal(503, null).failure().httpStatus(), "the API's own 503 handled nothing");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "{\"result\": \"7\"}", "{\"trace_id\": \"t\"}", "<html>ok</html>",
+            "{\"error\": {\"code\": \"x\"}}" })
+    void aTwoHundredThatCannotBeReadMayHaveBeenCharged(String body) {
+        var refused = assertInstanceOf(UpstreamAnswer.Refused.class, table.map(200, body, null));
+        assertEquals(ErrorType.UPSTREAM_CONTRACT, refused.failure().type());
+        assertTrue(refused.failure().outcomeUnknown());
+        assertEquals(RefusalKind.FINAL, refused.kind());
     }
 
     @Test
@@ -78,11 +115,19 @@ class UpstreamReplyTableTest {
         assertEquals(TransportFailure.BROKEN_AFTER_SEND,
                 TransportFailure.classify(new RuntimeException("Connection reset")));
         assertTrue(TransportFailure.NOT_CONNECTED.toAnswer() instanceof UpstreamAnswer.Refused r
-                && r.kind() == RefusalKind.UNCHARGED_TRANSIENT);
+                && r.kind() == RefusalKind.TRANSIENT && !r.failure().outcomeUnknown());
+        assertTrue(TransportFailure.NO_ANSWER_IN_TIME.toAnswer() instanceof UpstreamAnswer.Refused r
+                && r.failure().outcomeUnknown() && r.failure().httpStatus() == 504);
+        assertTrue(TransportFailure.BROKEN_AFTER_SEND.toAnswer() instanceof UpstreamAnswer.Refused r
+                && r.failure().outcomeUnknown() && r.failure().httpStatus() == 502);
     }
 
     private RefusalKind kind(int status, String code) {
+        return refusal(status, code).kind();
+    }
+
+    private UpstreamAnswer.Refused refusal(int status, String code) {
         String body = code == null ? "" : "{\"error\":{\"code\":\"" + code + "\",\"message\":\"m\"}}";
-        return assertInstanceOf(UpstreamAnswer.Refused.class, table.map(status, body, null)).kind();
+        return assertInstanceOf(UpstreamAnswer.Refused.class, table.map(status, body, null));
     }
 }

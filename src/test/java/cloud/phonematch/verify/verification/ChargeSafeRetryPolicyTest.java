@@ -1,6 +1,7 @@
 package cloud.phonematch.verify.verification;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
+import cloud.phonematch.verify.output.FailureJson;
+import cloud.phonematch.verify.output.OutcomeUnknownException;
+import cloud.phonematch.verify.output.UpstreamUnavailableException;
 import cloud.phonematch.verify.verification.ChargeSafeRetryPolicy.Decision;
 import cloud.phonematch.verify.verification.UpstreamAnswer.RefusalKind;
 import net.jqwik.api.ForAll;
@@ -29,18 +33,23 @@ class ChargeSafeRetryPolicyTest {
                 () -> random);
     }
 
+    /** 500 ms margin; 100 ms is the shortest attempt worth starting. */
     private Deadline deadline(long remainingMs) {
-        return Deadline.of(time, time.nanoTime(), remainingMs, Duration.ofMillis(500));
+        return Deadline.of(time, time.nanoTime(), remainingMs, Duration.ofMillis(500), Duration.ofMillis(100));
     }
 
     private static UpstreamAnswer.Refused refused(ErrorType type, RefusalKind kind) {
         return new UpstreamAnswer.Refused(Failure.of(type, "m"), kind, null);
     }
 
+    private static UpstreamAnswer.Refused maybeCharged(ErrorType type) {
+        return new UpstreamAnswer.Refused(Failure.of(type, "m").maybeCharged(), RefusalKind.TRANSIENT, null);
+    }
+
     @Test
     void unchargedRefusalsAreRetriedWithinTheAttemptBudget() {
         var p = policy(false, 0.5);
-        var r = refused(ErrorType.UPSTREAM_UNAVAILABLE, RefusalKind.UNCHARGED_TRANSIENT);
+        var r = refused(ErrorType.UPSTREAM_UNAVAILABLE, RefusalKind.TRANSIENT);
 
         assertInstanceOf(Decision.RetryAfter.class, p.afterRefusal(r, 1, deadline(10_000)));
         assertInstanceOf(Decision.RetryAfter.class, p.afterRefusal(r, 2, deadline(10_000)));
@@ -48,7 +57,7 @@ class ChargeSafeRetryPolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = RefusalKind.class, names = { "FINAL", "CIRCUIT_OPEN", "TOKEN_REJECTED", "MAYBE_CHARGED" })
+    @EnumSource(value = RefusalKind.class, names = { "FINAL", "CIRCUIT_OPEN", "TOKEN_REJECTED" })
     void everythingElseIsFinalByDefault(RefusalKind kind) {
         var d = policy(false, 0.5).afterRefusal(refused(ErrorType.UPSTREAM_CONTRACT, kind), 1, deadline(10_000));
         assertInstanceOf(Decision.GiveUp.class, d);
@@ -56,15 +65,60 @@ class ChargeSafeRetryPolicyTest {
 
     @Test
     void maybeChargedIsRetriedOnlyWhenTheOperatorOptsIn() {
-        var r = refused(ErrorType.UPSTREAM_TIMEOUT, RefusalKind.MAYBE_CHARGED);
+        var r = maybeCharged(ErrorType.UPSTREAM_TIMEOUT);
         assertInstanceOf(Decision.GiveUp.class, policy(false, 0.5).afterRefusal(r, 1, deadline(10_000)));
         assertInstanceOf(Decision.RetryAfter.class, policy(true, 0.5).afterRefusal(r, 1, deadline(10_000)));
     }
 
     @Test
+    void aPossiblyChargedFailureIsNotRetryableAndIsOutcomeUnknown() {
+        Failure f = policy(false, 0.5).finalFailure(maybeCharged(ErrorType.UPSTREAM_TIMEOUT).failure(), false);
+
+        assertTrue(f.outcomeUnknown());
+        assertFalse(f.retryable(), "UPSTREAM_TIMEOUT is retryable by type, but this one may have been paid for");
+        assertEquals(OutcomeUnknownException.class, f.toException("r").getClass());
+        assertTrue(FailureJson.toJson(f, "r").path("error").path("outcome_unknown").asBoolean());
+        assertFalse(FailureJson.toJson(f, "r").path("error").path("retryable").asBoolean());
+    }
+
+    @Test
+    void anUnchargedLastFailureAfterAPossiblyChargedCallIsOutcomeUnknownToo() {
+        Failure last = Failure.of(ErrorType.UPSTREAM_UNAVAILABLE, "m");
+
+        Failure f = policy(true, 0.5).finalFailure(last, true);
+
+        assertTrue(f.outcomeUnknown(), "an earlier call of the invocation may have been paid for");
+        assertEquals(OutcomeUnknownException.class, f.toException("r").getClass());
+        assertEquals(502, f.httpStatus(), "503 would tell an HTTP client nothing was handled");
+        assertFalse(policy(false, 0.5).finalFailure(last, false).outcomeUnknown());
+        assertEquals(UpstreamUnavailableException.class,
+                policy(false, 0.5).finalFailure(last, false).toException("r").getClass());
+    }
+
+    @Test
+    void theOperatorsOptInMakesAPossiblyChargedFailureRetryableButKeepsItsClass() {
+        Failure f = policy(true, 0.5).finalFailure(maybeCharged(ErrorType.UPSTREAM_TIMEOUT).failure(), false);
+
+        assertTrue(f.retryable());
+        assertTrue(f.outcomeUnknown());
+        assertEquals(OutcomeUnknownException.class, f.toException("r").getClass(),
+                "a workflow retries it only where the operator listed OutcomeUnknownException");
+    }
+
+    @Test
+    void unchargedFailuresKeepTheirTypesRetryabilityAndClass() {
+        for (ErrorType type : ErrorType.values()) {
+            Failure f = policy(false, 0.5).finalFailure(Failure.of(type, "m"), false);
+            assertEquals(type.retryable(), f.retryable(), type.name());
+            assertFalse(f.outcomeUnknown(), type.name());
+            assertEquals(type.toException(f, "r").getClass(), f.toException("r").getClass(), type.name());
+        }
+    }
+
+    @Test
     void retryAfterIsHonouredExactlyWhenItFits() {
         var r = new UpstreamAnswer.Refused(Failure.of(ErrorType.RATE_LIMITED, "m").withRetryAfter(2),
-                RefusalKind.UNCHARGED_TRANSIENT, null);
+                RefusalKind.TRANSIENT, null);
         var fits = assertInstanceOf(Decision.RetryAfter.class, policy(false, 0.9).afterRefusal(r, 1, deadline(5_000)));
         assertEquals(Duration.ofSeconds(2), fits.delay());
 
@@ -74,7 +128,7 @@ class ChargeSafeRetryPolicyTest {
 
     @Test
     void noWaitThatWouldLeaveNoTimeForTheNextAttempt() {
-        var r = refused(ErrorType.UPSTREAM_UNAVAILABLE, RefusalKind.UNCHARGED_TRANSIENT);
+        var r = refused(ErrorType.UPSTREAM_UNAVAILABLE, RefusalKind.TRANSIENT);
         // random 1.0-ε gives the full bound of 200 ms; 500 ms margin + 200 ms wait + 100 ms attempt > 750 ms.
         assertInstanceOf(Decision.GiveUp.class, policy(false, 0.999).afterRefusal(r, 1, deadline(750)));
         assertInstanceOf(Decision.RetryAfter.class, policy(false, 0.999).afterRefusal(r, 1, deadline(900)));
@@ -99,12 +153,33 @@ class ChargeSafeRetryPolicyTest {
 
     @Test
     void deadlineWithoutALambdaDeadlineAssumesTheTemplatesTimeout() {
-        Deadline d = Deadline.of(time, time.nanoTime(), -5, Duration.ofMillis(500));
+        Deadline d = Deadline.of(time, time.nanoTime(), -5, Duration.ofMillis(500), Duration.ofMillis(100));
         assertEquals(Deadline.ASSUMED_BUDGET.minusMillis(500), d.remaining());
         time.advance(Duration.ofMillis(9_350));
         assertTrue(!d.passed(), "150 ms left: an attempt may still start");
         time.advance(Duration.ofMillis(100));
         assertTrue(d.passed(), "50 ms left: too short for an attempt");
+    }
+
+    @Test
+    void noAttemptStartsWithLessThanTheMinimumAttemptTimeLeft() {
+        Deadline d = Deadline.of(time, time.nanoTime(), 2_000, Duration.ofMillis(500), Duration.ofSeconds(1));
+
+        assertTrue(d.allows(Duration.ofMillis(500)), "1.5 s left: a 500 ms wait still leaves a full attempt");
+        assertFalse(d.allows(Duration.ofMillis(501)));
+        time.advance(Duration.ofMillis(499));
+        assertFalse(d.passed(), "1,001 ms left");
+        time.advance(Duration.ofMillis(2));
+        assertTrue(d.passed(), "999 ms left: an attempt could be cut before a realistic answer");
+    }
+
+    @Test
+    void theTokenReadLeavesTimeForOneAttemptAndCanBeCappedFurther() {
+        Deadline d = Deadline.of(time, time.nanoTime(), 3_000, Duration.ofMillis(500), Duration.ofSeconds(1));
+
+        assertEquals(Duration.ofMillis(1_500), d.leavingOneAttempt().remaining());
+        assertEquals(Duration.ofMillis(700), d.leavingOneAttempt().within(Duration.ofMillis(700)).remaining());
+        assertEquals(Duration.ofMillis(1_500), d.leavingOneAttempt().within(Duration.ofSeconds(9)).remaining());
     }
 
     /** A clock that only moves when told to. */

@@ -4,6 +4,7 @@ import static cloud.phonematch.verify.support.TestPeople.MOBILE;
 import static cloud.phonematch.verify.support.TestPeople.NAME;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,8 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.http.Fault;
@@ -28,10 +31,11 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.handler.VerificationHandler;
-import cloud.phonematch.verify.output.ConfigurationException;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.output.Language;
+import cloud.phonematch.verify.output.OutcomeUnknownException;
+import cloud.phonematch.verify.output.SecretsUnavailableException;
 import cloud.phonematch.verify.output.UpstreamTimeoutException;
 import cloud.phonematch.verify.support.ApiStubs;
 import cloud.phonematch.verify.support.Events;
@@ -41,6 +45,7 @@ import cloud.phonematch.verify.support.Fakes;
 import cloud.phonematch.verify.support.Lambda;
 import cloud.phonematch.verify.support.OutputSchema;
 import cloud.phonematch.verify.support.SecretsManagerStubs;
+import cloud.phonematch.verify.support.TestPeople;
 import cloud.phonematch.verify.upstream.LiveVerificationGateway;
 import cloud.phonematch.verify.upstream.RequestBodies;
 import cloud.phonematch.verify.upstream.VerificationApiClientFactory;
@@ -63,6 +68,9 @@ class FaultToleranceTest {
 
     @Inject
     TokenSource tokens;
+
+    @Inject
+    VerificationGateway gateway;
 
     @BeforeEach
     void reset() {
@@ -128,14 +136,39 @@ class FaultToleranceTest {
     }
 
     @Test
-    void slowAnswerEndsInUpstreamTimeoutAfterExactlyOneCall() {
+    void slowAnswerEndsOutcomeUnknownAfterExactlyOneCall() {
         // Attempt timeout is 1 s in the test profile; the answer would come after 2.5 s and may be charged.
         ApiStubs.answer(ApiStubs.result("0").withFixedDelay(2_500));
 
         Lambda.FunctionError failure = Lambda.directFailure(Events.direct(NAME, MOBILE));
 
-        assertEquals("cloud.phonematch.verify.output.UpstreamTimeoutException", failure.errorType());
+        assertEquals(OutcomeUnknownException.class.getName(), failure.errorType());
+        assertEquals("UPSTREAM_TIMEOUT", failure.error().path("type").asText());
+        assertTrue(failure.error().path("outcome_unknown").asBoolean());
+        assertFalse(failure.error().path("retryable").asBoolean(), "the API may have charged it");
         assertEquals(1, ApiStubs.calls().size(), "a possibly charged call is never repeated");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 502, 504 })
+    void aGatewayErrorMayHaveBeenChargedAndIsNotSentAgain(int status) {
+        sequence(ApiStubs.error(status, "gateway"), ApiStubs.result("0"));
+
+        Lambda.FunctionError failure = Lambda.directFailure(Events.direct(NAME, MOBILE));
+
+        assertEquals(OutcomeUnknownException.class.getName(), failure.errorType());
+        assertTrue(failure.error().path("outcome_unknown").asBoolean());
+        assertFalse(failure.error().path("retryable").asBoolean());
+        assertEquals(status, failure.error().path("upstream_status").asInt());
+        assertEquals(1, ApiStubs.calls().size(), "the gateway forwarded it: the engine may have charged it");
+
+        Fakes.reset();
+        sequence(ApiStubs.error(status, "gateway"), ApiStubs.result("0"));
+        Lambda.HttpReply reply = Lambda.http(Events.httpV2("POST", "/verifications", Events.body(NAME, MOBILE),
+                java.util.Map.of()));
+        assertEquals(status, reply.statusCode());
+        assertTrue(reply.body().path("error").path("outcome_unknown").asBoolean());
+        assertEquals(1, ApiStubs.calls().size());
     }
 
     @Test
@@ -146,14 +179,32 @@ class FaultToleranceTest {
         long start = System.nanoTime();
         try {
             handler.handleRequest(new ByteArrayInputStream(Events.direct(NAME, MOBILE).getBytes(StandardCharsets.UTF_8)),
-                    out, new FakeLambdaContext("req-deadline", 1_200));
-            throw new AssertionError("expected UPSTREAM_TIMEOUT");
-        } catch (UpstreamTimeoutException expected) {
+                    out, new FakeLambdaContext("req-deadline", 2_000));
+            throw new AssertionError("expected a failure");
+        } catch (OutcomeUnknownException expected) {
             long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(elapsedMs < 1_200, "answered before Lambda's deadline: " + elapsedMs + " ms");
+            assertTrue(elapsedMs < 2_000, "answered before Lambda's deadline: " + elapsedMs + " ms");
+            assertEquals(ErrorType.UPSTREAM_TIMEOUT, expected.failure().type());
             OutputSchema.requireValid(parse(expected.getMessage()));
         }
         assertEquals(1, ApiStubs.calls().size());
+    }
+
+    @Test
+    void noAttemptStartsWithoutTimeForARealisticAnswer() throws IOException {
+        ApiStubs.answer(ApiStubs.result("0"));
+
+        // 1,400 ms left, 500 ms margin: 900 ms, less than the shortest attempt worth starting (1 s here).
+        try {
+            handler.handleRequest(new ByteArrayInputStream(Events.direct(NAME, MOBILE).getBytes(StandardCharsets.UTF_8)),
+                    new ByteArrayOutputStream(), new FakeLambdaContext("req-short", 1_400));
+            throw new AssertionError("expected UPSTREAM_TIMEOUT");
+        } catch (UpstreamTimeoutException expected) {
+            assertTrue(expected.failure().retryable(), "nothing was sent, so nothing was charged");
+            assertFalse(expected.failure().outcomeUnknown());
+        }
+        assertEquals(0, ApiStubs.calls().size());
+        assertEquals(0, SecretsManagerStubs.calls(), "no token is read for a call that cannot start");
     }
 
     @Test
@@ -176,7 +227,10 @@ class FaultToleranceTest {
 
         Lambda.FunctionError failure = Lambda.directFailure(Events.direct(NAME, MOBILE));
 
-        assertEquals("cloud.phonematch.verify.output.UpstreamUnavailableException", failure.errorType());
+        assertEquals(OutcomeUnknownException.class.getName(), failure.errorType());
+        assertEquals("UPSTREAM_UNAVAILABLE", failure.error().path("type").asText());
+        assertTrue(failure.error().path("outcome_unknown").asBoolean());
+        assertFalse(failure.error().path("retryable").asBoolean());
         assertEquals(1, ApiStubs.calls().size(), "the API may have charged it");
     }
 
@@ -205,7 +259,8 @@ class FaultToleranceTest {
 
         VerificationResult result = flow.verify(new VerificationRequest(NAME, MOBILE, Language.EN, "c"),
                 new Invocation("r", "c", System.nanoTime(),
-                        Deadline.of(TimeSource.SYSTEM, System.nanoTime(), 5_000, config.deadlineMargin())));
+                        Deadline.of(TimeSource.SYSTEM, System.nanoTime(), 5_000, config.deadlineMargin(),
+                                config.minAttemptTime())));
 
         VerificationResult.Failed failed = assertInstanceOf(VerificationResult.Failed.class, result);
         assertEquals(ErrorType.UPSTREAM_UNAVAILABLE, failed.failure().type());
@@ -220,7 +275,7 @@ class FaultToleranceTest {
                 .willReturn(SecretsManagerStubs.awsError(400, "ThrottlingException")).willSetStateTo("ok"));
         FakeApis.secretsManager().stubFor(SecretsManagerStubs.getSecretValue().inScenario("throttle")
                 .whenScenarioStateIs("ok").willReturn(SecretsManagerStubs.secretString(
-                        cloud.phonematch.verify.support.TestPeople.TOKEN)));
+                        TestPeople.TOKEN)));
         ApiStubs.answer(ApiStubs.result("0"));
 
         JsonNode out = Lambda.direct(Events.direct(NAME, MOBILE));
@@ -230,7 +285,7 @@ class FaultToleranceTest {
     }
 
     @Test
-    void secretsManagerDownIsConfigurationAfterThreeTries() {
+    void secretsManagerDownIsARetryableFailureAfterThreeTries() {
         FakeApis.secretsManager().resetAll();
         FakeApis.secretsManager().stubFor(SecretsManagerStubs.getSecretValue()
                 .willReturn(SecretsManagerStubs.awsError(500, "InternalServiceError")));
@@ -238,9 +293,80 @@ class FaultToleranceTest {
 
         Lambda.FunctionError failure = Lambda.directFailure(Events.direct(NAME, MOBILE));
 
-        assertEquals(ConfigurationException.class.getName(), failure.errorType());
+        assertEquals(SecretsUnavailableException.class.getName(), failure.errorType());
+        assertEquals("SECRETS_UNAVAILABLE", failure.error().path("type").asText());
+        assertTrue(failure.error().path("retryable").asBoolean(), "no paid call was made");
         assertEquals(3, SecretsManagerStubs.calls());
         assertEquals(0, ApiStubs.calls().size());
+    }
+
+    @Test
+    void aSlowSecretsManagerIsBoundedByTheDeadline() throws IOException {
+        FakeApis.secretsManager().resetAll();
+        FakeApis.secretsManager().stubFor(SecretsManagerStubs.getSecretValue()
+                .willReturn(SecretsManagerStubs.secretString(TestPeople.TOKEN).withFixedDelay(1_500)));
+        ApiStubs.answer(ApiStubs.result("0"));
+
+        long start = System.nanoTime();
+        try {
+            handler.handleRequest(new ByteArrayInputStream(Events.direct(NAME, MOBILE).getBytes(StandardCharsets.UTF_8)),
+                    new ByteArrayOutputStream(), new FakeLambdaContext("req-slow-secret", 2_000));
+            throw new AssertionError("expected SECRETS_UNAVAILABLE");
+        } catch (SecretsUnavailableException expected) {
+            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(elapsedMs < 1_500, "answered before the deadline margin: " + elapsedMs + " ms");
+            assertTrue(expected.failure().retryable());
+            OutputSchema.requireValid(parse(expected.getMessage()));
+        }
+        assertEquals(0, ApiStubs.calls().size());
+    }
+
+    @Test
+    void theRefreshAfterARejectionLateInTheInvocationIsBoundedToo() throws IOException {
+        FakeApis.secretsManager().resetAll();
+        FakeApis.secretsManager().stubFor(SecretsManagerStubs.getSecretValue().inScenario("slow-refresh")
+                .whenScenarioStateIs(Scenario.STARTED).willReturn(SecretsManagerStubs.secretString(TestPeople.TOKEN))
+                .willSetStateTo("slow"));
+        FakeApis.secretsManager().stubFor(SecretsManagerStubs.getSecretValue().inScenario("slow-refresh")
+                .whenScenarioStateIs("slow")
+                .willReturn(SecretsManagerStubs.secretString(TestPeople.TOKEN).withFixedDelay(3_000)));
+        ApiStubs.answer(ApiStubs.error(401, "invalid_token"));
+
+        long start = System.nanoTime();
+        try {
+            handler.handleRequest(new ByteArrayInputStream(Events.direct(NAME, MOBILE).getBytes(StandardCharsets.UTF_8)),
+                    new ByteArrayOutputStream(), new FakeLambdaContext("req-slow-refresh", 2_500));
+            throw new AssertionError("expected SECRETS_UNAVAILABLE");
+        } catch (SecretsUnavailableException expected) {
+            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(elapsedMs < 2_000, "answered before the deadline margin: " + elapsedMs + " ms");
+        }
+        assertEquals(1, ApiStubs.calls().size());
+    }
+
+    @Test
+    void aFailedRefreshAfterARejectionReportsTheCallThatWasMade() {
+        FakeApis.secretsManager().resetAll();
+        FakeApis.secretsManager().stubFor(SecretsManagerStubs.getSecretValue().inScenario("refresh-fails")
+                .whenScenarioStateIs(Scenario.STARTED).willReturn(SecretsManagerStubs.secretString(TestPeople.TOKEN))
+                .willSetStateTo("down"));
+        FakeApis.secretsManager().stubFor(SecretsManagerStubs.getSecretValue().inScenario("refresh-fails")
+                .whenScenarioStateIs("down").willReturn(SecretsManagerStubs.awsError(400, "AccessDeniedException")));
+        ApiStubs.answer(ApiStubs.error(401, "invalid_token"));
+
+        VerificationResult result = flow().verify(new VerificationRequest(NAME, MOBILE, Language.EN, "c"),
+                new Invocation("r", "c", System.nanoTime(), Deadline.of(TimeSource.SYSTEM, System.nanoTime(), 5_000,
+                        config.deadlineMargin(), config.minAttemptTime())));
+
+        VerificationResult.Failed failed = assertInstanceOf(VerificationResult.Failed.class, result);
+        assertEquals(ErrorType.CONFIGURATION, failed.failure().type());
+        assertEquals(1, failed.attempts(), "one call went out before the secret could not be re-read");
+        assertEquals(1, ApiStubs.calls().size());
+        assertEquals(2, SecretsManagerStubs.calls());
+    }
+
+    private VerificationFlow flow() {
+        return new VerificationFlow(config, tokens, gateway, TimeSource.SYSTEM, Tracing.NONE);
     }
 
     private static JsonNode parse(String s) {
