@@ -32,8 +32,8 @@ class LogOutputIT {
             "^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2},\\d{3} +[A-Z]+ +\\[(cloud\\.phonematch|clo\\.pho)");
     private static final List<String> ALWAYS = List.of("aws_request_id", "correlation_id", "source", "billable",
             "attempts", "upstream_ms", "duration_ms", "cold_start");
-    private static final List<String> EMF_METRICS = List.of("Verifications", "Billable", "Errors", "ColdStart",
-            "Attempts", "UpstreamLatency");
+    private static final List<String> EMF_METRICS = List.of("Verifications", "Billable", "Errors", "OutcomeUnknown",
+            "ColdStart", "Attempts", "UpstreamLatency");
 
     @Test
     void everyLineIsJsonWithOneSummaryAndOneEmfObjectPerInvocation() throws Exception {

@@ -14,13 +14,14 @@ import cloud.phonematch.verify.output.Json;
  * line (a log formatter's envelope would hide it from the extraction), so it bypasses the log formatter.
  * <p>
  * Dimensions {@code Source} × {@code Status} (the outcome status or the error type); metrics
- * {@code Verifications}, {@code Billable}, {@code Errors}, {@code ColdStart}, {@code Attempts} (Count) and
- * {@code UpstreamLatency} (Milliseconds). The request and correlation ids ride along as searchable properties.
+ * {@code Verifications}, {@code Billable}, {@code Errors}, {@code OutcomeUnknown} (failures the API may have
+ * charged), {@code ColdStart}, {@code Attempts} (Count) and {@code UpstreamLatency} (Milliseconds). The request and correlation ids ride along as searchable properties.
  */
 final class EmbeddedMetrics {
     private static final String[][] METRICS = {
-            { "Verifications", "Count" }, { "Billable", "Count" }, { "Errors", "Count" }, { "ColdStart", "Count" },
-            { "Attempts", "Count" }, { "UpstreamLatency", "Milliseconds" } };
+            { "Verifications", "Count" }, { "Billable", "Count" }, { "Errors", "Count" },
+            { "OutcomeUnknown", "Count" }, { "ColdStart", "Count" }, { "Attempts", "Count" },
+            { "UpstreamLatency", "Milliseconds" } };
 
     private final String namespace;
     private final Clock clock;
@@ -52,6 +53,7 @@ final class EmbeddedMetrics {
         root.put("Verifications", 1);
         root.put("Billable", f.billable() ? 1 : 0);
         root.put("Errors", f.failed() ? 1 : 0);
+        root.put("OutcomeUnknown", f.outcomeUnknown() ? 1 : 0);
         root.put("ColdStart", f.coldStart() ? 1 : 0);
         root.put("Attempts", f.attempts());
         root.put("UpstreamLatency", f.upstreamMs());
