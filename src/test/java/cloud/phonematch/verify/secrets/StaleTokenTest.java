@@ -54,9 +54,7 @@ class StaleTokenTest {
         assertEquals(new ApiToken("token-a"), source.current(deadline()));
 
         clock.advance(TTL.plusSeconds(1));
-        secrets.answer(() -> {
-            throw new SecretsManagerBusy("ThrottlingException");
-        });
+        secrets.fail(new SecretsManagerBusy("ThrottlingException"));
         assertEquals(new ApiToken("token-a"), source.current(deadline()));
         assertEquals(2, secrets.reads.size(), "one refresh was tried");
 
@@ -76,9 +74,7 @@ class StaleTokenTest {
         source.current(deadline());
 
         clock.advance(TTL.plus(STALE_LIMIT).plusSeconds(1));
-        secrets.answer(() -> {
-            throw new SecretsManagerBusy("InternalServiceError");
-        });
+        secrets.fail(new SecretsManagerBusy("InternalServiceError"));
         FailureException e = assertThrows(FailureException.class, () -> source.current(deadline()));
         assertEquals(ErrorType.SECRETS_UNAVAILABLE, e.failure().type());
         assertTrue(e.failure().retryable());
@@ -90,9 +86,7 @@ class StaleTokenTest {
         source.current(deadline());
 
         clock.advance(TTL.plusSeconds(1));
-        secrets.answer(() -> {
-            throw new SecretsManagerRefusal(400, "AccessDeniedException");
-        });
+        secrets.fail(new SecretsManagerRefusal(400, "AccessDeniedException"));
         FailureException e = assertThrows(FailureException.class, () -> source.current(deadline()));
         assertEquals(ErrorType.CONFIGURATION, e.failure().type());
         assertTrue(e.failure().message().contains("may not read"));
@@ -100,21 +94,15 @@ class StaleTokenTest {
 
     @Test
     void withoutACachedTokenSecretsManagerTroubleIsRetryableAndOnlyAMissingSecretIsConfiguration() {
-        secrets.answer(() -> {
-            throw new SecretsManagerBusy("ThrottlingException");
-        });
+        secrets.fail(new SecretsManagerBusy("ThrottlingException"));
         assertEquals(ErrorType.SECRETS_UNAVAILABLE,
                 assertThrows(FailureException.class, () -> source.current(deadline())).failure().type());
 
-        secrets.answer(() -> {
-            throw new SecretsManagerOutOfTime();
-        });
+        secrets.fail(new SecretsManagerOutOfTime());
         assertEquals(ErrorType.SECRETS_UNAVAILABLE,
                 assertThrows(FailureException.class, () -> source.current(deadline())).failure().type());
 
-        secrets.answer(() -> {
-            throw new SecretsManagerRefusal(400, "ResourceNotFoundException");
-        });
+        secrets.fail(new SecretsManagerRefusal(400, "ResourceNotFoundException"));
         assertEquals(ErrorType.CONFIGURATION,
                 assertThrows(FailureException.class, () -> source.current(deadline())).failure().type());
 
@@ -147,9 +135,7 @@ class StaleTokenTest {
         secrets.answer(() -> "token-a");
         source.current(deadline());
         clock.advance(TTL.minusSeconds(1));
-        secrets.answer(() -> {
-            throw new AssertionError("read within the TTL");
-        });
+        secrets.fail(new IllegalStateException("read within the TTL"));
         assertEquals(new ApiToken("token-a"), source.current(deadline()));
         assertEquals(1, secrets.reads.size());
     }
@@ -178,6 +164,12 @@ class StaleTokenTest {
         void answer(Supplier<String> next) {
             script.clear();
             script.add(next);
+        }
+
+        void fail(RuntimeException failure) {
+            answer(() -> {
+                throw failure;
+            });
         }
 
         @Override

@@ -50,11 +50,15 @@ public final class SecretsManagerStubs {
 
     /** The secret holds {@code first} until it is read once, then {@code second} (a rotation). */
     public static void rotate(String first, String second) {
+        firstThen(secretString(first), secretString(second));
+    }
+
+    /** GetSecretValue answers {@code first} once, then {@code then} for every later read. */
+    public static void firstThen(ResponseDefinitionBuilder first, ResponseDefinitionBuilder then) {
         var sm = FakeApis.secretsManager();
-        sm.stubFor(getSecretValue().inScenario("rotation").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(secretString(first)).willSetStateTo("rotated"));
-        sm.stubFor(getSecretValue().inScenario("rotation").whenScenarioStateIs("rotated")
-                .willReturn(secretString(second)));
+        sm.stubFor(getSecretValue().inScenario("first-then").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(first).willSetStateTo("then"));
+        sm.stubFor(getSecretValue().inScenario("first-then").whenScenarioStateIs("then").willReturn(then));
     }
 
     public static void holds(String value) {

@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -37,6 +38,7 @@ import cloud.phonematch.verify.output.Language;
 import cloud.phonematch.verify.output.OutcomeUnknownException;
 import cloud.phonematch.verify.output.SecretsUnavailableException;
 import cloud.phonematch.verify.output.UpstreamTimeoutException;
+import cloud.phonematch.verify.output.VerificationException;
 import cloud.phonematch.verify.support.ApiStubs;
 import cloud.phonematch.verify.support.Events;
 import cloud.phonematch.verify.support.FakeApis;
@@ -172,52 +174,36 @@ class FaultToleranceTest {
     }
 
     @Test
-    void neverOutlivesTheLambdaDeadline() throws IOException {
+    void neverOutlivesTheLambdaDeadline() {
         ApiStubs.answer(ApiStubs.result("0").withFixedDelay(5_000));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        long start = System.nanoTime();
-        try {
-            handler.handleRequest(new ByteArrayInputStream(Events.direct(NAME, MOBILE).getBytes(StandardCharsets.UTF_8)),
-                    out, new FakeLambdaContext("req-deadline", 2_000));
-            throw new AssertionError("expected a failure");
-        } catch (OutcomeUnknownException expected) {
-            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(elapsedMs < 2_000, "answered before Lambda's deadline: " + elapsedMs + " ms");
-            assertEquals(ErrorType.UPSTREAM_TIMEOUT, expected.failure().type());
-            OutputSchema.requireValid(parse(expected.getMessage()));
-        }
+        Timed<OutcomeUnknownException> failure = invokeWith(2_000, OutcomeUnknownException.class);
+
+        assertTrue(failure.elapsedMs() < 2_000, "answered before Lambda's deadline: " + failure.elapsedMs() + " ms");
+        assertEquals(ErrorType.UPSTREAM_TIMEOUT, failure.thrown().failure().type());
         assertEquals(1, ApiStubs.calls().size());
     }
 
     @Test
-    void noAttemptStartsWithoutTimeForARealisticAnswer() throws IOException {
+    void noAttemptStartsWithoutTimeForARealisticAnswer() {
         ApiStubs.answer(ApiStubs.result("0"));
 
         // 1,400 ms left, 500 ms margin: 900 ms, less than the shortest attempt worth starting (1 s here).
-        try {
-            handler.handleRequest(new ByteArrayInputStream(Events.direct(NAME, MOBILE).getBytes(StandardCharsets.UTF_8)),
-                    new ByteArrayOutputStream(), new FakeLambdaContext("req-short", 1_400));
-            throw new AssertionError("expected UPSTREAM_TIMEOUT");
-        } catch (UpstreamTimeoutException expected) {
-            assertTrue(expected.failure().retryable(), "nothing was sent, so nothing was charged");
-            assertFalse(expected.failure().outcomeUnknown());
-        }
+        UpstreamTimeoutException failure = invokeWith(1_400, UpstreamTimeoutException.class).thrown();
+
+        assertTrue(failure.failure().retryable(), "nothing was sent, so nothing was charged");
+        assertFalse(failure.failure().outcomeUnknown());
         assertEquals(0, ApiStubs.calls().size());
         assertEquals(0, SecretsManagerStubs.calls(), "no token is read for a call that cannot start");
     }
 
     @Test
-    void noAttemptStartsWhenLessThanTheMarginIsLeft() throws IOException {
+    void noAttemptStartsWhenLessThanTheMarginIsLeft() {
         ApiStubs.answer(ApiStubs.result("0"));
 
-        try {
-            handler.handleRequest(new ByteArrayInputStream(Events.direct(NAME, MOBILE).getBytes(StandardCharsets.UTF_8)),
-                    new ByteArrayOutputStream(), new FakeLambdaContext("req-late", 400));
-            throw new AssertionError("expected UPSTREAM_TIMEOUT");
-        } catch (UpstreamTimeoutException expected) {
-            assertEquals(ErrorType.UPSTREAM_TIMEOUT, expected.failure().type());
-        }
+        UpstreamTimeoutException failure = invokeWith(400, UpstreamTimeoutException.class).thrown();
+
+        assertEquals(ErrorType.UPSTREAM_TIMEOUT, failure.failure().type());
         assertEquals(0, ApiStubs.calls().size());
     }
 
@@ -301,57 +287,37 @@ class FaultToleranceTest {
     }
 
     @Test
-    void aSlowSecretsManagerIsBoundedByTheDeadline() throws IOException {
+    void aSlowSecretsManagerIsBoundedByTheDeadline() {
         FakeApis.secretsManager().resetAll();
         FakeApis.secretsManager().stubFor(SecretsManagerStubs.getSecretValue()
                 .willReturn(SecretsManagerStubs.secretString(TestPeople.TOKEN).withFixedDelay(1_500)));
         ApiStubs.answer(ApiStubs.result("0"));
 
-        long start = System.nanoTime();
-        try {
-            handler.handleRequest(new ByteArrayInputStream(Events.direct(NAME, MOBILE).getBytes(StandardCharsets.UTF_8)),
-                    new ByteArrayOutputStream(), new FakeLambdaContext("req-slow-secret", 2_000));
-            throw new AssertionError("expected SECRETS_UNAVAILABLE");
-        } catch (SecretsUnavailableException expected) {
-            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(elapsedMs < 1_500, "answered before the deadline margin: " + elapsedMs + " ms");
-            assertTrue(expected.failure().retryable());
-            OutputSchema.requireValid(parse(expected.getMessage()));
-        }
+        Timed<SecretsUnavailableException> failure = invokeWith(2_000, SecretsUnavailableException.class);
+
+        assertTrue(failure.elapsedMs() < 1_500, "answered before the deadline margin: " + failure.elapsedMs() + " ms");
+        assertTrue(failure.thrown().failure().retryable());
         assertEquals(0, ApiStubs.calls().size());
     }
 
     @Test
-    void theRefreshAfterARejectionLateInTheInvocationIsBoundedToo() throws IOException {
+    void theRefreshAfterARejectionLateInTheInvocationIsBoundedToo() {
         FakeApis.secretsManager().resetAll();
-        FakeApis.secretsManager().stubFor(SecretsManagerStubs.getSecretValue().inScenario("slow-refresh")
-                .whenScenarioStateIs(Scenario.STARTED).willReturn(SecretsManagerStubs.secretString(TestPeople.TOKEN))
-                .willSetStateTo("slow"));
-        FakeApis.secretsManager().stubFor(SecretsManagerStubs.getSecretValue().inScenario("slow-refresh")
-                .whenScenarioStateIs("slow")
-                .willReturn(SecretsManagerStubs.secretString(TestPeople.TOKEN).withFixedDelay(3_000)));
+        SecretsManagerStubs.firstThen(SecretsManagerStubs.secretString(TestPeople.TOKEN),
+                SecretsManagerStubs.secretString(TestPeople.TOKEN).withFixedDelay(3_000));
         ApiStubs.answer(ApiStubs.error(401, "invalid_token"));
 
-        long start = System.nanoTime();
-        try {
-            handler.handleRequest(new ByteArrayInputStream(Events.direct(NAME, MOBILE).getBytes(StandardCharsets.UTF_8)),
-                    new ByteArrayOutputStream(), new FakeLambdaContext("req-slow-refresh", 2_500));
-            throw new AssertionError("expected SECRETS_UNAVAILABLE");
-        } catch (SecretsUnavailableException expected) {
-            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(elapsedMs < 2_000, "answered before the deadline margin: " + elapsedMs + " ms");
-        }
+        Timed<SecretsUnavailableException> failure = invokeWith(2_500, SecretsUnavailableException.class);
+
+        assertTrue(failure.elapsedMs() < 2_000, "answered before the deadline margin: " + failure.elapsedMs() + " ms");
         assertEquals(1, ApiStubs.calls().size());
     }
 
     @Test
     void aFailedRefreshAfterARejectionReportsTheCallThatWasMade() {
         FakeApis.secretsManager().resetAll();
-        FakeApis.secretsManager().stubFor(SecretsManagerStubs.getSecretValue().inScenario("refresh-fails")
-                .whenScenarioStateIs(Scenario.STARTED).willReturn(SecretsManagerStubs.secretString(TestPeople.TOKEN))
-                .willSetStateTo("down"));
-        FakeApis.secretsManager().stubFor(SecretsManagerStubs.getSecretValue().inScenario("refresh-fails")
-                .whenScenarioStateIs("down").willReturn(SecretsManagerStubs.awsError(400, "AccessDeniedException")));
+        SecretsManagerStubs.firstThen(SecretsManagerStubs.secretString(TestPeople.TOKEN),
+                SecretsManagerStubs.awsError(400, "AccessDeniedException"));
         ApiStubs.answer(ApiStubs.error(401, "invalid_token"));
 
         VerificationResult result = flow().verify(new VerificationRequest(NAME, MOBILE, Language.EN, "c"),
@@ -363,6 +329,24 @@ class FaultToleranceTest {
         assertEquals(1, failed.attempts(), "one call went out before the secret could not be re-read");
         assertEquals(1, ApiStubs.calls().size());
         assertEquals(2, SecretsManagerStubs.calls());
+    }
+
+    /** A thrown failure and how long the invocation took to throw it. */
+    private record Timed<T>(T thrown, long elapsedMs) {
+    }
+
+    /**
+     * A direct invocation through the handler with a real Lambda deadline {@code remainingMs} away, which must fail
+     * with {@code expected}; its message must be the published error shape.
+     */
+    private <T extends VerificationException> Timed<T> invokeWith(long remainingMs, Class<T> expected) {
+        byte[] event = Events.direct(NAME, MOBILE).getBytes(StandardCharsets.UTF_8);
+        long start = System.nanoTime();
+        T thrown = assertThrows(expected, () -> handler.handleRequest(new ByteArrayInputStream(event),
+                new ByteArrayOutputStream(), new FakeLambdaContext("req-" + remainingMs, remainingMs)));
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        OutputSchema.requireValid(parse(thrown.getMessage()));
+        return new Timed<>(thrown, elapsedMs);
     }
 
     private VerificationFlow flow() {
