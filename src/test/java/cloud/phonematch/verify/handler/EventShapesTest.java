@@ -99,7 +99,7 @@ class EventShapesTest {
                 "{\"name\":\"" + NAME + "\",\"mobile\":\"" + MOBILE + "\",\"language\":\"en\"}",
                 Map.of("accept-language", "zh")));
 
-        assertEquals("Verification result consistent", reply.body().path("description").asText());
+        assertEquals("Verification result is consistent", reply.body().path("description").asText());
     }
 
     @Test
