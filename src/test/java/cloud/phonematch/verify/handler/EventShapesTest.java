@@ -173,6 +173,25 @@ class EventShapesTest {
         assertEquals(400, Lambda.http(event).statusCode());
     }
 
+    /**
+     * A Step Functions state passes its whole input through, so a request may carry fields that other AWS events
+     * use as markers; with a top-level name and number it is a request like any other.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "\"source\":\"aws.something\"",
+            "\"Records\":[{\"eventSource\":\"aws:sqs\",\"body\":\"{}\"}]",
+            "\"requestContext\":{\"requestId\":\"r-1\",\"stage\":\"prod\"}",
+            "\"detail-type\":\"Order Placed\"",
+            "\"routeKey\":\"POST /verifications\"" })
+    void directEventWithAnUnrelatedAwsLookingFieldIsVerified(String extra) {
+        JsonNode out = Lambda.direct("{\"name\":\"" + NAME + "\",\"mobile\":\"" + MOBILE + "\"," + extra + "}");
+
+        assertEquals("CONSISTENT", out.path("status").asText());
+        assertTrue(out.path("checked_upstream").asBoolean());
+        assertEquals(1, ApiStubs.calls().size(), "exactly one API call");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = { "[]", "\"hello\"", "42", "{\"Records\":[{\"eventSource\":\"aws:sqs\"}]}",
             "{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\"}" })
