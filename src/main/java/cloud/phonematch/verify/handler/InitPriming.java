@@ -112,7 +112,7 @@ public class InitPriming {
         MobileNumbers.carrier(mobile, Locale.SIMPLIFIED_CHINESE);
         PersonNames.isValid(PersonNames.normalize("测试 · Test"));
         Json.write(new Outcome(VerificationStatus.CONSISTENT, ResultCode.CONSISTENT, "", MobileNumbers.mask(mobile),
-                null, Outcome.AnsweredBy.API, 1, "prime", "prime", null, 0).toJson());
+                null, Outcome.AnsweredBy.API, 1, "prime", "prime", null, 0, null).toJson());
         FailureJson.render(Failure.of(ErrorType.UPSTREAM_UNAVAILABLE, "prime"), "prime");
         summary.primeFormatting();
     }

@@ -32,7 +32,7 @@ class EventSourceTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-            "{\"Records\":[{\"eventSource\":\"aws:s3\",\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"k\"}}}]}",
+            "{\"Records\":[{\"eventSource\":\"aws:s3\",\"s3\":{\"bucket\":{\"name\":\"b\"}}}]}",
             "{\"Records\":[{\"eventSource\":\"aws:sqs\",\"body\":\"{}\",\"messageId\":\"1\"}]}",
             "{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\",\"detail\":{}}",
             "{\"source\":\"aws.s3\",\"detail\":{}}",

@@ -55,6 +55,7 @@ class ResultCodesTest {
         assertEquals(Integer.parseInt(code), out.path("result_code").asInt());
         assertEquals(billable, out.path("billable").asBoolean());
         assertEquals(description, out.path("description").asText());
+        assertTrue(out.path("hint").isNull(), "hints come only with local pre-check answers");
         assertEquals("139****5670", out.path("mobile").asText());
         assertTrue(out.path("checked_upstream").asBoolean());
         assertEquals(1, out.path("attempts").asInt());
