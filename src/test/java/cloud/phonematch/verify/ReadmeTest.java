@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -17,6 +20,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.output.Language;
+import cloud.phonematch.verify.output.ResultCode;
+import cloud.phonematch.verify.precheck.PreCheckResult;
+import cloud.phonematch.verify.support.OutputSchema;
 import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.deploy.ConfigEnvironment;
 
@@ -62,5 +69,24 @@ class ReadmeTest {
         assertTrue(readme.contains("./mvnw quarkus:dev"));
         assertTrue(readme.contains("./mvnw -B verify"));
         assertTrue(Files.readString(Path.of(".ci/run")).contains("./mvnw -B verify"), ".ci/run runs the README's command");
+    }
+
+    /** The README's outcome examples are in the published shape and quote the texts the code answers with. */
+    @Test
+    void outcomeExamplesMatchTheSchemaAndTheCode() throws IOException {
+        Matcher block = Pattern.compile("```json\\n(\\{\"status\".*?)```", Pattern.DOTALL)
+                .matcher(Files.readString(README));
+        List<JsonNode> examples = new ArrayList<>();
+        while (block.find()) {
+            examples.add(OutputSchema.requireValid(Json.MAPPER.readTree(block.group(1))));
+        }
+        assertEquals(2, examples.size(), "an answer from upstream and one of the local pre-check");
+        for (JsonNode example : examples) {
+            ResultCode code = ResultCode.of(example.path("result_code").asInt()).orElseThrow();
+            assertEquals(code.description(Language.EN), example.path("description").asText());
+        }
+        assertTrue(examples.get(0).path("hint").isNull());
+        assertEquals(PreCheckResult.Reason.SPACE_NEXT_TO_HAN.hint(Locale.ENGLISH),
+                examples.get(1).path("hint").asText());
     }
 }

@@ -26,11 +26,21 @@ class DirectAdapter {
     }
 
     ObjectNode handle(EventSource source, JsonNode event, Invocation base) {
+        if (source != EventSource.DIRECT) {
+            return refuse(source, base, new FailureException(Failure.of(ErrorType.INVALID_REQUEST,
+                    "unsupported event: send {\"name\", \"mobile\"} directly or through API Gateway")));
+        }
         String requestId = base.requestId();
-        VerificationResult result = source == EventSource.DIRECT
-                ? runner.run(source, base, event, e -> RequestFields.read(e, Language.EN, requestId)).result()
-                : runner.refuse(source, base, new FailureException(Failure.of(ErrorType.INVALID_REQUEST,
-                        "unsupported event: send {\"name\", \"mobile\"} directly or through API Gateway"))).result();
+        return answer(runner.run(source, base, event, e -> RequestFields.read(e, Language.EN, requestId)).result(),
+                requestId);
+    }
+
+    /** Refuses an event before any request is read: always throws the refusal's typed exception. */
+    ObjectNode refuse(EventSource source, Invocation base, FailureException refusal) {
+        return answer(runner.refuse(source, base, refusal).result(), base.requestId());
+    }
+
+    private static ObjectNode answer(VerificationResult result, String requestId) {
         return switch (result) {
             case VerificationResult.Answered answered -> answered.outcome().toJson();
             case VerificationResult.Failed failed -> throw failed.failure().toException(requestId);

@@ -76,10 +76,12 @@ class HttpAdapter {
                     "the request body is larger than " + MAX_BODY_BYTES + " bytes").withHttpStatus(413));
         }
         try {
-            return Json.MAPPER.readTree(bytes);
+            return Json.STRICT_READER.readTree(bytes);
         } catch (Exception e) {
             // The parser's message quotes the body: never passed on.
-            throw RequestFields.invalid("the request body is not valid JSON");
+            throw Json.readAllowingDuplicateKeys(bytes).isPresent()
+                    ? RequestFields.duplicateKey()
+                    : RequestFields.invalid("the request body is not valid JSON");
         }
     }
 

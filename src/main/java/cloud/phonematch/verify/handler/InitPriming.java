@@ -95,12 +95,12 @@ public class InitPriming {
                 + "\"requestContext\":{\"http\":{\"method\":\"POST\",\"path\":\"/verifications\"},\"stage\":\"$default\"},"
                 + "\"body\":\"{\\\"name\\\":\\\"测试\\\",\\\"mobile\\\":\\\"13800000000\\\"}\",\"isBase64Encoded\":false}";
         try {
-            JsonNode node = Json.MAPPER.readTree(event.getBytes(StandardCharsets.UTF_8));
+            JsonNode node = Json.STRICT_READER.readTree(event.getBytes(StandardCharsets.UTF_8));
             HttpRequestView view = HttpRequestView.fromV2(node);
-            RequestFields.read(Json.MAPPER.readTree(view.body()), Language.fromAcceptLanguage(view.header("accept-language")),
-                    "prime");
+            RequestFields.read(Json.STRICT_READER.readTree(view.body()),
+                    Language.fromAcceptLanguage(view.header("accept-language")), "prime");
             EventSource.of(node);
-            JsonNode direct = Json.MAPPER.readTree("{\"name\":\"测试\",\"mobile\":\"13800000000\"}");
+            JsonNode direct = Json.STRICT_READER.readTree("{\"name\":\"测试\",\"mobile\":\"13800000000\"}");
             EventSource.of(direct);
             RequestFields.read(direct, Language.EN, "prime");
         } catch (Exception e) {
@@ -112,7 +112,7 @@ public class InitPriming {
         MobileNumbers.carrier(mobile, Locale.SIMPLIFIED_CHINESE);
         PersonNames.isValid(PersonNames.normalize("测试 · Test"));
         Json.write(new Outcome(VerificationStatus.CONSISTENT, ResultCode.CONSISTENT, "", MobileNumbers.mask(mobile),
-                null, Outcome.AnsweredBy.API, 1, "prime", "prime", null, 0).toJson());
+                null, Outcome.AnsweredBy.API, 1, "prime", "prime", null, 0, null).toJson());
         FailureJson.render(Failure.of(ErrorType.UPSTREAM_UNAVAILABLE, "prime"), "prime");
         summary.primeFormatting();
     }

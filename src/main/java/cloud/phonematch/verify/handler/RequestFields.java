@@ -12,7 +12,8 @@ import cloud.phonematch.verify.verification.VerificationRequest;
 
 /**
  * Reads the request object every caller sends ({@code name}, {@code mobile}, optional {@code language} and
- * {@code correlation_id}); unknown fields are ignored. Error messages name the field, never its value.
+ * {@code correlation_id}); unknown fields are ignored, a field given twice is refused (by the reader, before
+ * this class sees the object). Error messages name the field, never its value.
  */
 final class RequestFields {
     /** Correlation ids end up in logs and headers: a bounded, printable alphabet keeps both safe. */
@@ -65,6 +66,11 @@ final class RequestFields {
             throw invalid("field '" + field + "' must be a string");
         }
         return v.asText();
+    }
+
+    /** A key given twice (see {@link cloud.phonematch.verify.output.Json#STRICT_READER}): names no key, no value. */
+    static FailureException duplicateKey() {
+        return invalid("the request has a duplicate field; send each field once");
     }
 
     static FailureException invalid(String message) {

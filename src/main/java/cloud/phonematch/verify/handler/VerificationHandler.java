@@ -52,13 +52,20 @@ public class VerificationHandler implements RequestStreamHandler {
                 minAttempt());
         String requestId = context.getAwsRequestId();
         Invocation invocation = new Invocation(requestId, requestId, start, deadline);
-        JsonNode event = parse(input.readAllBytes());
-        EventSource source = EventSource.of(event);
-        ObjectNode answer = switch (source) {
-            case HTTP_V2 -> http.handle(source, HttpRequestView.fromV2(event), invocation);
-            case HTTP_V1 -> http.handle(source, HttpRequestView.fromV1(event), invocation);
-            case DIRECT, UNKNOWN -> direct.handle(source, event, invocation);
-        };
+        Event event = parse(input.readAllBytes());
+        EventSource source = EventSource.of(event.tree());
+        ObjectNode answer;
+        if (event.duplicateKey()) {
+            // API Gateway writes its events itself, so an event that repeats a key was sent directly: refused the
+            // direct way, whatever its shape.
+            answer = direct.refuse(source, invocation, RequestFields.duplicateKey());
+        } else {
+            answer = switch (source) {
+                case HTTP_V2 -> http.handle(source, HttpRequestView.fromV2(event.tree()), invocation);
+                case HTTP_V1 -> http.handle(source, HttpRequestView.fromV1(event.tree()), invocation);
+                case DIRECT, UNKNOWN -> direct.handle(source, event.tree(), invocation);
+            };
+        }
         Json.MAPPER.writeValue(output, answer);
     }
 
@@ -68,11 +75,25 @@ public class VerificationHandler implements RequestStreamHandler {
                 : config.attemptTimeout();
     }
 
-    private static JsonNode parse(byte[] bytes) {
+    /**
+     * The event as read.
+     *
+     * @param tree the JSON, or null when the event is empty or not JSON
+     * @param duplicateKey whether the JSON gives some key twice (then {@code tree} is read with duplicates
+     *     allowed, only to tell what kind of event it is)
+     */
+    private record Event(JsonNode tree, boolean duplicateKey) {
+    }
+
+    private static Event parse(byte[] bytes) {
+        if (bytes.length == 0) {
+            return new Event(null, false);
+        }
         try {
-            return bytes.length == 0 ? null : Json.MAPPER.readTree(bytes);
+            return new Event(Json.STRICT_READER.readTree(bytes), false);
         } catch (IOException e) {
-            return null;
+            return Json.readAllowingDuplicateKeys(bytes).map(tree -> new Event(tree, true))
+                    .orElse(new Event(null, false));
         }
     }
 }

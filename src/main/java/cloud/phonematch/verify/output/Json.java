@@ -1,10 +1,13 @@
 package cloud.phonematch.verify.output;
 
+import java.io.IOException;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -14,20 +17,44 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /**
+     * Reads what callers send: events and request bodies. A key given twice is a parse error instead of "the last
+     * one wins", which would verify {@code B} for {@code {"mobile": A, "mobile": B}} while the caller's own
+     * records say {@code A}.
+     */
+    public static final ObjectReader STRICT_READER = MAPPER.reader()
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
     private Json() {
+    }
+
+    /**
+     * JSON that {@link #STRICT_READER} refused, read again with duplicate keys allowed: present when a repeated
+     * key was its only fault, empty when it is not JSON at all. This tells the two apart without reading the
+     * parser's message (which quotes the input); it parses a second time, so it belongs on the error path only.
+     */
+    public static Optional<JsonNode> readAllowingDuplicateKeys(byte[] json) {
+        try {
+            return Optional.ofNullable(MAPPER.readTree(json));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     public static ObjectNode object() {
         return MAPPER.createObjectNode();
     }
 
-    /** A reply body as a JSON object; empty when it is absent, not JSON, or JSON but not an object. */
+    /**
+     * A reply body as a JSON object; empty when it is absent, not JSON, JSON but not an object, or gives a key twice
+     * (which of two result codes would be the answer is not ours to guess).
+     */
     public static Optional<JsonNode> parseObject(String body) {
         if (body == null || body.isBlank()) {
             return Optional.empty();
         }
         try {
-            JsonNode node = MAPPER.readTree(body);
+            JsonNode node = STRICT_READER.readTree(body);
             return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
         } catch (JsonProcessingException e) {
             return Optional.empty();

@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * A verification that reached an answer: the normalized success shape. {@code mobile} is already masked;
  * this type never holds a plaintext number or name.
+ *
+ * @param hint what the caller should send instead, in the request's language, when the local pre-check refused
+ *     the input; null for every answer that came from upstream (the API's own refusals say nothing more than
+ *     their code)
  */
 public record Outcome(VerificationStatus status, ResultCode resultCode, String description, String maskedMobile,
         String carrier, AnsweredBy answeredBy, int attempts, String requestId, String correlationId,
-        String upstreamTraceId, long durationMs) {
+        String upstreamTraceId, long durationMs, String hint) {
 
     /** Who produced the answer: it decides {@code checked_upstream} and {@code billable}. */
     public enum AnsweredBy {
@@ -39,6 +43,7 @@ public record Outcome(VerificationStatus status, ResultCode resultCode, String d
         }
         n.put("result_code", resultCode.code());
         n.put("description", description);
+        n.put("hint", hint);
         n.put("billable", billable());
         n.put("mobile", maskedMobile);
         n.put("carrier", carrier);

@@ -12,9 +12,9 @@ import java.util.stream.Collectors;
  */
 public enum ResultCode {
     CONSISTENT(0, VerificationStatus.CONSISTENT, null,
-            "Verification result consistent", "验证结果一致"),
+            "Verification result is consistent", "验证结果一致"),
     INCONSISTENT(1, VerificationStatus.INCONSISTENT, null,
-            "Verification result inconsistent", "验证结果不一致"),
+            "Verification result is inconsistent", "验证结果不一致"),
     NO_RECORD(-1, VerificationStatus.NO_RECORD, null,
             "No record found", "查无记录"),
     ENGINE_UNKNOWN_ERROR(-2, null, ErrorType.ENGINE_ERROR,
@@ -24,9 +24,10 @@ public enum ResultCode {
     INVALID_NAME(-4, VerificationStatus.INVALID_NAME, null,
             "Name verification failed", "姓名校验不通过"),
     INVALID_MOBILE(-5, VerificationStatus.INVALID_MOBILE, null,
-            "Mobile number invalid", "手机号码不合法"),
+            "Mobile number is invalid", "手机号码不合法"),
     DAILY_LIMIT_EXCEEDED(-6, VerificationStatus.DAILY_LIMIT_EXCEEDED, null,
-            "Daily attempt limit exceeded, please retry tomorrow", "认证次数超过当日限制，请次日重试");
+            "Authentication attempts exceeded the daily limit, please try again the next day",
+            "认证次数超过当日限制，请次日重试");
 
     private static final Map<Integer, ResultCode> BY_CODE = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(ResultCode::code, Function.identity()));

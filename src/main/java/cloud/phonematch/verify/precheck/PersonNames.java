@@ -10,6 +10,10 @@ import java.text.Normalizer;
  * transliterated minority and foreign names such as "阿依古丽·买买提") would otherwise produce
  * false mismatches. Names that cannot possibly be a registered real name (digits, emoji, other
  * scripts, stray punctuation) are rejected locally so no paid call is wasted on them.
+ *
+ * <p>Chinese names are registered without spaces, so whitespace is never sent next to a Han character:
+ * a short all-Han name loses its spaces in {@link #normalize(String)}, and any other name that keeps a
+ * space next to a Han character is found by {@link #hasSpaceNextToHan(String)} and refused by the pre-check.
  */
 public final class PersonNames {
 
@@ -19,6 +23,14 @@ public final class PersonNames {
     /** Bounds in Unicode code points, so that a supplementary-plane Han character counts as one. */
     private static final int MIN_CODE_POINTS = 2;
     private static final int MAX_CODE_POINTS = 64;
+
+    /**
+     * The most Han characters an all-Han name may have for its spaces to be dropped. Nearly every Chinese
+     * name, surname and given name together, has two to four characters ("欧阳 娜娜"), and its parts are
+     * registered without anything between them; a longer all-Han name with a space is as likely a
+     * transliteration whose parts the registry joins with {@code ·}, which only the caller can tell.
+     */
+    private static final int MAX_HAN_TO_JOIN = 4;
 
     private PersonNames() {
     }
@@ -30,8 +42,11 @@ public final class PersonNames {
      * '.'); every run of Unicode whitespace becomes one ASCII space and leading/trailing
      * whitespace is removed; the dots {@code · ・ • ‧ .} all become U+00B7 {@code ·}, which is
      * the separator used in registered Chinese transliterations; spaces next to a {@code ·} are
-     * removed ("A · B" becomes "A·B"); the typographic apostrophes U+2019 and U+02BC become {@code '}. Nothing else is removed, so invalid characters are kept
-     * and then fail {@link #isValid(String)}.
+     * removed ("A · B" becomes "A·B"); the typographic apostrophes U+2019 and U+02BC become {@code '};
+     * finally, a name made only of Han characters and spaces, with at most four Han characters, loses its
+     * spaces ("王 小 明" becomes "王小明"), because registered Chinese names have none. Nothing else is
+     * removed, so invalid characters are kept and then fail {@link #isValid(String)}, and a longer Han
+     * name or a Han–Latin mix keeps its space for {@link #hasSpaceNextToHan(String)} to find.
      *
      * <p>The function is idempotent: {@code normalize(normalize(x)).equals(normalize(x))}.
      *
@@ -65,7 +80,51 @@ public final class PersonNames {
         }
         // Dropping spaces can make a combining mark adjacent to a new base character;
         // normalizing again keeps the whole function idempotent.
-        return Normalizer.normalize(out, Normalizer.Form.NFKC);
+        return joinShortHanName(Normalizer.normalize(out, Normalizer.Form.NFKC));
+    }
+
+    /**
+     * Tells whether a name has whitespace next to a Han character. Such a name is never sent: the registry
+     * holds Chinese names without spaces and transliterated ones with {@code ·}, so the call could only be a
+     * paid mismatch. After {@link #normalize(String)} this is true only for names with more than four Han
+     * characters or with Han and other characters.
+     *
+     * @param normalized output of {@link #normalize(String)}, may be {@code null}
+     * @return {@code true} if some whitespace stands right before or after a Han character
+     */
+    public static boolean hasSpaceNextToHan(String normalized) {
+        if (normalized == null) {
+            return false;
+        }
+        int previous = -1;
+        for (int i = 0; i < normalized.length(); ) {
+            int cp = normalized.codePointAt(i);
+            i += Character.charCount(cp);
+            if (previous >= 0 && (UnicodeSpaces.isSpace(cp) && isHan(previous)
+                    || UnicodeSpaces.isSpace(previous) && isHan(cp))) {
+                return true;
+            }
+            previous = cp;
+        }
+        return false;
+    }
+
+    /** The spaces of an all-Han name of at most {@value #MAX_HAN_TO_JOIN} characters removed; else unchanged. */
+    private static String joinShortHanName(String name) {
+        if (name.indexOf(' ') < 0) {
+            return name;
+        }
+        int han = 0;
+        for (int i = 0; i < name.length(); ) {
+            int cp = name.codePointAt(i);
+            i += Character.charCount(cp);
+            if (isHan(cp)) {
+                han++;
+            } else if (cp != ' ') {
+                return name;
+            }
+        }
+        return han <= MAX_HAN_TO_JOIN ? name.replace(" ", "") : name;
     }
 
     /**
@@ -108,9 +167,13 @@ public final class PersonNames {
     }
 
     private static boolean isNameLetter(int cp) {
-        Character.UnicodeScript script = Character.UnicodeScript.of(cp);
-        return script == Character.UnicodeScript.HAN
-                || (script == Character.UnicodeScript.LATIN && Character.isLetter(cp));
+        return isHan(cp)
+                || (Character.UnicodeScript.of(cp) == Character.UnicodeScript.LATIN && Character.isLetter(cp));
+    }
+
+    /** A character of the Han script, from any CJK block. */
+    private static boolean isHan(int cp) {
+        return Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN;
     }
 
     private static boolean isSeparator(int cp) {

@@ -10,6 +10,10 @@ import java.util.Optional;
  * safe and improves match rates) but lets the upstream API judge every request, so the rules can
  * be introduced or suspended by configuration without a deployment if they turn out to reject
  * genuine customers.
+ *
+ * <p>One rule holds either way: a name with a space next to a Han character
+ * ({@link PersonNames#hasSpaceNextToHan(String)}) is refused. It is no guess: the registry holds no
+ * such name, so the call could only be a paid mismatch.
  */
 public final class PreCheck {
 
@@ -17,7 +21,7 @@ public final class PreCheck {
 
     /**
      * @param enforce {@code true} to reject invalid input locally, {@code false} to only
-     *     normalize and always pass
+     *     normalize and pass everything but a space next to a Han character
      */
     public PreCheck(boolean enforce) {
         this.enforce = enforce;
@@ -26,8 +30,10 @@ public final class PreCheck {
     /**
      * Normalizes both values and decides whether they may be sent upstream.
      *
-     * <p>When enforcing, the name is checked first, so a request with both fields invalid is
-     * reported as {@link PreCheckResult.Reason#INVALID_NAME}.
+     * <p>The name is checked first, so a request with both fields invalid is reported with a name
+     * reason: {@link PreCheckResult.Reason#INVALID_NAME} when enforcing and the name breaks the
+     * name rule, else {@link PreCheckResult.Reason#SPACE_NEXT_TO_HAN} when it has a space next to a
+     * Han character (enforcing or not).
      *
      * @param rawName the name as typed, may be {@code null}
      * @param rawMobile the mobile number as typed, may be {@code null}
@@ -38,11 +44,14 @@ public final class PreCheck {
     public PreCheckResult check(String rawName, String rawMobile) {
         String name = PersonNames.normalize(rawName);
         String mobile = MobileNumbers.normalize(rawMobile);
+        if (enforce && !PersonNames.isValid(name)) {
+            return new PreCheckResult.Rejected(PreCheckResult.Reason.INVALID_NAME, MobileNumbers.mask(mobile));
+        }
+        if (PersonNames.hasSpaceNextToHan(name)) {
+            return new PreCheckResult.Rejected(PreCheckResult.Reason.SPACE_NEXT_TO_HAN, MobileNumbers.mask(mobile));
+        }
         if (!enforce) {
             return new PreCheckResult.Passed(name, mobile);
-        }
-        if (!PersonNames.isValid(name)) {
-            return new PreCheckResult.Rejected(PreCheckResult.Reason.INVALID_NAME, MobileNumbers.mask(mobile));
         }
         Optional<MainlandMobile> validated = MobileNumbers.mainlandMobile(mobile);
         if (validated.isEmpty()) {

@@ -65,21 +65,21 @@ public class VerificationFlow {
                         carrierOf(input, status, language),
                         gateway.charges() ? Outcome.AnsweredBy.API : Outcome.AnsweredBy.SANDBOX, result.calls(),
                         invocation.requestId(),
-                        invocation.correlationId(), answered.traceId(), elapsedMs(invocation)), upstreamMs);
+                        invocation.correlationId(), answered.traceId(), elapsedMs(invocation), null), upstreamMs);
             }
         };
     }
 
     private VerificationResult answeredLocally(PreCheckResult.Rejected rejected, Language language,
             Invocation invocation) {
-        VerificationStatus status = rejected.reason() == PreCheckResult.Reason.INVALID_NAME
+        VerificationStatus status = rejected.reason().refusesName()
                 ? VerificationStatus.INVALID_NAME
                 : VerificationStatus.INVALID_MOBILE;
         ResultCode code = ResultCode.forLocalRejection(status);
         return new VerificationResult.Answered(new Outcome(status, code, code.description(language),
                 rejected.maskedMobile(), null, Outcome.AnsweredBy.PRECHECK, 0, invocation.requestId(),
                 invocation.correlationId(), null,
-                elapsedMs(invocation)), 0);
+                elapsedMs(invocation), rejected.reason().hint(language.locale())), 0);
     }
 
     /**

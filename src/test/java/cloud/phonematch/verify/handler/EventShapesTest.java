@@ -99,7 +99,7 @@ class EventShapesTest {
                 "{\"name\":\"" + NAME + "\",\"mobile\":\"" + MOBILE + "\",\"language\":\"en\"}",
                 Map.of("accept-language", "zh")));
 
-        assertEquals("Verification result consistent", reply.body().path("description").asText());
+        assertEquals("Verification result is consistent", reply.body().path("description").asText());
     }
 
     @Test
@@ -173,6 +173,25 @@ class EventShapesTest {
         assertEquals(400, Lambda.http(event).statusCode());
     }
 
+    /**
+     * A Step Functions state passes its whole input through, so a request may carry fields that other AWS events
+     * use as markers; with a top-level name and number it is a request like any other.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "\"source\":\"aws.something\"",
+            "\"Records\":[{\"eventSource\":\"aws:sqs\",\"body\":\"{}\"}]",
+            "\"requestContext\":{\"requestId\":\"r-1\",\"stage\":\"prod\"}",
+            "\"detail-type\":\"Order Placed\"",
+            "\"routeKey\":\"POST /verifications\"" })
+    void directEventWithAnUnrelatedAwsLookingFieldIsVerified(String extra) {
+        JsonNode out = Lambda.direct("{\"name\":\"" + NAME + "\",\"mobile\":\"" + MOBILE + "\"," + extra + "}");
+
+        assertEquals("CONSISTENT", out.path("status").asText());
+        assertTrue(out.path("checked_upstream").asBoolean());
+        assertEquals(1, ApiStubs.calls().size(), "exactly one API call");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = { "[]", "\"hello\"", "42", "{\"Records\":[{\"eventSource\":\"aws:sqs\"}]}",
             "{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\"}" })
@@ -181,6 +200,65 @@ class EventShapesTest {
 
         assertEquals("cloud.phonematch.verify.output.InvalidRequestException", failure.errorType());
         assertEquals("INVALID_REQUEST", failure.error().path("type").asText());
+        assertEquals(0, ApiStubs.calls().size());
+    }
+
+    /** The message for a duplicate key: it names neither the key nor a value. */
+    private static final String DUPLICATE = "the request has a duplicate field; send each field once";
+
+    /**
+     * A JSON object with a key twice is ambiguous (most parsers keep the last value): refused before any paid
+     * call, wherever the duplicate is, rather than guessing which number the caller meant.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"name\":\"" + NAME + "\",\"mobile\":\"" + MOBILE + "\",\"mobile\":\"" + TestPeople.MOBILE_2 + "\"}",
+            "{\"name\":\"" + TestPeople.OTHER_NAME + "\",\"mobile\":\"" + MOBILE + "\",\"name\":\"" + NAME + "\"}",
+            "{\"name\":\"" + NAME + "\",\"mobile\":\"" + MOBILE + "\",\"language\":\"en\",\"language\":\"zh\"}",
+            "{\"name\":\"" + NAME + "\",\"mobile\":\"" + MOBILE + "\",\"order\":{\"id\":1,\"id\":2}}" })
+    void directEventWithADuplicateKeyIsRefused(String event) {
+        Lambda.FunctionError failure = Lambda.directFailure(event);
+
+        assertEquals("cloud.phonematch.verify.output.InvalidRequestException", failure.errorType());
+        assertEquals("INVALID_REQUEST", failure.error().path("type").asText());
+        assertFalse(failure.error().path("retryable").asBoolean());
+        assertEquals(DUPLICATE, failure.error().path("message").asText());
+        assertEquals(0, ApiStubs.calls().size());
+        assertEquals(0, SecretsManagerStubs.calls());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "v2", "v2-base64", "v1" })
+    void apiGatewayBodyWithADuplicateKeyIs400(String shape) {
+        String body = "{\"name\":\"" + NAME + "\",\"mobile\":\"" + MOBILE + "\",\"mobile\":\"" + TestPeople.MOBILE_2
+                + "\"}";
+        String event = switch (shape) {
+            case "v2" -> Events.httpV2("POST", "/verifications", body, JSON);
+            case "v2-base64" -> Events.httpV2("POST", "/verifications", body, JSON, true);
+            default -> Events.httpV1("POST", "/verifications", body, JSON);
+        };
+
+        Lambda.HttpReply reply = Lambda.http(event);
+
+        assertEquals(400, reply.statusCode());
+        assertEquals("INVALID_REQUEST", reply.body().path("error").path("type").asText());
+        assertEquals(DUPLICATE, reply.body().path("error").path("message").asText());
+        assertEquals(0, ApiStubs.calls().size());
+        assertEquals(0, SecretsManagerStubs.calls());
+    }
+
+    /** Broken JSON that happens to repeat a key before it breaks is still reported as broken JSON. */
+    @Test
+    void invalidJsonWithARepeatedKeyIsNotReportedAsADuplicate() {
+        String broken = "{\"name\":\"" + NAME + "\",\"name\":\"" + NAME + "\",\"mobile\":";
+
+        Lambda.HttpReply reply = Lambda.http(Events.httpV2("POST", "/verifications", broken, JSON));
+        Lambda.FunctionError failure = Lambda.directFailure(broken);
+
+        assertEquals(400, reply.statusCode());
+        assertEquals("the request body is not valid JSON", reply.body().path("error").path("message").asText());
+        assertEquals("unsupported event: send {\"name\", \"mobile\"} directly or through API Gateway",
+                failure.error().path("message").asText());
         assertEquals(0, ApiStubs.calls().size());
     }
 

@@ -15,8 +15,11 @@ class OutputSchemaTest {
     @Test
     void acceptsAnOutcomeAndAFailureBuiltByTheCode() throws Exception {
         Outcome outcome = new Outcome(VerificationStatus.CONSISTENT, ResultCode.CONSISTENT, "ok", "139****5670",
-                "China Mobile", Outcome.AnsweredBy.API, 1, "req-1", "corr-1", "trace-1", 12);
+                "China Mobile", Outcome.AnsweredBy.API, 1, "req-1", "corr-1", "trace-1", 12, null);
         assertTrue(OutputSchema.problems(outcome.toJson()).isEmpty());
+        Outcome local = new Outcome(VerificationStatus.INVALID_NAME, ResultCode.INVALID_NAME, "bad", "139****5670",
+                null, Outcome.AnsweredBy.PRECHECK, 0, "req-1", "corr-1", null, 1, "send the name as registered");
+        assertTrue(OutputSchema.problems(local.toJson()).isEmpty());
 
         Failure rateLimited = Failure.upstream(ErrorType.RATE_LIMITED, "slow down", 429, "too_many_requests")
                 .withRetryAfter(5);
@@ -28,22 +31,41 @@ class OutputSchemaTest {
     @ParameterizedTest
     @ValueSource(strings = {
             // plaintext number in the mobile field
-            "{\"status\":\"CONSISTENT\",\"match\":true,\"result_code\":0,\"description\":\"d\",\"billable\":true,"
-                    + "\"mobile\":\"13912345670\",\"carrier\":null,\"checked_upstream\":true,\"attempts\":1,"
-                    + "\"request_id\":\"r\",\"correlation_id\":\"c\",\"upstream_trace_id\":null,\"duration_ms\":1}",
+            "{\"status\":\"CONSISTENT\",\"match\":true,\"result_code\":0,\"description\":\"d\",\"hint\":null,"
+                    + "\"billable\":true,\"mobile\":\"13912345670\",\"carrier\":null,\"checked_upstream\":true,"
+                    + "\"attempts\":1,\"request_id\":\"r\",\"correlation_id\":\"c\",\"upstream_trace_id\":null,"
+                    + "\"duration_ms\":1}",
             // CONSISTENT with match false
-            "{\"status\":\"CONSISTENT\",\"match\":false,\"result_code\":0,\"description\":\"d\",\"billable\":true,"
-                    + "\"mobile\":\"139****5670\",\"carrier\":null,\"checked_upstream\":true,\"attempts\":1,"
-                    + "\"request_id\":\"r\",\"correlation_id\":\"c\",\"upstream_trace_id\":null,\"duration_ms\":1}",
+            "{\"status\":\"CONSISTENT\",\"match\":false,\"result_code\":0,\"description\":\"d\",\"hint\":null,"
+                    + "\"billable\":true,\"mobile\":\"139****5670\",\"carrier\":null,\"checked_upstream\":true,"
+                    + "\"attempts\":1,\"request_id\":\"r\",\"correlation_id\":\"c\",\"upstream_trace_id\":null,"
+                    + "\"duration_ms\":1}",
             // billable without an upstream check
-            "{\"status\":\"INVALID_NAME\",\"match\":null,\"result_code\":-4,\"description\":\"d\",\"billable\":true,"
-                    + "\"mobile\":\"139****5670\",\"carrier\":null,\"checked_upstream\":false,\"attempts\":0,"
-                    + "\"request_id\":\"r\",\"correlation_id\":\"c\",\"upstream_trace_id\":null,\"duration_ms\":1}",
+            "{\"status\":\"INVALID_NAME\",\"match\":null,\"result_code\":-4,\"description\":\"d\",\"hint\":\"h\","
+                    + "\"billable\":true,\"mobile\":\"139****5670\",\"carrier\":null,\"checked_upstream\":false,"
+                    + "\"attempts\":0,\"request_id\":\"r\",\"correlation_id\":\"c\",\"upstream_trace_id\":null,"
+                    + "\"duration_ms\":1}",
             // an extra field, e.g. an echoed name
-            "{\"status\":\"NO_RECORD\",\"match\":null,\"result_code\":-1,\"description\":\"d\",\"billable\":false,"
-                    + "\"mobile\":\"139****5670\",\"carrier\":null,\"checked_upstream\":true,\"attempts\":1,"
-                    + "\"request_id\":\"r\",\"correlation_id\":\"c\",\"upstream_trace_id\":null,\"duration_ms\":1,"
+            "{\"status\":\"NO_RECORD\",\"match\":null,\"result_code\":-1,\"description\":\"d\",\"hint\":null,"
+                    + "\"billable\":false,\"mobile\":\"139****5670\",\"carrier\":null,\"checked_upstream\":true,"
+                    + "\"attempts\":1,\"request_id\":\"r\",\"correlation_id\":\"c\",\"upstream_trace_id\":null,"
+                    + "\"duration_ms\":1,"
                     + "\"name\":\"x\"}",
+            // no hint field
+            "{\"status\":\"NO_RECORD\",\"match\":null,\"result_code\":-1,\"description\":\"d\",\"billable\":false,"
+                    + "\"mobile\":\"139****5670\",\"carrier\":null,\"checked_upstream\":true,"
+                    + "\"attempts\":1,\"request_id\":\"r\",\"correlation_id\":\"c\",\"upstream_trace_id\":null,"
+                    + "\"duration_ms\":1}",
+            // a hint on an answer from upstream
+            "{\"status\":\"INVALID_NAME\",\"match\":null,\"result_code\":-4,\"description\":\"d\",\"hint\":\"h\","
+                    + "\"billable\":false,\"mobile\":\"139****5670\",\"carrier\":null,\"checked_upstream\":true,"
+                    + "\"attempts\":1,\"request_id\":\"r\",\"correlation_id\":\"c\",\"upstream_trace_id\":null,"
+                    + "\"duration_ms\":1}",
+            // a local pre-check answer without a hint
+            "{\"status\":\"INVALID_NAME\",\"match\":null,\"result_code\":-4,\"description\":\"d\",\"hint\":null,"
+                    + "\"billable\":false,\"mobile\":\"139****5670\",\"carrier\":null,\"checked_upstream\":false,"
+                    + "\"attempts\":0,\"request_id\":\"r\",\"correlation_id\":\"c\",\"upstream_trace_id\":null,"
+                    + "\"duration_ms\":1}",
             // RATE_LIMITED without retry_after_seconds
             "{\"error\":{\"type\":\"RATE_LIMITED\",\"message\":\"m\",\"retryable\":true},\"request_id\":\"r\"}",
             // unknown error type

@@ -40,7 +40,23 @@ class PersonNamesNormalizeTest {
                 Arguments.of("张3", "张3"),
                 Arguments.of("张三!", "张三!"),
                 Arguments.of("张\uFF13", "张3"),
-                Arguments.of("Jose\u0301", "Jos\u00E9"));
+                Arguments.of("Jose\u0301", "Jos\u00E9"),
+                // all-Han names of up to four characters lose their spaces: registered Chinese names have none
+                Arguments.of("王 小 明", "王小明"),
+                Arguments.of("欧阳 娜娜", "欧阳娜娜"),
+                Arguments.of(" 王\u3000小\u00A0明 ", "王小明"),
+                Arguments.of("张  三", "张三"),
+                Arguments.of("𠀋 一", "𠀋一"),
+                Arguments.of("〇 一", "〇一"),
+                // longer ones and Han-Latin mixes keep their space, for the pre-check to refuse
+                Arguments.of("阿依古丽 买买提", "阿依古丽 买买提"),
+                Arguments.of("欧阳 娜娜 娜", "欧阳 娜娜 娜"),
+                Arguments.of("张 Wei", "张 Wei"),
+                Arguments.of("Wei 张", "Wei 张"),
+                Arguments.of("张 3", "张 3"),
+                // a dot, not a space, joins a transliteration's parts; spaces around it go
+                Arguments.of("王 小·明", "王 小·明"),
+                Arguments.of("阿依古丽 · 买买提", "阿依古丽·买买提"));
     }
 
     @ParameterizedTest(name = "[{index}] \"{0}\" -> \"{1}\"")

@@ -76,6 +76,25 @@ class PersonNamesValidationTest {
         assertFalse(PersonNames.isValid("𠀋".repeat(65)));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { "阿依古丽 买买提", "欧阳 娜娜 娜", "张 Wei", "Wei 张", "Mary 张·Lee", "张 3",
+            "张\u3000三", "张\t三", "𠀋 Li" })
+    void findsASpaceNextToAHanCharacter(String name) {
+        assertTrue(PersonNames.hasSpaceNextToHan(name));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "王小明", "阿依古丽·买买提", "John Smith", "Mary Ann·Lee", "李Lily", "张-Wei", " Li",
+            "" })
+    void findsNoSpaceNextToAHanCharacter(String name) {
+        assertFalse(PersonNames.hasSpaceNextToHan(name));
+    }
+
+    @Test
+    void aNullNameHasNoSpaceNextToAHanCharacter() {
+        assertFalse(PersonNames.hasSpaceNextToHan(null));
+    }
+
     @Test
     void rawInputBecomesValidAfterNormalization() {
         assertTrue(PersonNames.isValid(PersonNames.normalize("John  Smith")));

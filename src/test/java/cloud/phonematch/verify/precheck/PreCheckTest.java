@@ -3,15 +3,21 @@ package cloud.phonematch.verify.precheck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cloud.phonematch.verify.precheck.PreCheckResult.Passed;
 import cloud.phonematch.verify.precheck.PreCheckResult.Reason;
 import cloud.phonematch.verify.precheck.PreCheckResult.Rejected;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class PreCheckTest {
 
@@ -58,8 +64,74 @@ class PreCheckTest {
         assertEquals(new Rejected(reason, maskedMobile), enforcing.check(rawName, rawMobile));
     }
 
+    /** A space next to a Han character is refused whether or not the pre-check enforces its other rules. */
+    @ParameterizedTest(name = "[{index}] {0} / {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            阿依古丽 买买提   | 13912345678   | 139****5678
+            '张 Wei'         | 13912345678   | 139****5678
+            'Wei  张'        | 13912345678   | 139****5678
+            欧阳 娜娜 娜      | 12345678901   | 123****8901
+            """)
+    void refusesASpaceNextToAHanCharacterInBothModes(String rawName, String rawMobile, String maskedMobile) {
+        Rejected expected = new Rejected(Reason.SPACE_NEXT_TO_HAN, maskedMobile);
+        assertEquals(expected, enforcing.check(rawName, rawMobile));
+        assertEquals(expected, permissive.check(rawName, rawMobile));
+    }
+
     @Test
-    void permissiveModeAlwaysPassesTheNormalizedValues() {
+    void theNameRuleComesBeforeTheSpacingRuleWhenEnforcing() {
+        assertEquals(new Rejected(Reason.INVALID_NAME, "139****5678"), enforcing.check("张 3", "13912345678"));
+        assertEquals(new Rejected(Reason.SPACE_NEXT_TO_HAN, "139****5678"), permissive.check("张 3", "13912345678"));
+    }
+
+    @Test
+    void aShortChineseNameTypedWithSpacesPassesWithoutThem() {
+        assertEquals(new Passed("王小明", "13912345678", MobileNumbers.mainlandMobile("13912345678")),
+                enforcing.check("王 小 明", "13912345678"));
+        assertEquals(new Passed("欧阳娜娜", "13912345678"), permissive.check("欧阳 娜娜", "13912345678"));
+    }
+
+    @Test
+    void everyReasonHasItsHint() {
+        assertEquals(Set.of(Reason.values()), hints().map(a -> (Reason) a.get()[0]).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void everyReasonSaysWhichFieldItRefuses() {
+        assertTrue(Reason.INVALID_NAME.refusesName());
+        assertTrue(Reason.SPACE_NEXT_TO_HAN.refusesName());
+        assertFalse(Reason.INVALID_MOBILE.refusesName());
+    }
+
+    static Stream<Arguments> hints() {
+        return Stream.of(
+                Arguments.of(Reason.INVALID_NAME,
+                        "Send the name as registered: 2 to 64 Chinese characters or Latin letters, with one space,"
+                                + " hyphen, apostrophe or '·' between parts and no digits or other symbols.",
+                        "请填写登记的姓名：2 至 64 个汉字或拉丁字母，各部分之间只能有一个空格、连字符、撇号或“·”，"
+                                + "不能含数字或其他符号。"),
+                Arguments.of(Reason.SPACE_NEXT_TO_HAN,
+                        "Write a Chinese name without spaces; join the parts of a transliterated name with '·'"
+                                + " instead of a space.",
+                        "中文姓名请不要加空格；音译姓名的各部分请用“·”连接，不要用空格。"),
+                Arguments.of(Reason.INVALID_MOBILE,
+                        "Send an 11-digit mainland China mobile number; a +86, 0086 or 86 prefix, spaces and"
+                                + " hyphens are accepted.",
+                        "请填写 11 位中国大陆手机号码；可带 +86、0086 或 86 前缀，可含空格和连字符。"));
+    }
+
+    /** The hints callers show, in both languages, word for word; one per reason. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hints")
+    void everyReasonHasAHintInEnglishAndChinese(Reason reason, String english, String chinese) {
+        assertEquals(english, reason.hint(Locale.ENGLISH));
+        assertEquals(english, reason.hint(Locale.FRENCH), "English for any language but Chinese");
+        assertEquals(chinese, reason.hint(Locale.SIMPLIFIED_CHINESE));
+        assertEquals(chinese, reason.hint(Locale.TRADITIONAL_CHINESE));
+    }
+
+    @Test
+    void permissiveModePassesTheNormalizedValuesOfAnyOtherInput() {
         assertEquals(new Passed("张3", "12345678901"), permissive.check(" 张3 ", "123-4567-8901"));
         assertEquals(new Passed("", ""), permissive.check(null, null));
         assertEquals(new Passed("·张三", "+86139"), permissive.check("・张三", "+86 139"));

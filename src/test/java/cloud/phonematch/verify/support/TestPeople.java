@@ -12,6 +12,13 @@ public final class TestPeople {
     public static final String LATIN_NAME = "Jean-Luc Picard";
     public static final String NAME_WITH_DOT_VARIANT = "阿依古丽・买买提"; // normalized to 阿依古丽·买买提
     public static final String INVALID_NAME = "张3";
+    /** A short Chinese name typed with spaces: sent without them, as {@link #SPACED_NAME_JOINED}. */
+    public static final String SPACED_NAME = "王 小 明";
+    public static final String SPACED_NAME_JOINED = "王小明";
+    /** A transliterated name with a space where the registry has '·': refused locally. */
+    public static final String SPACED_TRANSLITERATED_NAME = "阿依古丽 买买提";
+    /** Han and Latin parts separated by a space: refused locally. */
+    public static final String SPACED_MIXED_NAME = "张 Wei";
 
     /** Valid China Mobile numbers; the last digit drives the sandbox. */
     public static final String MOBILE = "13912345670";
@@ -28,7 +35,8 @@ public final class TestPeople {
 
     /** What must never be seen in a log line, in any form the function might have printed it. */
     public static List<String> forbiddenInLogs() {
-        return List.of(NAME, OTHER_NAME, LATIN_NAME, "阿依古丽", "买买提", MOBILE, MOBILE_2, INVALID_MOBILE,
-                "１３９", TOKEN, ROTATED_TOKEN, "sk-secret-value-77aa", "Bearer ");
+        return List.of(NAME, OTHER_NAME, "欧阳 娜娜", LATIN_NAME, "阿依古丽", "买买提", SPACED_NAME,
+                SPACED_NAME_JOINED, SPACED_MIXED_NAME, MOBILE, MOBILE_2, INVALID_MOBILE, "１３９", TOKEN,
+                ROTATED_TOKEN, "sk-secret-value-77aa", "Bearer ");
     }
 }

@@ -71,7 +71,7 @@ class UpstreamReplyTableTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "{\"result\": \"7\"}", "{\"trace_id\": \"t\"}", "<html>ok</html>",
-            "{\"error\": {\"code\": \"x\"}}" })
+            "{\"error\": {\"code\": \"x\"}}", "{\"result\": \"1\", \"result\": \"0\"}" })
     void aTwoHundredThatCannotBeReadMayHaveBeenCharged(String body) {
         var refused = assertInstanceOf(UpstreamAnswer.Refused.class, table.map(200, body, null));
         assertEquals(ErrorType.UPSTREAM_CONTRACT, refused.failure().type());

@@ -343,7 +343,7 @@ class FaultToleranceTest {
         byte[] event = Events.direct(NAME, MOBILE).getBytes(StandardCharsets.UTF_8);
         long start = System.nanoTime();
         T thrown = assertThrows(expected, () -> handler.handleRequest(new ByteArrayInputStream(event),
-                new ByteArrayOutputStream(), new FakeLambdaContext("req-" + remainingMs, remainingMs)));
+                new ByteArrayOutputStream(), new FakeLambdaContext("req-" + java.util.UUID.randomUUID(), remainingMs)));
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         OutputSchema.requireValid(parse(thrown.getMessage()));
         return new Timed<>(thrown, elapsedMs);

@@ -35,12 +35,13 @@ class ResultCodesTest {
 
     @ParameterizedTest(name = "result {0} -> {1}")
     @CsvSource(nullValues = "null", value = {
-            "0,  CONSISTENT,           true,  true,  Verification result consistent",
-            "1,  INCONSISTENT,         false, true,  Verification result inconsistent",
+            "0,  CONSISTENT,           true,  true,  Verification result is consistent",
+            "1,  INCONSISTENT,         false, true,  Verification result is inconsistent",
             "-1, NO_RECORD,            null,  false, No record found",
             "-4, INVALID_NAME,         null,  false, Name verification failed",
-            "-5, INVALID_MOBILE,       null,  false, Mobile number invalid",
-            "-6, DAILY_LIMIT_EXCEEDED, null,  false, 'Daily attempt limit exceeded, please retry tomorrow'" })
+            "-5, INVALID_MOBILE,       null,  false, Mobile number is invalid",
+            "-6, DAILY_LIMIT_EXCEEDED, null,  false, "
+                    + "'Authentication attempts exceeded the daily limit, please try again the next day'" })
     void businessAnswers(String code, String status, Boolean match, boolean billable, String description) {
         ApiStubs.answer(ApiStubs.result(code));
 
@@ -54,6 +55,7 @@ class ResultCodesTest {
         assertEquals(Integer.parseInt(code), out.path("result_code").asInt());
         assertEquals(billable, out.path("billable").asBoolean());
         assertEquals(description, out.path("description").asText());
+        assertTrue(out.path("hint").isNull(), "hints come only with local pre-check answers");
         assertEquals("139****5670", out.path("mobile").asText());
         assertTrue(out.path("checked_upstream").asBoolean());
         assertEquals(1, out.path("attempts").asInt());
