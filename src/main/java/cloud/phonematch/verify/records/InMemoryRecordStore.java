@@ -1,0 +1,67 @@
+package cloud.phonematch.verify.records;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import cloud.phonematch.verify.verification.Deadline;
+
+/**
+ * The records of one container, in memory: the embedded default when no table is configured (dev mode, the
+ * sandbox, tests). The same rules as a shared store, within one container; forgotten when the container ends.
+ * Each operation is one atomic step of a concurrent map, so concurrent invocations (tests, a local server) see
+ * the same conditional-write semantics as DynamoDB.
+ */
+public final class InMemoryRecordStore implements RecordStore {
+    private final ConcurrentMap<String, StoredRecord> records = new ConcurrentHashMap<>();
+
+    @Override
+    public Optional<StoredRecord> putIfAbsent(StoredRecord record, Instant now, Deadline deadline) {
+        StoredRecord[] existing = new StoredRecord[1];
+        records.compute(record.key(), (key, current) -> {
+            if (current != null && current.expiresAt().isAfter(now)) {
+                existing[0] = current;
+                return current;
+            }
+            return record;
+        });
+        return Optional.ofNullable(existing[0]);
+    }
+
+    @Override
+    public boolean replace(StoredRecord next, Deadline deadline) {
+        boolean[] replaced = new boolean[1];
+        records.computeIfPresent(next.key(), (key, current) -> {
+            if (current.version() == next.version() - 1) {
+                replaced[0] = true;
+                return next;
+            }
+            return current;
+        });
+        return replaced[0];
+    }
+
+    @Override
+    public boolean delete(String key, long version, Deadline deadline) {
+        boolean[] deleted = new boolean[1];
+        records.computeIfPresent(key, (k, current) -> {
+            if (current.version() == version) {
+                deleted[0] = true;
+                return null;
+            }
+            return current;
+        });
+        return deleted[0];
+    }
+
+    /** How many records are held (tests, and the privacy check of what is stored). */
+    int size() {
+        return records.size();
+    }
+
+    /** A copy of every record held, for tests that check what is stored. */
+    java.util.List<StoredRecord> snapshot() {
+        return java.util.List.copyOf(records.values());
+    }
+}

@@ -1,0 +1,33 @@
+package cloud.phonematch.verify.records;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One item of the records store. Holds no personal data: the key and the fingerprint are HMACs, the outcome is the
+ * function's own output with the number masked.
+ *
+ * @param key HMAC of what identifies the record (an idempotency key), hex
+ * @param fingerprint HMAC of the normalized name and number the key was first used with, hex
+ * @param state where the request stands
+ * @param lockedUntil while {@link RecordState#IN_PROGRESS}: until when the holder may still be running (Lambda's
+ *     timeout of the invocation that took it)
+ * @param outcome while {@link RecordState#COMPLETED}: the outcome as {@link StoredOutcome} writes it; else null
+ * @param expiresAt when the store may forget the record (the table's TTL)
+ * @param version increases with every write; a write that expects another version does not happen
+ */
+public record StoredRecord(String key, String fingerprint, RecordState state, Instant lockedUntil, String outcome,
+        Instant expiresAt, long version) {
+
+    public StoredRecord {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(fingerprint, "fingerprint");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+
+    /** The next version of this record, in another state. */
+    StoredRecord next(RecordState newState, Instant newLockedUntil, String newOutcome, Instant newExpiresAt) {
+        return new StoredRecord(key, fingerprint, newState, newLockedUntil, newOutcome, newExpiresAt, version + 1);
+    }
+}

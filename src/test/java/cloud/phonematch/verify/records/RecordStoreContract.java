@@ -1,0 +1,128 @@
+package cloud.phonematch.verify.records;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+
+import cloud.phonematch.verify.verification.Deadline;
+import cloud.phonematch.verify.verification.TimeSource;
+
+/**
+ * What every {@link RecordStore} must do, whatever it runs on: the in-memory store and the DynamoDB store both
+ * extend this. Keys are fresh per test, so a shared table needs no cleaning between tests.
+ */
+public abstract class RecordStoreContract {
+    protected static final Instant NOW = Instant.parse("2026-11-30T08:00:00Z");
+
+    /** The store under test. */
+    protected abstract RecordStore store();
+
+    protected static Deadline deadline() {
+        return Deadline.of(TimeSource.SYSTEM, System.nanoTime(), 5_500, Duration.ofMillis(500), Duration.ofSeconds(1));
+    }
+
+    protected static StoredRecord inProgress(String key, String fingerprint, Instant expiresAt) {
+        return new StoredRecord(key, fingerprint, RecordState.IN_PROGRESS, NOW.plusSeconds(10), null, expiresAt, 1);
+    }
+
+    protected static String freshKey() {
+        return "k" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    @Test
+    void theFirstWriteOfAKeyTakesIt() {
+        StoredRecord record = inProgress(freshKey(), "fp-1", NOW.plusSeconds(3_600));
+
+        assertEquals(Optional.empty(), store().putIfAbsent(record, NOW, deadline()));
+        assertEquals(Optional.of(record), store().putIfAbsent(inProgress(record.key(), "fp-2", NOW.plusSeconds(60)),
+                NOW, deadline()), "the second write finds the first, unchanged");
+    }
+
+    @Test
+    void anExpiredRecordCountsAsAbsent() {
+        String key = freshKey();
+        store().putIfAbsent(inProgress(key, "old", NOW.plusSeconds(5)), NOW, deadline());
+
+        StoredRecord later = inProgress(key, "new", NOW.plusSeconds(3_600));
+        assertEquals(Optional.empty(), store().putIfAbsent(later, NOW.plusSeconds(6), deadline()));
+        assertEquals(Optional.of(later), store().putIfAbsent(inProgress(key, "x", NOW.plusSeconds(60)),
+                NOW.plusSeconds(7), deadline()));
+    }
+
+    @Test
+    void aReplaceHappensOnlyOverTheVersionItFollows() {
+        StoredRecord first = inProgress(freshKey(), "fp", NOW.plusSeconds(3_600));
+        store().putIfAbsent(first, NOW, deadline());
+        StoredRecord completed = first.next(RecordState.COMPLETED, null, "{\"status\":\"CONSISTENT\"}",
+                NOW.plusSeconds(86_400));
+
+        assertTrue(store().replace(completed, deadline()));
+        assertFalse(store().replace(first.next(RecordState.OUTCOME_UNKNOWN, null, null, NOW.plusSeconds(60)),
+                deadline()), "version 2 is stored now: a second writer of version 2 loses");
+        assertEquals(Optional.of(completed), store().putIfAbsent(inProgress(first.key(), "fp", NOW.plusSeconds(9)),
+                NOW, deadline()));
+    }
+
+    @Test
+    void aReplaceOfAMissingRecordDoesNothing() {
+        StoredRecord ghost = inProgress(freshKey(), "fp", NOW.plusSeconds(60));
+        assertFalse(store().replace(ghost.next(RecordState.COMPLETED, null, "{}", NOW.plusSeconds(60)), deadline()));
+        assertEquals(Optional.empty(), store().putIfAbsent(ghost, NOW, deadline()), "nothing was created");
+    }
+
+    @Test
+    void aDeleteHappensOnlyForTheVersionGiven() {
+        StoredRecord record = inProgress(freshKey(), "fp", NOW.plusSeconds(3_600));
+        store().putIfAbsent(record, NOW, deadline());
+
+        assertFalse(store().delete(record.key(), 7, deadline()));
+        assertTrue(store().delete(record.key(), 1, deadline()));
+        assertFalse(store().delete(record.key(), 1, deadline()), "already gone");
+        assertEquals(Optional.empty(), store().putIfAbsent(record, NOW, deadline()), "the key is free again");
+    }
+
+    @Test
+    void everyFieldSurvivesTheRoundTrip() {
+        StoredRecord record = new StoredRecord(freshKey(), "f".repeat(64), RecordState.OUTCOME_UNKNOWN,
+                NOW.plusMillis(1_234), "{\"a\":\"b\"}", NOW.plusSeconds(86_400), 1);
+        store().putIfAbsent(record, NOW, deadline());
+
+        assertEquals(Optional.of(record), store().putIfAbsent(inProgress(record.key(), "x", NOW.plusSeconds(9)),
+                NOW, deadline()));
+    }
+
+    @Test
+    void ofManyConcurrentFirstWritesExactlyOneWins() throws Exception {
+        String key = freshKey();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Optional<StoredRecord>>> results = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                String fingerprint = "fp-" + i;
+                Callable<Optional<StoredRecord>> write = () -> store().putIfAbsent(
+                        inProgress(key, fingerprint, NOW.plusSeconds(3_600)), NOW, deadline());
+                results.add(pool.submit(write));
+            }
+            int winners = 0;
+            for (Future<Optional<StoredRecord>> result : results) {
+                winners += result.get().isEmpty() ? 1 : 0;
+            }
+            assertEquals(1, winners);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
