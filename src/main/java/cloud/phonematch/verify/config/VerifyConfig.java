@@ -41,6 +41,13 @@ public interface VerifyConfig {
     @WithDefault("1h")
     Duration tokenStaleLimit();
 
+    /**
+     * How long the answer to a request with an idempotency key is kept for replay, and how long a key whose
+     * call may have been charged stays refused.
+     */
+    @WithDefault("24h")
+    Duration idempotencyTtl();
+
     /** Local validation of name and number before any paid call. */
     @WithDefault("true")
     boolean precheck();

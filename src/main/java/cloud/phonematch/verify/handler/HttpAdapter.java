@@ -49,7 +49,8 @@ class HttpAdapter {
         }
         Language headerLanguage = Language.fromAcceptLanguage(request.header("accept-language"));
         InvocationRunner.Ran ran = runner.run(source, invocation, request,
-                r -> RequestFields.read(parseBody(r), headerLanguage, invocation.correlationId()));
+                r -> RequestFields.read(parseBody(r), headerLanguage, invocation.correlationId(),
+                        r.header("idempotency-key")));
         return respond(ran.result(), ran.invocation());
     }
 

@@ -11,23 +11,34 @@ import cloud.phonematch.verify.verification.FailureException;
 import cloud.phonematch.verify.verification.VerificationRequest;
 
 /**
- * Reads the request object every caller sends ({@code name}, {@code mobile}, optional {@code language} and
- * {@code correlation_id}); unknown fields are ignored, a field given twice is refused (by the reader, before
+ * Reads the request object every caller sends ({@code name}, {@code mobile}, optional {@code language},
+ * {@code correlation_id} and {@code idempotency_key}); unknown fields are ignored, a field given twice is refused (by the reader, before
  * this class sees the object). Error messages name the field, never its value.
  */
 final class RequestFields {
     /** Correlation ids end up in logs and headers: a bounded, printable alphabet keeps both safe. */
     private static final Pattern CORRELATION_ID = Pattern.compile("[A-Za-z0-9._:/=+-]{1,128}");
     private static final Pattern LANGUAGE = Pattern.compile("(?i)(en|zh)([-_][A-Za-z0-9]{1,8})*");
+    /** Idempotency keys: the same safe alphabet, long enough for a UUID, a hash or a composed key. */
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:/=+-]{1,255}");
+    private static final String IDEMPOTENCY_KEY_RULE = "1-255 characters of letters, digits and ._:/=+-";
 
     private RequestFields() {
+    }
+
+    /** A direct caller's request: no headers. */
+    static VerificationRequest read(JsonNode body, Language languageFallback, String correlationFallback) {
+        return read(body, languageFallback, correlationFallback, null);
     }
 
     /**
      * @param languageFallback the language when the body names none (from Accept-Language, or English)
      * @param correlationFallback the correlation id when the body gives none
+     * @param idempotencyHeader the {@code Idempotency-Key} header, or null; when the body also has
+     *     {@code idempotency_key}, the two must agree
      */
-    static VerificationRequest read(JsonNode body, Language languageFallback, String correlationFallback) {
+    static VerificationRequest read(JsonNode body, Language languageFallback, String correlationFallback,
+            String idempotencyHeader) {
         if (body == null || !body.isObject()) {
             throw invalid("the request must be a JSON object with string fields 'name' and 'mobile'");
         }
@@ -49,7 +60,25 @@ final class RequestFields {
             }
             correlationId = corr.asText();
         }
-        return new VerificationRequest(name, mobile, language, correlationId);
+        return new VerificationRequest(name, mobile, language, correlationId,
+                idempotencyKey(body.get("idempotency_key"), idempotencyHeader));
+    }
+
+    private static String idempotencyKey(JsonNode field, String header) {
+        String fromBody = null;
+        if (field != null && !field.isNull()) {
+            if (!field.isTextual() || !IDEMPOTENCY_KEY.matcher(field.asText()).matches()) {
+                throw invalid("field 'idempotency_key' must be " + IDEMPOTENCY_KEY_RULE);
+            }
+            fromBody = field.asText();
+        }
+        if (header != null && !IDEMPOTENCY_KEY.matcher(header).matches()) {
+            throw invalid("header 'Idempotency-Key' must be " + IDEMPOTENCY_KEY_RULE);
+        }
+        if (fromBody != null && header != null && !fromBody.equals(header)) {
+            throw invalid("field 'idempotency_key' and header 'Idempotency-Key' differ; send one key");
+        }
+        return fromBody != null ? fromBody : header;
     }
 
     /** A correlation id taken from a header, if it is acceptable; otherwise null (a fresh one is used). */

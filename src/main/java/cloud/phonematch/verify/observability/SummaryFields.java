@@ -14,8 +14,8 @@ import cloud.phonematch.verify.verification.VerificationResult;
  * The facts of one invocation that operators see, built only from values that are safe by construction:
  * ids, codes, counts, durations and the masked number. Never a name, a plaintext number, a token or a body.
  */
-record SummaryFields(String source, String statusOrError, boolean failed, boolean outcomeUnknown, Integer resultCode,
-        boolean billable, int attempts, Integer upstreamStatus, String upstreamTraceId, long upstreamMs, long durationMs,
+record SummaryFields(String source, String statusOrError, boolean failed, boolean outcomeUnknown, boolean replayed,
+        Integer resultCode, boolean billable, int attempts, Integer upstreamStatus, String upstreamTraceId, long upstreamMs, long durationMs,
         boolean coldStart, String maskedMobile, String requestId, String correlationId) {
 
     /** An upstream code that is one of the API's numeric result codes (e.g. -2 for an engine error). */
@@ -26,7 +26,8 @@ record SummaryFields(String source, String statusOrError, boolean failed, boolea
         return switch (result) {
             case VerificationResult.Answered answered -> {
                 Outcome o = answered.outcome();
-                yield new SummaryFields(source.label(), o.status().name(), false, false, o.resultCode().code(),
+                yield new SummaryFields(source.label(), o.status().name(), false, false, o.replayed(),
+                        o.resultCode().code(),
                         o.billable(),
                         o.attempts(), o.answeredBy() == Outcome.AnsweredBy.API ? 200 : null, o.upstreamTraceId(), answered.upstreamMs(),
                         durationMs, coldStart, o.maskedMobile(), invocation.requestId(), invocation.correlationId());
@@ -38,7 +39,8 @@ record SummaryFields(String source, String statusOrError, boolean failed, boolea
                         && RESULT_CODE.matcher(f.upstreamCode()).matches()) {
                     resultCode = Integer.parseInt(f.upstreamCode());
                 }
-                yield new SummaryFields(source.label(), f.type().name(), true, f.outcomeUnknown(), resultCode, false,
+                yield new SummaryFields(source.label(), f.type().name(), true, f.outcomeUnknown(), false, resultCode,
+                        false,
                         failed.attempts(),
                         f.upstreamStatus().isPresent() ? f.upstreamStatus().getAsInt() : null,
                         failed.upstreamTraceId(), failed.upstreamMs(), durationMs, coldStart, failed.maskedMobile(),
@@ -57,6 +59,10 @@ record SummaryFields(String source, String statusOrError, boolean failed, boolea
         if (outcomeUnknown) {
             // The API may have charged it: the line to find when reconciling with the provider's records.
             m.put("outcome_unknown", "true");
+        }
+        if (replayed) {
+            // The stored answer to a repeated idempotency key: nothing was sent or charged.
+            m.put("replayed", "true");
         }
         if (resultCode != null) {
             m.put("result_code", resultCode.toString());

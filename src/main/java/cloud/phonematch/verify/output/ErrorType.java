@@ -14,6 +14,10 @@ public enum ErrorType {
     INVALID_REQUEST(400, false, InvalidRequestException::new),
     NOT_FOUND(404, false, InvalidRequestException::new),
     METHOD_NOT_ALLOWED(405, false, InvalidRequestException::new),
+    /** The idempotency key was first used with another name and number: a caller's mistake, never retried. */
+    IDEMPOTENCY_KEY_REUSED(422, false, InvalidRequestException::new),
+    /** An invocation with the same idempotency key is still running: try again once it has answered. */
+    IN_PROGRESS(409, true, RequestInProgressException::new),
     ENGINE_ERROR(502, true, EngineErrorException::new),
     RATE_LIMITED(429, true, RateLimitedException::new),
     QUOTA_EXHAUSTED(503, false, QuotaExhaustedException::new),
@@ -23,6 +27,8 @@ public enum ErrorType {
     UPSTREAM_CONTRACT(502, false, UpstreamContractException::new),
     /** Secrets Manager throttled, failed or was slow: no call was made, the token can be read again shortly. */
     SECRETS_UNAVAILABLE(503, true, SecretsUnavailableException::new),
+    /** The records store (idempotency keys) could not be read or written in time: nothing was sent. */
+    RECORDS_UNAVAILABLE(503, true, RecordsUnavailableException::new),
     CONFIGURATION(500, false, ConfigurationException::new);
 
     private final int httpStatus;

@@ -12,7 +12,24 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public record Outcome(VerificationStatus status, ResultCode resultCode, String description, String maskedMobile,
         String carrier, AnsweredBy answeredBy, int attempts, String requestId, String correlationId,
-        String upstreamTraceId, long durationMs, String hint) {
+        String upstreamTraceId, long durationMs, String hint, boolean replayed) {
+
+    /** An answer reached in this invocation. */
+    public Outcome(VerificationStatus status, ResultCode resultCode, String description, String maskedMobile,
+            String carrier, AnsweredBy answeredBy, int attempts, String requestId, String correlationId,
+            String upstreamTraceId, long durationMs, String hint) {
+        this(status, resultCode, description, maskedMobile, carrier, answeredBy, attempts, requestId, correlationId,
+                upstreamTraceId, durationMs, hint, false);
+    }
+
+    /**
+     * This answer returned again to a repeat of its idempotency key: the same answer, with this invocation's ids
+     * and duration, no attempts and nothing charged (the original invocation paid for it).
+     */
+    public Outcome replayedAs(String newRequestId, String newCorrelationId, long newDurationMs) {
+        return new Outcome(status, resultCode, description, maskedMobile, carrier, answeredBy, 0, newRequestId,
+                newCorrelationId, upstreamTraceId, newDurationMs, hint, true);
+    }
 
     /** Who produced the answer: it decides {@code checked_upstream} and {@code billable}. */
     public enum AnsweredBy {
@@ -28,9 +45,12 @@ public record Outcome(VerificationStatus status, ResultCode resultCode, String d
         return answeredBy != AnsweredBy.PRECHECK;
     }
 
-    /** Billable only when the API itself answered with a charged code (0 or 1); the sandbox never charges. */
+    /**
+     * Whether this invocation was charged for the answer: only when the API itself answered with a charged code (0
+     * or 1) now. The sandbox never charges, and a replayed answer was paid for by the invocation that first got it.
+     */
     public boolean billable() {
-        return answeredBy == AnsweredBy.API && status.billable();
+        return answeredBy == AnsweredBy.API && status.billable() && !replayed;
     }
 
     public ObjectNode toJson() {
@@ -53,6 +73,7 @@ public record Outcome(VerificationStatus status, ResultCode resultCode, String d
         n.put("correlation_id", correlationId);
         n.put("upstream_trace_id", upstreamTraceId);
         n.put("duration_ms", durationMs);
+        n.put("replayed", replayed);
         return n;
     }
 }

@@ -18,11 +18,14 @@ public final class Deadline {
     private final TimeSource time;
     private final long endNanos;
     private final Duration minAttempt;
+    /** Lambda's own timeout, after the margin: when the invocation dies if it has not answered. */
+    private final long lambdaEndNanos;
 
-    private Deadline(TimeSource time, long endNanos, Duration minAttempt) {
+    private Deadline(TimeSource time, long endNanos, Duration minAttempt, long lambdaEndNanos) {
         this.time = time;
         this.endNanos = endNanos;
         this.minAttempt = minAttempt;
+        this.lambdaEndNanos = lambdaEndNanos;
     }
 
     /**
@@ -37,7 +40,8 @@ public final class Deadline {
         Duration remaining = remainingMillis <= 0 || remainingMillis > LAMBDA_MAX_TIMEOUT_MS
                 ? ASSUMED_BUDGET
                 : Duration.ofMillis(remainingMillis);
-        return new Deadline(time, startNanos + remaining.minus(margin).toNanos(), minAttempt);
+        long lambdaEnd = startNanos + remaining.toNanos();
+        return new Deadline(time, lambdaEnd - margin.toNanos(), minAttempt, lambdaEnd);
     }
 
     /** Time left before the margin; zero or negative once it is reached. */
@@ -64,11 +68,27 @@ public final class Deadline {
      * {@code VERIFY_MIN_ATTEMPT_TIME} earlier. A step that cannot end by then could not be followed by a call anyway.
      */
     public Deadline leavingOneAttempt() {
-        return new Deadline(time, endNanos - minAttempt.toNanos(), minAttempt);
+        return new Deadline(time, endNanos - minAttempt.toNanos(), minAttempt, lambdaEndNanos);
     }
 
     /** This deadline, or {@code limit} from now if that comes first. */
     public Deadline within(Duration limit) {
-        return new Deadline(time, Math.min(endNanos, time.nanoTime() + limit.toNanos()), minAttempt);
+        return new Deadline(time, Math.min(endNanos, time.nanoTime() + limit.toNanos()), minAttempt, lambdaEndNanos);
+    }
+
+    /**
+     * A deadline for bookkeeping after the answer is known (recording it for replay): it may reach into the margin,
+     * up to {@code reserve} before Lambda's own timeout, since the answer needs only that long to go out.
+     */
+    public Deadline reachingIntoMargin(Duration reserve) {
+        return new Deadline(time, Math.max(endNanos, lambdaEndNanos - reserve.toNanos()), minAttempt, lambdaEndNanos);
+    }
+
+    /**
+     * Time left before Lambda's own timeout, margin included: how long whatever this invocation holds (a lock on an
+     * idempotency key) may still be in use. Past it, the invocation is dead for sure.
+     */
+    public Duration untilLambdaTimeout() {
+        return Duration.ofNanos(lambdaEndNanos - time.nanoTime());
     }
 }

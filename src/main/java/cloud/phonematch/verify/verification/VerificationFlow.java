@@ -10,11 +10,13 @@ import cloud.phonematch.verify.output.Outcome;
 import cloud.phonematch.verify.output.ResultCode;
 import cloud.phonematch.verify.output.VerificationStatus;
 import cloud.phonematch.verify.precheck.MobileNumbers;
+import cloud.phonematch.verify.precheck.PersonNames;
 import cloud.phonematch.verify.precheck.PreCheck;
 import cloud.phonematch.verify.precheck.PreCheckResult;
 
 /**
- * The verification, top to bottom: pre-check → token → call (with the retry policy) → map → output. The token and
+ * The verification, top to bottom: claim (idempotency key) → pre-check → token → call (with the retry policy) → map
+ * → settle → output. The token and
  * the calls are {@link UpstreamAttempts}'s, both bounded by the invocation's deadline.
  * Start reading here.
  * <p>
@@ -25,13 +27,15 @@ import cloud.phonematch.verify.precheck.PreCheckResult;
 public class VerificationFlow {
 
     private final PreCheck preCheck;
+    private final VerificationRecords records;
     private final VerificationGateway gateway;
     private final UpstreamAttempts attempts;
     private final TimeSource time;
 
-    public VerificationFlow(VerifyConfig config, TokenSource tokens, VerificationGateway gateway, TimeSource time,
-            Tracing tracing) {
+    public VerificationFlow(VerifyConfig config, TokenSource tokens, VerificationGateway gateway,
+            VerificationRecords records, TimeSource time, Tracing tracing) {
         this.preCheck = new PreCheck(config.precheck());
+        this.records = records;
         this.gateway = gateway;
         this.time = time;
         // Jitter only spreads retries; SecureRandom keeps it unpredictable across containers at no real cost.
@@ -41,7 +45,30 @@ public class VerificationFlow {
         this.attempts = new UpstreamAttempts(gateway, tokens, policy, config.attemptTimeout(), time, tracing);
     }
 
+    /**
+     * A request with an idempotency key is claimed first (before the pre-check, so that its answer, local or not,
+     * is what a repeat gets) and settled with whatever it ended with; one without a key is verified as it is.
+     */
     public VerificationResult verify(VerificationRequest request, Invocation invocation) {
+        if (request.idempotencyKey() == null) {
+            return verifyOnce(request, invocation);
+        }
+        VerificationRecords.KeyedRequest keyed = new VerificationRecords.KeyedRequest(request.idempotencyKey(),
+                PersonNames.normalize(request.name()), MobileNumbers.normalize(request.mobile()));
+        return switch (records.claim(keyed, invocation.deadline())) {
+            case VerificationRecords.Claim.Replayed replayed -> new VerificationResult.Answered(replayed.outcome()
+                    .replayedAs(invocation.requestId(), invocation.correlationId(), elapsedMs(invocation)), 0);
+            case VerificationRecords.Claim.Refused refused ->
+                    VerificationResult.Failed.beforeAnyCall(refused.failure(), MobileNumbers.mask(keyed.mobile()));
+            case VerificationRecords.Claim.Granted granted -> {
+                VerificationResult result = verifyOnce(request, invocation);
+                records.settle(granted, result, invocation.deadline());
+                yield result;
+            }
+        };
+    }
+
+    private VerificationResult verifyOnce(VerificationRequest request, Invocation invocation) {
         PreCheckResult checked = preCheck.check(request.name(), request.mobile());
         if (checked instanceof PreCheckResult.Rejected rejected) {
             return answeredLocally(rejected, request.language(), invocation);

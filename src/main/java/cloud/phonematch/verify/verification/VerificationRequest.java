@@ -5,12 +5,21 @@ import cloud.phonematch.verify.output.Language;
 /**
  * What a caller asked, as the adapter read it. Holds the plaintext name and number, so {@link #toString()}
  * shows neither: this object may end up in a debugger or a log by accident, never its contents.
+ *
+ * @param idempotencyKey the caller's key for "this same request", or null when it gave none
  */
-public record VerificationRequest(String name, String mobile, Language language, String correlationId) {
+public record VerificationRequest(String name, String mobile, Language language, String correlationId,
+        String idempotencyKey) {
+
+    /** A request without an idempotency key. */
+    public VerificationRequest(String name, String mobile, Language language, String correlationId) {
+        this(name, mobile, language, correlationId, null);
+    }
 
     @Override
     public String toString() {
         return "VerificationRequest[name=<redacted>, mobile=<redacted>, language=" + language
-                + ", correlationId=" + correlationId + "]";
+                + ", correlationId=" + correlationId + ", idempotencyKey=" + (idempotencyKey == null ? "none"
+                        : "<redacted>") + "]";
     }
 }

@@ -33,6 +33,7 @@ import cloud.phonematch.verify.verification.Tracing;
 import cloud.phonematch.verify.verification.UpstreamAnswer;
 import cloud.phonematch.verify.verification.UpstreamCall;
 import cloud.phonematch.verify.verification.VerificationFlow;
+import cloud.phonematch.verify.verification.VerificationRecords;
 import cloud.phonematch.verify.verification.VerificationGateway;
 import cloud.phonematch.verify.verification.VerificationRequest;
 import cloud.phonematch.verify.verification.VerificationResult;
@@ -57,6 +58,9 @@ class FaultToleranceOverheadBench {
 
     @Inject
     TokenSource tokens;
+
+    @Inject
+    VerificationRecords records;
 
     /** Times only the HTTP call, innermost, so everything around it counts as the function's own time. */
     static final class TimedGateway implements VerificationGateway {
@@ -93,10 +97,10 @@ class FaultToleranceOverheadBench {
                     Clock.systemUTC(), new RequestBodies(local));
             TimedGateway timedBare = new TimedGateway(live);
             TimedGateway timedWrapped = new TimedGateway(live);
-            VerificationFlow without = new VerificationFlow(local, tokens, timedBare, TimeSource.SYSTEM,
+            VerificationFlow without = new VerificationFlow(local, tokens, timedBare, records, TimeSource.SYSTEM,
                     Tracing.NONE);
             VerificationFlow with = new VerificationFlow(local, tokens, new CircuitBreakingGateway(timedWrapped, local),
-                    TimeSource.SYSTEM, Tracing.NONE);
+                    records, TimeSource.SYSTEM, Tracing.NONE);
 
             for (int i = 0; i < WARMUP; i++) {
                 once(without, timedBare);

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -22,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.verification.ApiToken;
+import cloud.phonematch.verify.support.MutableClock;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.FailureException;
 import cloud.phonematch.verify.verification.TimeSource;
@@ -179,26 +177,4 @@ class StaleTokenTest {
         }
     }
 
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-30T08:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

@@ -74,6 +74,9 @@ class FaultToleranceTest {
     @Inject
     VerificationGateway gateway;
 
+    @Inject
+    VerificationRecords records;
+
     @BeforeEach
     void reset() {
         Fakes.reset();
@@ -241,7 +244,7 @@ class FaultToleranceTest {
                         : method.invoke(config, args));
         LiveVerificationGateway unreachable = new LiveVerificationGateway(new VerificationApiClientFactory(elsewhere),
                 Clock.systemUTC(), new RequestBodies(config));
-        VerificationFlow flow = new VerificationFlow(config, tokens, unreachable, TimeSource.SYSTEM, Tracing.NONE);
+        VerificationFlow flow = new VerificationFlow(config, tokens, unreachable, records, TimeSource.SYSTEM, Tracing.NONE);
 
         VerificationResult result = flow.verify(new VerificationRequest(NAME, MOBILE, Language.EN, "c"),
                 new Invocation("r", "c", System.nanoTime(),
@@ -350,7 +353,7 @@ class FaultToleranceTest {
     }
 
     private VerificationFlow flow() {
-        return new VerificationFlow(config, tokens, gateway, TimeSource.SYSTEM, Tracing.NONE);
+        return new VerificationFlow(config, tokens, gateway, records, TimeSource.SYSTEM, Tracing.NONE);
     }
 
     private static JsonNode parse(String s) {

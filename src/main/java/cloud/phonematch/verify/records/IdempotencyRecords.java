@@ -1,0 +1,146 @@
+package cloud.phonematch.verify.records;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import org.jboss.logging.Logger;
+
+import cloud.phonematch.verify.output.ErrorType;
+import cloud.phonematch.verify.output.Failure;
+import cloud.phonematch.verify.verification.Deadline;
+import cloud.phonematch.verify.verification.VerificationRecords;
+import cloud.phonematch.verify.verification.VerificationResult;
+
+/**
+ * Idempotency keys, tied to what is charged. One record per key (its HMAC), holding the fingerprint (HMAC of the
+ * normalized name and number) it was first used with:
+ * <ul>
+ * <li>first arrival: a conditional write takes the key, locked until Lambda's timeout of this invocation;</li>
+ * <li>an answer (the API's or the local pre-check's) is kept for {@code VERIFY_IDEMPOTENCY_TTL}; a repeat gets it
+ * again, {@code replayed}, with nothing read, sent or charged;</li>
+ * <li>a failure that cannot have been charged releases the key, so a retry proceeds as if it were the first;</li>
+ * <li>a failure that may have been charged, or a lock whose holder died at Lambda's timeout, keeps the key as
+ * outcome-unknown: a repeat makes no call and says {@code outcome_unknown} (unless the operator accepted a second
+ * charge with {@code VERIFY_RETRY_ON_TIMEOUT=true}, when the repeat takes the key again);</li>
+ * <li>a repeat while the first is running is {@code IN_PROGRESS} (retry after the lock); the same key with another
+ * name or number is {@code IDEMPOTENCY_KEY_REUSED}.</li>
+ * </ul>
+ * A store that cannot answer in time refuses the invocation ({@code RECORDS_UNAVAILABLE}, nothing sent): without
+ * the record, a repeat could not be recognized.
+ */
+public final class IdempotencyRecords implements VerificationRecords {
+    private static final Logger LOG = Logger.getLogger(IdempotencyRecords.class);
+    /**
+     * Added to a lock beyond Lambda's timeout: another container reads the lock with its own clock, and clocks of
+     * Lambda hosts agree to well within this.
+     */
+    static final Duration CLOCK_SKEW = Duration.ofSeconds(1);
+    /** Kept before Lambda's timeout when settling, so the answer still goes out after the write. */
+    static final Duration SETTLE_RESERVE = Duration.ofMillis(200);
+
+    private final RecordStore store;
+    private final RecordHashing hashing;
+    private final Clock clock;
+    private final Duration ttl;
+    private final boolean retryMaybeCharged;
+
+    public IdempotencyRecords(RecordStore store, RecordHashing hashing, Clock clock, Duration ttl,
+            boolean retryMaybeCharged) {
+        this.store = store;
+        this.hashing = hashing;
+        this.clock = clock;
+        this.ttl = ttl;
+        this.retryMaybeCharged = retryMaybeCharged;
+    }
+
+    @Override
+    public Claim claim(KeyedRequest request, Deadline deadline) {
+        Instant now = clock.instant();
+        String key = hashing.idempotencyKey(request.idempotencyKey());
+        String fingerprint = hashing.person(request.name(), request.mobile());
+        StoredRecord mine = new StoredRecord(key, fingerprint, RecordState.IN_PROGRESS, lockEnd(now, deadline), null,
+                now.plus(ttl), 1);
+        try {
+            Optional<StoredRecord> existing = store.putIfAbsent(mine, now, deadline);
+            if (existing.isEmpty()) {
+                return new Claim.Granted(key, fingerprint, mine.version());
+            }
+            return judge(existing.get(), fingerprint, now, deadline);
+        } catch (RecordsUnavailable e) {
+            LOG.warnf("idempotency record could not be claimed: %s", e.getMessage());
+            return new Claim.Refused(Failure.of(ErrorType.RECORDS_UNAVAILABLE,
+                    "the idempotency records could not be read or written in time; nothing was sent, try again"));
+        }
+    }
+
+    private Claim judge(StoredRecord existing, String fingerprint, Instant now, Deadline deadline) {
+        if (!existing.fingerprint().equals(fingerprint)) {
+            return new Claim.Refused(Failure.of(ErrorType.IDEMPOTENCY_KEY_REUSED,
+                    "this idempotency key was first used with another name or mobile; use a new key for a new request"));
+        }
+        boolean holderDied = existing.state() == RecordState.IN_PROGRESS && !existing.lockedUntil().isAfter(now);
+        return switch (existing.state()) {
+            case COMPLETED -> StoredOutcome.read(existing.outcome()).<Claim>map(Claim.Replayed::new)
+                    .orElseGet(() -> outcomeUnknown(existing, now, deadline));
+            case IN_PROGRESS -> holderDied ? outcomeUnknown(existing, now, deadline)
+                    : new Claim.Refused(Failure.of(ErrorType.IN_PROGRESS,
+                            "a request with this idempotency key is still running; try again after it has answered")
+                            .withRetryAfter(secondsUntil(existing.lockedUntil(), now)));
+            case OUTCOME_UNKNOWN -> outcomeUnknown(existing, now, deadline);
+        };
+    }
+
+    /**
+     * The key's earlier call may have been charged and nobody knows the answer. Refused, unless the operator
+     * accepted a second charge: then this invocation takes the key over and calls again.
+     */
+    private Claim outcomeUnknown(StoredRecord existing, Instant now, Deadline deadline) {
+        if (retryMaybeCharged) {
+            StoredRecord retaken = existing.next(RecordState.IN_PROGRESS, lockEnd(now, deadline), null, now.plus(ttl));
+            if (store.replace(retaken, deadline)) {
+                return new Claim.Granted(retaken.key(), retaken.fingerprint(), retaken.version());
+            }
+            return new Claim.Refused(Failure.of(ErrorType.IN_PROGRESS,
+                    "a request with this idempotency key has just started; try again after it has answered")
+                    .withRetryAfter(1));
+        }
+        return new Claim.Refused(Failure.of(ErrorType.UPSTREAM_TIMEOUT,
+                "an earlier request with this idempotency key may have been charged and its answer is unknown;"
+                        + " reconcile it before verifying again with a new key").maybeCharged());
+    }
+
+    @Override
+    public void settle(Claim.Granted claim, VerificationResult result, Deadline deadline) {
+        Instant now = clock.instant();
+        Deadline settling = deadline.reachingIntoMargin(SETTLE_RESERVE);
+        StoredRecord held = new StoredRecord(claim.key(), claim.fingerprint(), RecordState.IN_PROGRESS, null, null,
+                now.plus(ttl), claim.version());
+        try {
+            boolean written = switch (result) {
+                case VerificationResult.Answered answered -> store.replace(held.next(RecordState.COMPLETED, null,
+                        StoredOutcome.write(answered.outcome()), now.plus(ttl)), settling);
+                case VerificationResult.Failed failed -> failed.failure().outcomeUnknown()
+                        ? store.replace(held.next(RecordState.OUTCOME_UNKNOWN, null, null, now.plus(ttl)), settling)
+                        : store.delete(claim.key(), claim.version(), settling);
+            };
+            if (!written) {
+                LOG.warn("idempotency record changed while this invocation held it; left as it is");
+            }
+        } catch (RecordsUnavailable e) {
+            // The lock runs out at Lambda's timeout; the key then counts as outcome-unknown: it can only refuse.
+            LOG.warnf("idempotency record could not be settled: %s", e.getMessage());
+        }
+    }
+
+    /** Until Lambda's timeout of this invocation, when its holder is dead for sure, and a little more. */
+    private static Instant lockEnd(Instant now, Deadline deadline) {
+        return now.plus(deadline.untilLambdaTimeout()).plus(CLOCK_SKEW);
+    }
+
+    private static long secondsUntil(Instant later, Instant now) {
+        long ms = Duration.between(now, later).toMillis();
+        return Math.max(1, (ms + 999) / 1000);
+    }
+}

@@ -1,0 +1,82 @@
+package cloud.phonematch.verify.records;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.function.Supplier;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * HMAC-SHA256 of what identifies a record, so the store never holds a caller's value. A plain hash would not do:
+ * an 11-digit mobile number (and a name from a list of common names) can be enumerated in minutes, while an HMAC
+ * cannot be recomputed without the hash key.
+ * <p>
+ * Each kind of value is hashed under its own label, so an idempotency key can never collide with a person's
+ * fingerprint.
+ */
+public final class RecordHashing {
+    private static final String ALGORITHM = "HmacSHA256";
+    private static final int RANDOM_KEY_BYTES = 32;
+
+    private final Supplier<byte[]> hashKey;
+    private volatile SecretKeySpec key;
+
+    /** @param hashKey read on first use (never during init, so a SnapStart snapshot holds no key) */
+    public RecordHashing(Supplier<byte[]> hashKey) {
+        this.hashKey = hashKey;
+    }
+
+    /**
+     * A key of this container's own, drawn on first use: right for records that live in this container's memory
+     * only, which no other container needs to recognize.
+     */
+    public static RecordHashing perContainer() {
+        return new RecordHashing(() -> {
+            byte[] bytes = new byte[RANDOM_KEY_BYTES];
+            new SecureRandom().nextBytes(bytes);
+            return bytes;
+        });
+    }
+
+    /** The record key of an idempotency key. */
+    public String idempotencyKey(String idempotencyKey) {
+        return hmac("idempotency-key\n" + idempotencyKey);
+    }
+
+    /** The fingerprint of a person: the normalized name and number, as the API would receive them. */
+    public String person(String name, String mobile) {
+        return hmac("person\n" + name + "\n" + mobile);
+    }
+
+    private String hmac(String value) {
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(key());
+            return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            // HmacSHA256 is in every JDK; a failure here is a broken runtime, reported without the value.
+            throw new IllegalStateException("HMAC-SHA256 is not available", null);
+        }
+    }
+
+    private SecretKeySpec key() {
+        SecretKeySpec k = key;
+        if (k == null) {
+            synchronized (this) {
+                if (key == null) {
+                    key = new SecretKeySpec(hashKey.get(), ALGORITHM);
+                }
+                k = key;
+            }
+        }
+        return k;
+    }
+
+    @Override
+    public String toString() {
+        return "RecordHashing[HMAC-SHA256, key <redacted>]";
+    }
+}
