@@ -7,7 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
@@ -127,6 +132,29 @@ class IdempotencyRecordsTest {
         // Locked until Lambda's timeout (10 s) plus the clock allowance (1 s), 4 s of it gone.
         long retryAfter = f.retryAfterSeconds().getAsLong();
         assertTrue(retryAfter >= 6 && retryAfter <= 7, "retry after " + retryAfter + " s");
+    }
+
+    @Test
+    void ofConcurrentFirstArrivalsOnSeveralContainersOneCallsAndTheOthersAreInProgress() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Claim>> claims = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                IdempotencyRecords container = new IdempotencyRecords(store, hashing, clock, TTL, false);
+                claims.add(pool.submit(() -> container.claim(request(MOBILE), deadline())));
+            }
+            int granted = 0;
+            int inProgress = 0;
+            for (Future<Claim> claim : claims) {
+                Claim c = claim.get();
+                granted += c instanceof Claim.Granted ? 1 : 0;
+                inProgress += c instanceof Claim.Refused r && r.failure().type() == ErrorType.IN_PROGRESS ? 1 : 0;
+            }
+            assertEquals(1, granted);
+            assertEquals(7, inProgress);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -1,0 +1,186 @@
+package cloud.phonematch.verify.records;
+
+import static cloud.phonematch.verify.support.TestPeople.MOBILE;
+import static cloud.phonematch.verify.support.TestPeople.NAME;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import cloud.phonematch.verify.output.InvalidRequestException;
+import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.output.OutcomeUnknownException;
+import cloud.phonematch.verify.support.ApiStubs;
+import cloud.phonematch.verify.support.Events;
+import cloud.phonematch.verify.support.FakeApis;
+import cloud.phonematch.verify.support.Fakes;
+import cloud.phonematch.verify.support.Lambda;
+import cloud.phonematch.verify.support.SecretsManagerStubs;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Idempotency keys through the function, both kinds of caller. Call counts come from the fakes' journals; every
+ * key is new to each test, since the records outlive a test within the running function.
+ */
+@QuarkusTest
+@QuarkusTestResource(FakeApis.class)
+class IdempotencyFlowTest {
+
+    @BeforeEach
+    void reset() {
+        Fakes.reset();
+    }
+
+    private static String key() {
+        return "test-" + UUID.randomUUID();
+    }
+
+    private static String keyed(String key, String name, String mobile) {
+        ObjectNode n = Json.object();
+        n.put("name", name);
+        n.put("mobile", mobile);
+        n.put("idempotency_key", key);
+        return Json.write(n);
+    }
+
+    @Test
+    void aRepeatedKeyIsAnsweredAgainWithoutACallOrACharge() {
+        ApiStubs.answer(ApiStubs.result("0"));
+        String key = key();
+
+        JsonNode first = Lambda.direct(keyed(key, NAME, MOBILE));
+        JsonNode again = Lambda.direct(keyed(key, NAME, MOBILE));
+
+        assertTrue(first.path("billable").asBoolean());
+        assertFalse(first.path("replayed").asBoolean());
+        assertEquals("CONSISTENT", again.path("status").asText());
+        assertTrue(again.path("replayed").asBoolean());
+        assertFalse(again.path("billable").asBoolean(), "charged once, by the first invocation");
+        assertEquals(0, again.path("attempts").asInt());
+        assertEquals(first.path("upstream_trace_id"), again.path("upstream_trace_id"));
+        assertEquals(1, ApiStubs.calls().size());
+        assertEquals(1, SecretsManagerStubs.calls());
+    }
+
+    @Test
+    void theHeaderKeyWorksForApiGatewayCallersAndTypingDifferencesAreTheSamePerson() {
+        ApiStubs.answer(ApiStubs.result("1"));
+        Map<String, String> header = Map.of("idempotency-key", key());
+
+        Lambda.HttpReply first = Lambda.http(Events.httpV2("POST", "/verifications", Events.body(NAME, MOBILE),
+                header));
+        Lambda.HttpReply again = Lambda.http(Events.httpV2("POST", "/verifications",
+                Events.body(" " + NAME + " ", "+86 " + MOBILE), header));
+
+        assertEquals(200, first.statusCode());
+        assertEquals("INCONSISTENT", again.body().path("status").asText());
+        assertTrue(again.body().path("replayed").asBoolean());
+        assertEquals(1, ApiStubs.calls().size());
+    }
+
+    @Test
+    void theSameKeyWithAnotherNumberIsRefused() {
+        ApiStubs.answer(ApiStubs.result("0"));
+        String key = key();
+        Lambda.direct(keyed(key, NAME, MOBILE));
+
+        Lambda.FunctionError failure = Lambda.directFailure(keyed(key, NAME, "13800138000"));
+        Lambda.HttpReply reply = Lambda.http(Events.httpV2("POST", "/verifications", Events.body(NAME, "13800138000"),
+                Map.of("idempotency-key", key)));
+
+        assertEquals(InvalidRequestException.class.getName(), failure.errorType());
+        assertEquals("IDEMPOTENCY_KEY_REUSED", failure.error().path("type").asText());
+        assertEquals(422, reply.statusCode());
+        assertEquals(1, ApiStubs.calls().size());
+    }
+
+    @Test
+    void aFailureThatCannotHaveBeenChargedLeavesTheKeyFreeForTheRetry() {
+        ApiStubs.answer(ApiStubs.error(503, "unavailable"));
+        String key = key();
+        Lambda.directFailure(keyed(key, NAME, MOBILE));
+        assertEquals(3, ApiStubs.calls().size());
+
+        ApiStubs.answer(ApiStubs.result("0"));
+        JsonNode retried = Lambda.direct(keyed(key, NAME, MOBILE));
+
+        assertEquals("CONSISTENT", retried.path("status").asText());
+        assertFalse(retried.path("replayed").asBoolean());
+        assertEquals(4, ApiStubs.calls().size());
+    }
+
+    @Test
+    void aFailureThatMayHaveBeenChargedIsNeverSentAgainUnderItsKey() {
+        ApiStubs.answer(ApiStubs.result("0").withFixedDelay(2_500));
+        String key = key();
+        Lambda.FunctionError first = Lambda.directFailure(keyed(key, NAME, MOBILE));
+        assertEquals(OutcomeUnknownException.class.getName(), first.errorType());
+
+        ApiStubs.answer(ApiStubs.result("0"));
+        Lambda.FunctionError again = Lambda.directFailure(keyed(key, NAME, MOBILE));
+
+        assertEquals(OutcomeUnknownException.class.getName(), again.errorType());
+        assertTrue(again.error().path("outcome_unknown").asBoolean());
+        assertFalse(again.error().path("retryable").asBoolean());
+        assertEquals(1, ApiStubs.calls().size(), "the repeat made no call");
+    }
+
+    /**
+     * A container runs one invocation at a time (so does Quarkus's mock event server): a duplicate sent while the
+     * first runs is handled after it, and replayed. Duplicates on two containers at once meet the lock instead
+     * ({@code IdempotencyRecordsTest}).
+     */
+    @Test
+    void aDuplicateSentWhileTheFirstRunsIsReplayedAfterIt() throws Exception {
+        ApiStubs.answer(ApiStubs.result("0").withFixedDelay(700));
+        String event = Events.httpV2("POST", "/verifications", Events.body(NAME, MOBILE),
+                Map.of("idempotency-key", key()));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Lambda.HttpReply> replies = new ArrayList<>();
+        try {
+            Future<Lambda.HttpReply> a = pool.submit(() -> Lambda.http(event));
+            Thread.sleep(200);
+            Future<Lambda.HttpReply> b = pool.submit(() -> Lambda.http(event));
+            replies.add(a.get());
+            replies.add(b.get());
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertEquals(200, replies.get(0).statusCode());
+        assertEquals(200, replies.get(1).statusCode());
+        assertTrue(replies.get(0).body().path("replayed").asBoolean() != replies.get(1).body().path("replayed")
+                .asBoolean(), "one answered, the other replayed");
+        assertEquals(1, ApiStubs.calls().size());
+    }
+
+    @Test
+    void aKeyOutsideTheAlphabetOrDisagreeingWithTheHeaderIsRefusedUpFront() {
+        Lambda.FunctionError badBody = Lambda.directFailure(keyed("has space", NAME, MOBILE));
+        Lambda.HttpReply badHeader = Lambda.http(Events.httpV2("POST", "/verifications", Events.body(NAME, MOBILE),
+                Map.of("idempotency-key", "x".repeat(256))));
+        Lambda.HttpReply disagree = Lambda.http(Events.httpV2("POST", "/verifications", keyed("one", NAME, MOBILE),
+                Map.of("idempotency-key", "two")));
+
+        assertEquals("INVALID_REQUEST", badBody.error().path("type").asText());
+        assertTrue(badBody.error().path("message").asText().contains("idempotency_key"));
+        assertEquals(400, badHeader.statusCode());
+        assertEquals(400, disagree.statusCode());
+        assertEquals(0, ApiStubs.calls().size());
+        assertEquals(0, SecretsManagerStubs.calls());
+    }
+}
