@@ -8,7 +8,7 @@ import jakarta.inject.Singleton;
 
 import cloud.phonematch.verify.records.IdempotencyRecords;
 import cloud.phonematch.verify.records.InMemoryRecordStore;
-import cloud.phonematch.verify.records.RecordHashing;
+import cloud.phonematch.verify.records.HashKeys;
 import cloud.phonematch.verify.verification.VerificationRecords;
 
 /**
@@ -21,7 +21,7 @@ public class RecordsProducer {
     @Produces
     @Singleton
     VerificationRecords records(VerifyConfig config, Clock clock) {
-        return new IdempotencyRecords(new InMemoryRecordStore(), RecordHashing.perContainer(), clock,
+        return new IdempotencyRecords(new InMemoryRecordStore(), HashKeys.perContainer(), clock,
                 config.idempotencyTtl(), config.retryOnTimeout());
     }
 }

@@ -29,6 +29,13 @@ public interface VerifyConfig {
     @WithDefault("token")
     String tokenSecretField();
 
+    /**
+     * When the secret is a JSON object, the field that holds the hash key of the shared records' HMACs (needed
+     * only with a records table; a token rotation must keep it, since a new hash key forgets every record).
+     */
+    @WithDefault("hash_key")
+    String hashKeyField();
+
     /** How long a fetched token is used before Secrets Manager is asked again. */
     @WithDefault("300s")
     Duration tokenCacheTtl();

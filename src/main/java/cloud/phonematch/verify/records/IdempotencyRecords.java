@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.verification.Deadline;
+import cloud.phonematch.verify.verification.FailureException;
 import cloud.phonematch.verify.verification.VerificationRecords;
 import cloud.phonematch.verify.verification.VerificationResult;
 
@@ -41,15 +42,15 @@ public final class IdempotencyRecords implements VerificationRecords {
     static final Duration SETTLE_RESERVE = Duration.ofMillis(200);
 
     private final RecordStore store;
-    private final RecordHashing hashing;
+    private final HashKeys hashKeys;
     private final Clock clock;
     private final Duration ttl;
     private final boolean retryMaybeCharged;
 
-    public IdempotencyRecords(RecordStore store, RecordHashing hashing, Clock clock, Duration ttl,
+    public IdempotencyRecords(RecordStore store, HashKeys hashKeys, Clock clock, Duration ttl,
             boolean retryMaybeCharged) {
         this.store = store;
-        this.hashing = hashing;
+        this.hashKeys = hashKeys;
         this.clock = clock;
         this.ttl = ttl;
         this.retryMaybeCharged = retryMaybeCharged;
@@ -57,6 +58,13 @@ public final class IdempotencyRecords implements VerificationRecords {
 
     @Override
     public Claim claim(KeyedRequest request, Deadline deadline) {
+        RecordHashing hashing;
+        try {
+            hashing = hashKeys.current(deadline);
+        } catch (FailureException e) {
+            // No hash key (CONFIGURATION) or no secret in time (SECRETS_UNAVAILABLE): nothing was sent.
+            return new Claim.Refused(e.failure());
+        }
         Instant now = clock.instant();
         String key = hashing.idempotencyKey(request.idempotencyKey());
         String fingerprint = hashing.person(request.name(), request.mobile());

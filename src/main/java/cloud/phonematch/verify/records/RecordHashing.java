@@ -2,9 +2,7 @@ package cloud.phonematch.verify.records;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.function.Supplier;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -19,26 +17,12 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class RecordHashing {
     private static final String ALGORITHM = "HmacSHA256";
-    private static final int RANDOM_KEY_BYTES = 32;
 
-    private final Supplier<byte[]> hashKey;
-    private volatile SecretKeySpec key;
+    private final SecretKeySpec key;
 
-    /** @param hashKey read on first use (never during init, so a SnapStart snapshot holds no key) */
-    public RecordHashing(Supplier<byte[]> hashKey) {
-        this.hashKey = hashKey;
-    }
-
-    /**
-     * A key of this container's own, drawn on first use: right for records that live in this container's memory
-     * only, which no other container needs to recognize.
-     */
-    public static RecordHashing perContainer() {
-        return new RecordHashing(() -> {
-            byte[] bytes = new byte[RANDOM_KEY_BYTES];
-            new SecureRandom().nextBytes(bytes);
-            return bytes;
-        });
+    /** @param hashKey the HMAC key; at least 16 bytes ({@link HashKeys} sees to it) */
+    public RecordHashing(byte[] hashKey) {
+        this.key = new SecretKeySpec(hashKey, ALGORITHM);
     }
 
     /** The record key of an idempotency key. */
@@ -54,25 +38,12 @@ public final class RecordHashing {
     private String hmac(String value) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(key());
+            mac.init(key);
             return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             // HmacSHA256 is in every JDK; a failure here is a broken runtime, reported without the value.
             throw new IllegalStateException("HMAC-SHA256 is not available", null);
         }
-    }
-
-    private SecretKeySpec key() {
-        SecretKeySpec k = key;
-        if (k == null) {
-            synchronized (this) {
-                if (key == null) {
-                    key = new SecretKeySpec(hashKey.get(), ALGORITHM);
-                }
-                k = key;
-            }
-        }
-        return k;
     }
 
     @Override

@@ -141,7 +141,7 @@ public class SecretsManagerTokenSource implements TokenSource {
             boolean failed = !"OK".equals(outcome);
             span.annotate("status", outcome).end(false, failed);
         }
-        cached = TokenSecretFormat.parse(secretString, config.tokenSecretField())
+        cached = TokenSecretFormat.parse(secretString, config.tokenSecretField(), config.hashKeyField())
                 .orElseThrow(() -> configuration("the token secret holds no token (expected a string, or JSON with field '"
                         + config.tokenSecretField() + "')"));
         cachedAt = clock.instant();

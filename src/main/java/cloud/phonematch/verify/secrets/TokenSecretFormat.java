@@ -10,14 +10,14 @@ import cloud.phonematch.verify.verification.ApiToken;
 /**
  * Reads a SecretString once: either the token itself, or a JSON object holding it under a configurable field
  * (the shape the Secrets Manager console produces for key/value secrets), optionally with the provider's
- * encryption key under {@code public_key}.
+ * encryption key under {@code public_key} and the records' hash key under a configurable field.
  */
 public final class TokenSecretFormat {
     private TokenSecretFormat() {
     }
 
-    /** The token (and public key, if any), or empty when the secret holds no usable token. */
-    public static Optional<ApiToken> parse(String secretString, String tokenField) {
+    /** The token (and public key and hash key, if any), or empty when the secret holds no usable token. */
+    public static Optional<ApiToken> parse(String secretString, String tokenField, String hashKeyField) {
         if (secretString == null || secretString.isBlank()) {
             return Optional.empty();
         }
@@ -32,7 +32,8 @@ public final class TokenSecretFormat {
             // Never quote the parser's message: it may contain part of the secret.
             return Optional.empty();
         }
-        return text(json, tokenField).map(token -> new ApiToken(token, text(json, "public_key").orElse(null)));
+        return text(json, tokenField).map(token -> new ApiToken(token, text(json, "public_key").orElse(null),
+                text(json, hashKeyField).orElse(null)));
     }
 
     private static Optional<String> text(JsonNode json, String field) {

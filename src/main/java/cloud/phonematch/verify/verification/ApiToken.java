@@ -4,20 +4,22 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The API's bearer token, and the provider's encryption public key when the same secret holds one. Never
- * printed: {@link #toString()} shows only that it is there.
+ * The API's bearer token, with what else the same secret holds: the provider's encryption public key and the hash
+ * key of the shared records. Never printed: {@link #toString()} shows only that it is there.
  */
 public final class ApiToken {
     private final String value;
     private final String encryptionPublicKey;
+    private final String hashKey;
 
     public ApiToken(String value) {
-        this(value, null);
+        this(value, null, null);
     }
 
-    public ApiToken(String value, String encryptionPublicKey) {
+    public ApiToken(String value, String encryptionPublicKey, String hashKey) {
         this.value = Objects.requireNonNull(value);
         this.encryptionPublicKey = encryptionPublicKey;
+        this.hashKey = hashKey;
     }
 
     public String authorizationHeader() {
@@ -27,6 +29,11 @@ public final class ApiToken {
     /** The secret's {@code public_key} field, if it has one. */
     public Optional<String> encryptionPublicKey() {
         return Optional.ofNullable(encryptionPublicKey);
+    }
+
+    /** The secret's hash-key field ({@code VERIFY_HASH_KEY_FIELD}), if it has one: the key of the records' HMACs. */
+    public Optional<String> hashKey() {
+        return Optional.ofNullable(hashKey);
     }
 
     /** Same token: a rotation is a change of the token itself. */

@@ -45,7 +45,7 @@ class IdempotencyRecordsTest {
 
     private final MutableClock clock = new MutableClock();
     private final InMemoryRecordStore store = new InMemoryRecordStore();
-    private final RecordHashing hashing = RecordHashing.perContainer();
+    private final HashKeys hashing = HashKeys.perContainer();
     private final IdempotencyRecords records = records(false);
 
     private IdempotencyRecords records(boolean retryMaybeCharged) {
@@ -217,7 +217,7 @@ class IdempotencyRecordsTest {
         records.settle(granted(), new VerificationResult.Answered(consistent(), 120), deadline());
 
         assertInstanceOf(Claim.Replayed.class, other.claim(request(MOBILE), deadline()));
-        IdempotencyRecords foreignKey = new IdempotencyRecords(store, RecordHashing.perContainer(), clock, TTL, false);
+        IdempotencyRecords foreignKey = new IdempotencyRecords(store, HashKeys.perContainer(), clock, TTL, false);
         assertInstanceOf(Claim.Granted.class, foreignKey.claim(request(MOBILE), deadline()),
                 "another hash key forgets every record");
     }

@@ -143,6 +143,7 @@ class StaleTokenTest {
                 new Class<?>[] { VerifyConfig.class }, (proxy, method, args) -> switch (method.getName()) {
                     case "tokenSecretId" -> Optional.of("phonematch/verify-api-token");
                     case "tokenSecretField" -> "token";
+                    case "hashKeyField" -> "hash_key";
                     case "tokenCacheTtl" -> TTL;
                     case "tokenStaleLimit" -> STALE_LIMIT;
                     case "secretTimeout" -> SECRET_TIMEOUT;
