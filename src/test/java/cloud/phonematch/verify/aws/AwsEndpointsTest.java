@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import cloud.phonematch.verify.records.DynamoDbRecordStore;
 import cloud.phonematch.verify.secrets.SecretsManagerAccess;
 import software.amazon.awssdk.regions.Region;
 
@@ -33,7 +34,9 @@ class AwsEndpointsTest {
     static Stream<Arguments> services() {
         return Stream.of(
                 Arguments.of(SecretsManagerAccess.SECRETS_MANAGER, "AWS_ENDPOINT_URL_SECRETS_MANAGER",
-                        "aws.endpointUrlSecretsManager", "secretsmanager"));
+                        "aws.endpointUrlSecretsManager", "secretsmanager"),
+                Arguments.of(DynamoDbRecordStore.DYNAMODB, "AWS_ENDPOINT_URL_DYNAMODB", "aws.endpointUrlDynamoDb",
+                        "dynamodb"));
     }
 
     @ParameterizedTest
