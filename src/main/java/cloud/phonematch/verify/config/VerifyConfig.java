@@ -149,6 +149,19 @@ public interface VerifyConfig {
     @WithDefault("MobileVerify")
     String metricsNamespace();
 
+    /**
+     * The DynamoDB table that holds the records across invocations (template.yaml creates it and sets this unless
+     * its {@code Records} parameter is {@code off}).
+     */
+    Optional<String> recordsTable();
+
+    /**
+     * Upper bound of one call to the records table; each call also ends before the invocation's deadline, and one
+     * that cannot have 100 ms is not started.
+     */
+    @WithDefault("500ms")
+    Duration recordsTimeout();
+
     enum Upstream {
         LIVE, SANDBOX
     }

@@ -1,41 +1,42 @@
 package cloud.phonematch.verify.secrets;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.faulttolerance.Retry;
 
+import cloud.phonematch.verify.aws.AwsJsonClient;
+import cloud.phonematch.verify.aws.AwsJsonService;
 import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.verification.Deadline;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.secretsmanager.endpoints.SecretsManagerEndpointParams;
+import software.amazon.awssdk.services.secretsmanager.endpoints.SecretsManagerEndpointProvider;
 
 /**
- * Reads a secret with GetSecretValue: the AWS SDK's SigV4 signer, credentials providers and endpoint rules, and
- * the function's own REST client for the one HTTP call. Everything is set up on first use — never during init, so
- * no connection or credentials are captured in a SnapStart snapshot.
+ * Reads a secret with GetSecretValue, one signed POST in Secrets Manager's AWS JSON 1.1 protocol
+ * ({@link AwsJsonClient}: the AWS SDK's signer, credentials providers and endpoint rules, the function's REST client).
+ * The client is set up on first use — never during init, so no connection or credentials are captured in a SnapStart
+ * snapshot.
  * <p>
  * Why not the SDK's {@code SecretsManagerClient}, as Powertools does: for one call per container it loaded some
- * 1,050 more classes (its request pipeline, interceptors, marshallers, retry and metrics machinery, and a second
- * HTTP stack beside the REST client's), 13 MiB of resident memory and about 450 ms of every cold start's first
- * invocation (BENCHMARKS.md). The parts that must be right — signing, credentials, the endpoint per partition —
- * are still the SDK's; what is ours is a POST with a target header and a JSON body.
- * <p>
- * Region from {@code AWS_REGION} and, in an on-demand environment, credentials from the environment Lambda sets for
- * the function's role ({@link LambdaSdkSettings}); elsewhere the SDK's default chains. Endpoint as the SDK resolves
- * it ({@link SecretsManagerEndpoint}).
+ * 1,050 more classes, 13 MiB of resident memory and about 450 ms of every cold start's first invocation
+ * (BENCHMARKS.md).
  */
 @ApplicationScoped
 public class SecretsManagerAccess {
+    /**
+     * Secrets Manager: AWS JSON 1.1, endpoint settings {@code aws.endpointUrlSecretsManager} /
+     * {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, the SDK's Secrets Manager endpoint rules (Secrets Manager's
+     * dual-stack endpoints are its ordinary host names).
+     */
+    public static final AwsJsonService SECRETS_MANAGER = new AwsJsonService("secretsmanager", "secretsmanager",
+            AwsJsonService.JSON_1_1, "aws.endpointUrlSecretsManager", "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+            (region, fips) -> SecretsManagerEndpointProvider.defaultProvider()
+                    .resolveEndpoint(SecretsManagerEndpointParams.builder().region(region).useFips(fips).build())
+                    .join().url());
     /**
      * The shortest call to Secrets Manager worth starting: a GetSecretValue in the same region answers in tens of
      * milliseconds once connected, and the first call of a container also opens the TLS connection.
@@ -44,15 +45,11 @@ public class SecretsManagerAccess {
 
     private final VerifyConfig config;
     private final Clock clock;
-    private Connection connection;
+    private AwsJsonClient client;
 
     public SecretsManagerAccess(VerifyConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
-    }
-
-    /** What the first call sets up and later calls reuse. */
-    private record Connection(SecretsManagerApi api, URI endpoint, Region region, AwsCredentialsProvider credentials) {
     }
 
     /**
@@ -76,47 +73,25 @@ public class SecretsManagerAccess {
             throw new SecretsManagerOutOfTime();
         }
         Duration timeout = left.compareTo(config.secretTimeout()) < 0 ? left : config.secretTimeout();
-        Connection c = connection();
-        SignedSecretRequest request = SignedSecretRequest.sign(c.endpoint(), c.region(),
-                c.credentials().resolveCredentials(), secretId, clock);
-        Response response;
+        AwsJsonClient.Reply reply;
         try {
-            response = c.api().call(request.target(), request.date(), request.securityToken(), request.contentSha256(),
-                    request.authorization(), request.body()).await().atMost(timeout);
-        } catch (RuntimeException e) {
-            // Connection failures and timeouts; the message is not kept (it may name hosts or payloads).
-            throw new SecretsManagerBusy(e.getClass().getSimpleName());
+            reply = client().call("GetSecretValue", getSecretValue(secretId), timeout);
+        } catch (AwsJsonClient.NoReply e) {
+            // Connection failures, timeouts, a reply that broke while being read: all worth another try.
+            throw new SecretsManagerBusy(e.getMessage());
         }
-        int status;
-        String errorType;
-        String text;
-        try (response) {
-            status = response.getStatus();
-            errorType = response.getHeaderString("x-amzn-ErrorType");
-            text = response.hasEntity() ? response.readEntity(String.class) : null;
-        } catch (RuntimeException e) {
-            // The connection broke while the reply was read: as transient as a failure to connect.
-            throw new SecretsManagerBusy(e.getClass().getSimpleName());
-        }
-        return SecretsManagerReply.secretString(status, errorType, text);
+        return SecretsManagerReply.secretString(reply.status(), reply.errorType(), reply.body());
     }
 
-    private synchronized Connection connection() {
-        if (connection == null) {
-            Map<String, String> env = System.getenv();
-            Region region = LambdaSdkSettings.region(env).orElseGet(() -> new DefaultAwsRegionProviderChain().getRegion());
-            URI endpoint = SecretsManagerEndpoint.resolve(region, env, System::getProperty);
-            AwsCredentialsProvider credentials = LambdaSdkSettings.credentials(env)
-                    .orElseGet(() -> DefaultCredentialsProvider.builder().build());
-            long timeoutMs = config.secretTimeout().toMillis();
-            SecretsManagerApi api = QuarkusRestClientBuilder.newBuilder()
-                    .baseUri(endpoint)
-                    .connectTimeout(timeoutMs, TimeUnit.MILLISECONDS)
-                    .readTimeout(timeoutMs, TimeUnit.MILLISECONDS)
-                    .disableDefaultMapper(true)
-                    .build(SecretsManagerApi.class);
-            connection = new Connection(api, endpoint, region, credentials);
+    /** The body of GetSecretValue: {@code {"SecretId": ...}}, exactly as the SDK's own client sends it. */
+    static byte[] getSecretValue(String secretId) {
+        return Json.bytes(Json.object().put("SecretId", secretId));
+    }
+
+    private synchronized AwsJsonClient client() {
+        if (client == null) {
+            client = AwsJsonClient.fromEnvironment(SECRETS_MANAGER, config.secretTimeout(), clock);
         }
-        return connection;
+        return client;
     }
 }

@@ -56,6 +56,7 @@ import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.output.FailureJson;
 import cloud.phonematch.verify.output.OutcomeUnknownException;
 import cloud.phonematch.verify.output.VerificationException;
+import cloud.phonematch.verify.records.DynamoDbRecordStore;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.ConfigMappings;
@@ -132,11 +133,14 @@ class DeploymentFilesTest {
     /** Actions each role may hold; a new role or action has to be added here on purpose. */
     static final Map<String, Set<String>> ALLOWED_ACTIONS = Map.of(
             "VerifyFunctionRole", Set.of("logs:CreateLogStream", "logs:PutLogEvents", "secretsmanager:GetSecretValue",
-                    "kms:Decrypt"),
+                    "kms:Decrypt", "dynamodb:PutItem", "dynamodb:DeleteItem"),
             ONE_STATE_MACHINE, Set.of("lambda:InvokeFunction"),
             BATCH_STATE_MACHINE, Set.of("lambda:InvokeFunction", "s3:GetObject", "s3:PutObject",
                     "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload", "states:StartExecution",
                     "states:DescribeExecution", "states:StopExecution", "states:RedriveExecution"));
+
+    /** The records table's ARN, the only resource DynamoDB actions may name. */
+    static final Map<String, Object> RECORDS_TABLE_ARN = Map.of("Fn::GetAtt", List.of("RecordsTable", "Arn"));
 
     /** The only managed policy: X-Ray has no resource-level permissions (documented in template.yaml). */
     static final Map<String, Object> XRAY_MANAGED_POLICY = Map.of("Fn::Sub",
@@ -415,6 +419,80 @@ class DeploymentFilesTest {
         Map<String, String> kms = new HashMap<>(live);
         kms.put("SecretKmsKeyArn", SAMPLE_VALUES.get("SecretKmsKeyArn"));
         assertTrue(policyText("VerifyFunctionRole", kms).contains("kms:Decrypt"));
+    }
+
+    @Test
+    void theRecordsTableExistsExactlyWhenOnWithTheStoresKeyTtlAndOperations() {
+        Map<String, Object> parameter = map(template.parameters().get("Records"), "Records");
+        assertEquals("dynamodb", parameter.get("Default"));
+        assertEquals(List.of("dynamodb", "off"), list(parameter.get("AllowedValues")));
+
+        Map<String, String> on = deployable(Map.of());
+        assertTrue(template.exists("RecordsTable", on));
+        assertEquals("AWS::DynamoDB::Table", template.type("RecordsTable"));
+        Map<String, Object> table = template.resolvedProperties("RecordsTable", on);
+        assertEquals("PAY_PER_REQUEST", table.get("BillingMode"), "on demand");
+        assertEquals(List.of(Map.of("AttributeName", DynamoDbRecordStore.KEY_ATTRIBUTE, "KeyType", "HASH")),
+                table.get("KeySchema"), "the store's key, the only key");
+        assertEquals(List.of(Map.of("AttributeName", DynamoDbRecordStore.KEY_ATTRIBUTE, "AttributeType", "S")),
+                table.get("AttributeDefinitions"));
+        assertEquals(Map.of("AttributeName", DynamoDbRecordStore.TTL_ATTRIBUTE, "Enabled", true),
+                table.get("TimeToLiveSpecification"), "the TTL reads the attribute the store writes (epoch seconds)");
+        assertEquals(Map.of("PointInTimeRecoveryEnabled", true), table.get("PointInTimeRecoverySpecification"));
+        assertEquals(Map.of("SSEEnabled", true), table.get("SSESpecification"));
+        for (String absent : List.of("GlobalSecondaryIndexes", "LocalSecondaryIndexes", "ProvisionedThroughput",
+                "StreamSpecification")) {
+            assertFalse(table.containsKey(absent), absent);
+        }
+        assertEquals(ref("RecordsTable"), environmentFor(on).get("VERIFY_RECORDS_TABLE"));
+
+        List<Grant> dynamodb = IamPolicies.grants(template).stream()
+                .filter(g -> g.actions().stream().anyMatch(a -> a.startsWith("dynamodb:"))).toList();
+        assertEquals(1, dynamodb.size(), dynamodb.toString());
+        assertEquals("VerifyFunctionRole", dynamodb.get(0).owner());
+        assertEquals(new TreeSet<>(DynamoDbRecordStore.OPERATIONS.stream().map(o -> "dynamodb:" + o).toList()),
+                new TreeSet<>(dynamodb.get(0).actions()), "exactly what the store sends");
+        assertEquals(List.of(RECORDS_TABLE_ARN), dynamodb.get(0).resources());
+        assertTrue(policyText("VerifyFunctionRole", on).contains("dynamodb:PutItem"));
+
+        Map<String, String> off = deployable(Map.of("Records", "off"));
+        assertFalse(template.exists("RecordsTable", off));
+        assertFalse(environmentFor(off).containsKey("VERIFY_RECORDS_TABLE"));
+        assertFalse(policyText("VerifyFunctionRole", off).contains("dynamodb"), "no table, no DynamoDB permission");
+
+        Map<String, Object> output = map(template.outputs().get("RecordsTableName"), "RecordsTableName");
+        assertEquals("HasRecordsTable", output.get("Condition"));
+        assertEquals(ref("RecordsTable"), output.get("Value"));
+    }
+
+    @Test
+    void theIamCheckFlagsDynamoDbBeyondTheRecordsTable() throws IOException {
+        assertTrue(iamProblems(template).isEmpty());
+
+        Template index = reparsed();
+        recordsStatement(index).put("Resource", Map.of("Fn::Sub", "${RecordsTable.Arn}/index/*"));
+        assertFalse(iamProblems(index).isEmpty(), "an index of the table");
+
+        Template read = reparsed();
+        recordsStatement(read).put("Action", List.of("dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"));
+        assertFalse(iamProblems(read).isEmpty(), "an action the store does not send");
+
+        Template everything = reparsed();
+        recordsStatement(everything).put("Action", "dynamodb:*");
+        assertFalse(iamProblems(everything).isEmpty(), "a wildcard");
+    }
+
+    /** The one statement of the function role's records policy (inside its Fn::If) in a template. */
+    private static Map<String, Object> recordsStatement(Template t) {
+        for (Object policy : list(t.properties("VerifyFunctionRole").get("Policies"))) {
+            for (IamPolicies.Branch branch : IamPolicies.branches(policy, List.of())) {
+                Map<String, Object> p = map(branch.value(), "policy");
+                if ("write-records".equals(p.get("PolicyName"))) {
+                    return map(list(map(p.get("PolicyDocument"), "doc").get("Statement")).get(0), "statement");
+                }
+            }
+        }
+        throw new AssertionError("no write-records policy on VerifyFunctionRole");
     }
 
     @Test
@@ -1100,6 +1178,12 @@ class DeploymentFilesTest {
             if (actions.contains("kms:Decrypt") && (!g.resources().equals(List.of(ref("SecretKmsKeyArn")))
                     || !g.conditions().contains("HasSecretKmsKey") || !g.statement().containsKey("Condition"))) {
                 problems.add("kms:Decrypt must be on exactly SecretKmsKeyArn, only when given, via Secrets Manager: " + g);
+            }
+            if (actions.stream().anyMatch(a -> a.startsWith("dynamodb:"))
+                    && (!g.resources().equals(List.of(RECORDS_TABLE_ARN))
+                            || !g.conditions().contains("HasRecordsTable"))) {
+                problems.add("dynamodb actions only on the records table itself (no index, no other table), only when"
+                        + " it exists: " + g);
             }
             if (actions.stream().anyMatch(a -> a.startsWith("logs:"))
                     && !g.resources().equals(List.of(Map.of("Fn::GetAtt", List.of("VerifyLogGroup", "Arn"))))) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import cloud.phonematch.verify.aws.AwsErrorCode;
 import cloud.phonematch.verify.output.Json;
 
 class SecretsManagerReplyTest {
@@ -61,17 +62,17 @@ class SecretsManagerReplyTest {
     @Test
     void theErrorCodeIsReadAsTheSdkReadsIt() {
         JsonNode namespaced = body("{\"__type\":\"com.amazonaws.secretsmanager#ResourceNotFoundException\",\"message\":\"m\"}");
-        assertEquals("ResourceNotFoundException", SecretsManagerReply.errorCode(null, namespaced));
-        assertEquals("AccessDeniedException", SecretsManagerReply.errorCode(
+        assertEquals("ResourceNotFoundException", AwsErrorCode.of(null, namespaced));
+        assertEquals("AccessDeniedException", AwsErrorCode.of(
                 "AccessDeniedException:http://internal.amazon.com/coral/com.amazon.coral.service/", namespaced),
                 "the header wins over the body");
-        assertEquals("unknown", SecretsManagerReply.errorCode(null, null));
-        assertEquals("unknown", SecretsManagerReply.errorCode(" ", body("{\"message\":\"m\"}")));
+        assertEquals("unknown", AwsErrorCode.of(null, null));
+        assertEquals("unknown", AwsErrorCode.of(" ", body("{\"message\":\"m\"}")));
     }
 
     @Test
     void theErrorCodeNeverCarriesTheServicesMessageOrOddCharacters() {
-        String code = SecretsManagerReply.errorCode(null, body("{\"__type\":\"Bad Code\\n<script> 13912345678 " + "x".repeat(200)
+        String code = AwsErrorCode.of(null, body("{\"__type\":\"Bad Code\\n<script> 13912345678 " + "x".repeat(200)
                 + "\",\"message\":\"the secret phonematch/token\"}"));
         assertEquals(64, code.length());
         assertEquals(code.replaceAll("[^A-Za-z0-9.]", ""), code);

@@ -1,4 +1,4 @@
-package cloud.phonematch.verify.secrets;
+package cloud.phonematch.verify.aws;
 
 import java.util.Map;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package cloud.phonematch.verify.secrets;
+package cloud.phonematch.verify.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

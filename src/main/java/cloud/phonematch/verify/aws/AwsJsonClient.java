@@ -1,0 +1,117 @@
+package cloud.phonematch.verify.aws;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.ws.rs.core.Response;
+
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+
+/**
+ * Calls one AWS service in its JSON protocol: the AWS SDK's SigV4 signer, credentials providers and endpoint rules,
+ * and the function's own REST client for the HTTP call.
+ * <p>
+ * Why not the SDK's service clients: for a call or two per invocation they load a request pipeline, interceptors,
+ * marshallers, retry and metrics machinery and a second HTTP stack beside the REST client's — for Secrets Manager
+ * some 1,050 classes, 13 MiB of resident memory and about 450 ms of every cold start's first invocation
+ * (BENCHMARKS.md). The parts that must be right — signing, credentials, the endpoint per partition — are still the
+ * SDK's; what is ours is a POST with a target header and a JSON body.
+ * <p>
+ * Region from {@code AWS_REGION} and, in an on-demand environment, credentials from the environment Lambda sets for
+ * the function's role ({@link LambdaSdkSettings}); elsewhere the SDK's default chains. Endpoint as the SDK resolves it
+ * ({@link AwsEndpoints}). Create one on first use, never during init, so that no connection or credentials are
+ * captured in a SnapStart snapshot.
+ */
+public final class AwsJsonClient {
+    private final AwsJsonService service;
+    private final URI endpoint;
+    private final Region region;
+    private final AwsCredentialsProvider credentials;
+    private final Clock clock;
+    private final AwsJsonApi api;
+
+    /** What the service answered: its HTTP status, the {@code x-amzn-ErrorType} header and the body. */
+    public record Reply(int status, String errorType, String body) {
+    }
+
+    /**
+     * No reply came back: the connection failed or broke, or no answer came in time. Carries the exception's class
+     * name only (its message may name hosts or quote the request). Whether the request reached the service is not
+     * known.
+     */
+    public static final class NoReply extends RuntimeException {
+        NoReply(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    private AwsJsonClient(AwsJsonService service, URI endpoint, Region region, AwsCredentialsProvider credentials,
+            Duration timeout, Clock clock) {
+        this.service = service;
+        this.endpoint = endpoint;
+        this.region = region;
+        this.credentials = credentials;
+        this.clock = clock;
+        this.api = QuarkusRestClientBuilder.newBuilder()
+                .baseUri(endpoint)
+                .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .disableDefaultMapper(true)
+                .build(AwsJsonApi.class);
+    }
+
+    /**
+     * The service where this function runs: region, endpoint and credentials as described above.
+     *
+     * @param timeout the longest a connection may take to open and a reply to arrive
+     */
+    public static AwsJsonClient fromEnvironment(AwsJsonService service, Duration timeout, Clock clock) {
+        Map<String, String> env = System.getenv();
+        Region region = LambdaSdkSettings.region(env).orElseGet(() -> new DefaultAwsRegionProviderChain().getRegion());
+        URI endpoint = AwsEndpoints.resolve(service, region, env, System::getProperty);
+        AwsCredentialsProvider credentials = LambdaSdkSettings.credentials(env)
+                .orElseGet(() -> DefaultCredentialsProvider.builder().build());
+        return new AwsJsonClient(service, endpoint, region, credentials, timeout, clock);
+    }
+
+    /** The service at a given endpoint, region and credentials (a local engine in tests). */
+    public static AwsJsonClient of(AwsJsonService service, URI endpoint, Region region,
+            AwsCredentialsProvider credentials, Duration timeout, Clock clock) {
+        return new AwsJsonClient(service, endpoint, region, credentials, timeout, clock);
+    }
+
+    /**
+     * Sends one operation, signed now, and waits at most {@code timeout} for the whole reply.
+     *
+     * @throws NoReply when no reply came back in time
+     * @throws software.amazon.awssdk.core.exception.SdkException when the credentials could not be had (nothing was
+     *     sent)
+     */
+    public Reply call(String operation, byte[] body, Duration timeout) {
+        SignedJsonRequest request = SignedJsonRequest.sign(service, operation, endpoint, region,
+                credentials.resolveCredentials(), body, clock);
+        Response response;
+        try {
+            response = api.call(request.contentType(), request.target(), request.date(), request.securityToken(),
+                    request.contentSha256(), request.authorization(), request.body())
+                    // Waiting is bounded; on expiry the request is cancelled.
+                    .await().atMost(timeout);
+        } catch (RuntimeException e) {
+            throw new NoReply(e.getClass().getSimpleName());
+        }
+        try (response) {
+            return new Reply(response.getStatus(), response.getHeaderString("x-amzn-ErrorType"),
+                    response.hasEntity() ? response.readEntity(String.class) : null);
+        } catch (RuntimeException e) {
+            // The connection broke while the reply was read.
+            throw new NoReply(e.getClass().getSimpleName());
+        }
+    }
+}

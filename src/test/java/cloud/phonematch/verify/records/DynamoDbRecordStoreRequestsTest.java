@@ -1,0 +1,446 @@
+package cloud.phonematch.verify.records;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import cloud.phonematch.verify.aws.AwsJsonClient;
+import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.support.QuietNotifier;
+import cloud.phonematch.verify.support.SignedAsReceived;
+import cloud.phonematch.verify.verification.Deadline;
+import cloud.phonematch.verify.verification.TimeSource;
+import io.quarkus.test.junit.QuarkusTest;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * What the DynamoDB store sends and how it copes with what comes back, against a scripted DynamoDB (WireMock speaking
+ * DynamoDB's answers and errors): the requests' shape and signature, the deadline, the one retry, the refusals.
+ */
+@QuarkusTest
+class DynamoDbRecordStoreRequestsTest {
+    private static final String TABLE = "phonematch-verify-records";
+    private static final Instant NOW = Instant.parse("2026-11-30T08:00:00Z");
+    private static final String KEY = "9f".repeat(32);
+    private static final String FINGERPRINT = "c4".repeat(32);
+    private static final String OUTCOME = "{\"status\":\"CONSISTENT\",\"mobile\":\"139****5670\"}";
+    private static final StoredRecord CLAIM = new StoredRecord(KEY, FINGERPRINT, RecordState.IN_PROGRESS,
+            NOW.plusMillis(9_500), null, NOW.plusSeconds(86_400), 1);
+    private static final StoredRecord DONE = CLAIM.next(RecordState.COMPLETED, null, OUTCOME, NOW.plusSeconds(172_800));
+    private static final Duration CALL_TIMEOUT = Duration.ofMillis(500);
+    private static final AwsBasicCredentials CREDENTIALS = AwsBasicCredentials.create("AKIDRECORDSTEST",
+            "records-test-secret");
+
+    private static WireMockServer dynamo;
+
+    @BeforeAll
+    static void start() {
+        dynamo = new WireMockServer(options().dynamicPort().notifier(new QuietNotifier()));
+        dynamo.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        dynamo.stop();
+    }
+
+    @BeforeEach
+    void reset() {
+        dynamo.resetAll();
+    }
+
+    // ------------------------------------------------------------------ what is sent
+
+    @Test
+    void aClaimIsOnePutItemConditionedOnNoLiveItem() {
+        answer(ok());
+
+        assertEquals(Optional.empty(), store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, seconds(5)));
+
+        assertOnlyRequest("PutItem", """
+                {"TableName": "phonematch-verify-records",
+                 "ConditionExpression": "attribute_not_exists(pk) OR expires_at <= :now",
+                 "ExpressionAttributeValues": {":now": {"N": "%d"}},
+                 "Item": {"pk": {"S": "%s"}, "fp": {"S": "%s"}, "state": {"S": "IN_PROGRESS"},
+                          "locked_until": {"N": "%d"}, "expires_at": {"N": "%d"}, "version": {"N": "1"}},
+                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}
+                """.formatted(NOW.getEpochSecond(), KEY, FINGERPRINT, NOW.plusMillis(9_500).toEpochMilli(),
+                NOW.plusSeconds(86_400).getEpochSecond()));
+    }
+
+    @Test
+    void aReplaceIsOnePutItemConditionedOnThePreviousVersion() {
+        answer(ok());
+
+        assertTrue(store(CALL_TIMEOUT).replace(DONE, seconds(5)));
+
+        assertOnlyRequest("PutItem", """
+                {"TableName": "phonematch-verify-records",
+                 "ConditionExpression": "version = :previous",
+                 "ExpressionAttributeValues": {":previous": {"N": "1"}},
+                 "Item": {"pk": {"S": "%s"}, "fp": {"S": "%s"}, "state": {"S": "COMPLETED"},
+                          "outcome": {"S": %s}, "expires_at": {"N": "%d"}, "version": {"N": "2"}}}
+                """.formatted(KEY, FINGERPRINT, Json.MAPPER.valueToTree(OUTCOME),
+                NOW.plusSeconds(172_800).getEpochSecond()));
+    }
+
+    @Test
+    void aDeleteIsOneDeleteItemConditionedOnTheVersion() {
+        answer(ok());
+
+        assertTrue(store(CALL_TIMEOUT).delete(KEY, 3, seconds(5)));
+
+        assertOnlyRequest("DeleteItem", """
+                {"TableName": "phonematch-verify-records",
+                 "ConditionExpression": "version = :version",
+                 "ExpressionAttributeValues": {":version": {"N": "3"}},
+                 "Key": {"pk": {"S": "%s"}}}
+                """.formatted(KEY));
+    }
+
+    /**
+     * Every request body of every operation holds the table's name, the store's own expressions and the record's own
+     * fields, and nothing else: each string in it is one of those, each attribute name one of the layout's.
+     */
+    @Test
+    void noRequestHoldsAnythingButTheRecordsOwnFields() {
+        answer(ok());
+        DynamoDbRecordStore store = store(CALL_TIMEOUT);
+        store.putIfAbsent(CLAIM, NOW, seconds(5));
+        store.replace(DONE, seconds(5));
+        store.delete(KEY, 2, seconds(5));
+
+        Set<String> allowed = new HashSet<>(Set.of(TABLE, DynamoDbRecordStore.ABSENT_OR_EXPIRED,
+                DynamoDbRecordStore.FOLLOWS_PREVIOUS, DynamoDbRecordStore.HAS_VERSION, "ALL_OLD"));
+        for (StoredRecord record : List.of(CLAIM, DONE)) {
+            allowed.add(record.key());
+            allowed.add(record.fingerprint());
+            allowed.add(record.state().name());
+            if (record.outcome() != null) {
+                allowed.add(record.outcome());
+            }
+            allowed.add(Long.toString(record.expiresAt().getEpochSecond()));
+            allowed.add(Long.toString(record.version()));
+            if (record.lockedUntil() != null) {
+                allowed.add(Long.toString(record.lockedUntil().toEpochMilli()));
+            }
+        }
+        allowed.add(Long.toString(NOW.getEpochSecond()));
+        Set<String> names = Set.of("TableName", "ConditionExpression", "ExpressionAttributeValues",
+                "ReturnValuesOnConditionCheckFailure", "Item", "Key", ":now", ":previous", ":version", "S", "N",
+                "pk", "fp", "state", "locked_until", "outcome", "expires_at", "version");
+
+        List<LoggedRequest> requests = dynamo.findAll(anyRequestedFor(anyUrl()));
+        assertEquals(3, requests.size());
+        List<String> strays = new ArrayList<>();
+        for (LoggedRequest request : requests) {
+            collectStrays(body(request), allowed, names, strays);
+        }
+        assertEquals(List.of(), strays);
+    }
+
+    private static void collectStrays(JsonNode node, Set<String> allowed, Set<String> names, List<String> strays) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> field = it.next();
+                if (!names.contains(field.getKey())) {
+                    strays.add("field " + field.getKey());
+                }
+                collectStrays(field.getValue(), allowed, names, strays);
+            }
+        } else if (node.isArray()) {
+            node.forEach(n -> collectStrays(n, allowed, names, strays));
+        } else if (!allowed.contains(node.asText())) {
+            strays.add("value " + node.asText());
+        }
+    }
+
+    /**
+     * The request DynamoDB receives carries a valid SigV4 signature for the service {@code dynamodb}: the SDK's
+     * signer, run here on the received request (its Host, date, target and body, the test credentials), produces the
+     * very Authorization header that was sent.
+     */
+    @Test
+    void theRequestIsSignedAsReceived() {
+        answer(ok());
+        store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, seconds(5));
+
+        LoggedRequest received = onlyRequest();
+        String authorization = received.getHeader("Authorization");
+        assertTrue(authorization.startsWith("AWS4-HMAC-SHA256 Credential=AKIDRECORDSTEST/"), authorization);
+        assertTrue(authorization.contains("/cn-north-1/dynamodb/aws4_request"), authorization);
+        assertEquals(SignedAsReceived.authorization(received, CREDENTIALS, "dynamodb", "cn-north-1"), authorization);
+    }
+
+    // ------------------------------------------------------------------ what comes back
+
+    @Test
+    void aRefusedClaimReturnsTheLiveItemThatRefusedIt() {
+        ObjectNode found = RecordItems.item(DONE);
+        answer(conditionFailed(found));
+
+        assertEquals(Optional.of(DONE), store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, seconds(5)));
+        assertEquals(1, requests(), "the item comes with the refusal: no GetItem");
+    }
+
+    @Test
+    void aFailedConditionIsFalseForReplaceAndDelete() {
+        answer(conditionFailed(null));
+
+        assertFalse(store(CALL_TIMEOUT).replace(DONE, seconds(5)));
+        assertFalse(store(CALL_TIMEOUT).delete(KEY, 1, seconds(5)));
+        assertEquals(2, requests());
+    }
+
+    @Test
+    void aRefusalIsUnavailableOnceAndInOurWordsOnly() {
+        answer(error(400, "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
+                "Requested resource not found: Table: " + TABLE + " not found " + KEY));
+
+        RecordsUnavailable e = assertThrows(RecordsUnavailable.class,
+                () -> store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, seconds(5)));
+
+        assertEquals("the records table refused PutItem: 400 ResourceNotFoundException", e.getMessage());
+        assertEquals(1, requests(), "a refusal is not repeated");
+    }
+
+    @Test
+    void throttlingThenSuccessIsOneRetry() {
+        firstThen(error(400, "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException", "slow down"),
+                ok());
+
+        assertEquals(Optional.empty(), store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, seconds(5)));
+
+        List<LoggedRequest> sent = dynamo.findAll(anyRequestedFor(anyUrl()));
+        assertEquals(2, sent.size());
+        assertEquals(body(sent.get(0)), body(sent.get(1)), "the same write, tried again");
+    }
+
+    @Test
+    void aServerErrorTwiceIsUnavailableAfterTwoTries() {
+        answer(error(500, "com.amazonaws.dynamodb.v20120810#InternalServerError", "internal"));
+
+        RecordsUnavailable e = assertThrows(RecordsUnavailable.class,
+                () -> store(CALL_TIMEOUT).delete(KEY, 1, seconds(5)));
+
+        assertEquals("DeleteItem on the records table failed (500 InternalServerError) twice", e.getMessage());
+        assertEquals(2, requests());
+    }
+
+    @Test
+    void afterAnUnansweredTryAFailedConditionCannotBeTold() {
+        // The first try may have been applied; the second then finds what it wrote, or what another writer did.
+        firstThen(error(500, "com.amazonaws.dynamodb.v20120810#InternalServerError", "internal"),
+                conditionFailed(RecordItems.item(CLAIM)));
+        assertThrows(RecordsUnavailable.class, () -> store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, seconds(5)));
+
+        dynamo.resetAll();
+        firstThen(error(500, "com.amazonaws.dynamodb.v20120810#InternalServerError", "internal"),
+                conditionFailed(RecordItems.item(DONE)));
+        assertEquals(Optional.of(DONE), store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, seconds(5)),
+                "an item other than its own is another writer's, whatever the first try did");
+
+        dynamo.resetAll();
+        firstThen(error(503, "com.amazonaws.dynamodb.v20120810#ServiceUnavailable", "busy"), conditionFailed(null));
+        assertThrows(RecordsUnavailable.class, () -> store(CALL_TIMEOUT).replace(DONE, seconds(5)));
+
+        dynamo.resetAll();
+        firstThen(error(400, "com.amazonaws.dynamodb.v20120810#ThrottlingException", "slow"), conditionFailed(null));
+        assertFalse(store(CALL_TIMEOUT).delete(KEY, 1, seconds(5)), "a throttled try was not applied");
+    }
+
+    // ------------------------------------------------------------------ the deadline
+
+    @Test
+    void aSlowTableIsUnavailableWhenTheDeadlineComesNotLater() {
+        answer(ok().withFixedDelay(5_000));
+        Deadline deadline = millis(400);
+
+        long start = System.nanoTime();
+        RecordsUnavailable e = assertThrows(RecordsUnavailable.class,
+                () -> store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, deadline));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertTrue(took.compareTo(Duration.ofMillis(300)) >= 0 && took.compareTo(Duration.ofMillis(1_500)) < 0,
+                "about the 400 ms left, not the table's 5 s: " + took);
+        assertEquals("PutItem on the records table failed (no reply (TimeoutException)) with no time left for"
+                + " another try", e.getMessage());
+        assertEquals(1, requests());
+    }
+
+    @Test
+    void eachTryIsCutAtTheCallTimeout() {
+        answer(ok().withFixedDelay(5_000));
+
+        long start = System.nanoTime();
+        assertThrows(RecordsUnavailable.class,
+                () -> store(Duration.ofMillis(200)).replace(DONE, seconds(5)));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertEquals(2, requests(), "one retry fits in the 5 s left");
+        assertTrue(took.compareTo(Duration.ofMillis(400)) >= 0 && took.compareTo(Duration.ofMillis(2_000)) < 0,
+                "two tries of 200 ms, not the table's 5 s: " + took);
+    }
+
+    @Test
+    void aCallThatCannotHaveItsMinimumIsNotStarted() {
+        answer(ok());
+
+        RecordsUnavailable e = assertThrows(RecordsUnavailable.class,
+                () -> store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, millis(60)));
+
+        assertEquals("no time left for PutItem on the records table", e.getMessage());
+        assertEquals(0, requests());
+    }
+
+    /** On a clock that only moves when the store waits: the retry's wait, and no retry without room for it. */
+    @Test
+    void theRetryWaitsAtMostItsBoundAndOnlyWhenItFits() {
+        ManualTime time = new ManualTime();
+        DynamoDbRecordStore store = new DynamoDbRecordStore(TABLE, CALL_TIMEOUT, time,
+                DynamoDbRecordStoreRequestsTest::client);
+        firstThen(error(400, "com.amazonaws.dynamodb.v20120810#ThrottlingException", "slow"), ok());
+
+        assertEquals(Optional.empty(), store.putIfAbsent(CLAIM, NOW, time.deadline(150)));
+        assertEquals(1, time.waits.size(), "150 ms left: room for the longest wait and a 100 ms call");
+        assertTrue(time.waits.get(0).compareTo(DynamoDbRecordStore.MAX_RETRY_WAIT) <= 0, time.waits.toString());
+        assertEquals(2, requests());
+
+        dynamo.resetAll();
+        time.waits.clear();
+        answer(error(400, "com.amazonaws.dynamodb.v20120810#ThrottlingException", "slow"));
+        assertThrows(RecordsUnavailable.class, () -> store.putIfAbsent(CLAIM, NOW, time.deadline(149)));
+        assertEquals(1, requests(), "149 ms left: a 100 ms call might not fit after the wait");
+        assertEquals(List.of(), time.waits, "no wait when no retry follows");
+    }
+
+    private static final class ManualTime implements TimeSource {
+        final List<Duration> waits = new ArrayList<>();
+        private long nanos;
+
+        Deadline deadline(long leftMillis) {
+            return Deadline.of(this, nanos, leftMillis + 500, Duration.ofMillis(500), Duration.ofSeconds(1));
+        }
+
+        @Override
+        public long nanoTime() {
+            return nanos;
+        }
+
+        @Override
+        public void sleep(Duration duration) {
+            waits.add(duration);
+            nanos += duration.toNanos();
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static DynamoDbRecordStore store(Duration callTimeout) {
+        return new DynamoDbRecordStore(TABLE, callTimeout, TimeSource.SYSTEM, DynamoDbRecordStoreRequestsTest::client);
+    }
+
+    private static AwsJsonClient client() {
+        return AwsJsonClient.of(DynamoDbRecordStore.DYNAMODB, URI.create(dynamo.baseUrl()), Region.CN_NORTH_1,
+                StaticCredentialsProvider.create(CREDENTIALS),
+                Duration.ofSeconds(2), Clock.systemUTC());
+    }
+
+    private static Deadline seconds(int left) {
+        return millis(left * 1_000L);
+    }
+
+    private static Deadline millis(long left) {
+        return Deadline.of(TimeSource.SYSTEM, System.nanoTime(), left + 500, Duration.ofMillis(500),
+                Duration.ofSeconds(1));
+    }
+
+    private static void answer(ResponseDefinitionBuilder response) {
+        dynamo.stubFor(any(anyUrl()).willReturn(response));
+    }
+
+    private static void firstThen(ResponseDefinitionBuilder first, ResponseDefinitionBuilder then) {
+        dynamo.stubFor(any(anyUrl()).inScenario("first-then").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(first).willSetStateTo("then"));
+        dynamo.stubFor(any(anyUrl()).inScenario("first-then").whenScenarioStateIs("then").willReturn(then));
+    }
+
+    private static ResponseDefinitionBuilder ok() {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.0").withBody("{}");
+    }
+
+    /** DynamoDB's error shape: the type (with its namespace) and a message in the body. */
+    private static ResponseDefinitionBuilder error(int status, String type, String message) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/x-amz-json-1.0")
+                .withBody(Json.write(Json.object().put("__type", type).put("message", message)));
+    }
+
+    private static ResponseDefinitionBuilder conditionFailed(ObjectNode item) {
+        ObjectNode body = Json.object()
+                .put("__type", "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException")
+                .put("message", "The conditional request failed");
+        if (item != null) {
+            body.set("Item", item);
+        }
+        return aResponse().withStatus(400).withHeader("Content-Type", "application/x-amz-json-1.0")
+                .withBody(Json.write(body));
+    }
+
+    /** The one request sent: the operation in DynamoDB's JSON 1.0 protocol, with exactly this body. */
+    private static void assertOnlyRequest(String operation, String body) {
+        LoggedRequest sent = onlyRequest();
+        assertEquals("DynamoDB_20120810." + operation, sent.getHeader("X-Amz-Target"));
+        assertEquals("application/x-amz-json-1.0", sent.getHeader("Content-Type"));
+        assertEquals(json(body), body(sent));
+    }
+
+    private static LoggedRequest onlyRequest() {
+        List<LoggedRequest> requests = dynamo.findAll(anyRequestedFor(anyUrl()));
+        assertEquals(1, requests.size());
+        return requests.get(0);
+    }
+
+    private static int requests() {
+        return dynamo.findAll(anyRequestedFor(anyUrl())).size();
+    }
+
+    private static JsonNode body(LoggedRequest request) {
+        return json(request.getBodyAsString());
+    }
+
+    private static JsonNode json(String text) {
+        return Json.parseObject(text).orElseThrow(() -> new AssertionError("not a JSON object: " + text));
+    }
+}

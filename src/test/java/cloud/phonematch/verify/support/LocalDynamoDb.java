@@ -1,0 +1,163 @@
+package cloud.phonematch.verify.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import cloud.phonematch.verify.aws.AwsJsonClient;
+import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.records.DynamoDbRecordStore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * A real DynamoDB engine for tests: moto's server (moto 5.2.1, the application {@code moto_server} runs; part of the
+ * build machines' Python 3.11, not installable from PyPI here), started by the first test class that extends with
+ * this, on a free port of 127.0.0.1 only, and stopped when the test run ends. It answers one request at a time
+ * ({@code src/test/python/serial_moto_server.py} says why: moto's conditional writes are not atomic across threads,
+ * DynamoDB's are). Its output goes to {@code target/moto-server.log}, not into the output the log and privacy checks
+ * read.
+ * <p>
+ * The endpoint reaches the tests through the system property {@link #ENDPOINT_PROPERTY}: a {@code @QuarkusTest} runs
+ * in Quarkus's class loader, where the static state of this class would be another copy.
+ */
+public final class LocalDynamoDb implements BeforeAllCallback {
+    public static final String ENDPOINT_PROPERTY = "test.records.dynamodb-endpoint";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final File LOG = new File("target/moto-server.log");
+    private static final String SERVER = "src/test/python/serial_moto_server.py";
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        Engine engine = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .computeIfAbsent(Engine.class, type -> Engine.start(), Engine.class);
+        System.setProperty(ENDPOINT_PROPERTY, engine.endpoint().toString());
+    }
+
+    /** A client of the local engine (region cn-north-1, throwaway credentials). */
+    public static AwsJsonClient client(Duration timeout) {
+        String endpoint = System.getProperty(ENDPOINT_PROPERTY);
+        if (endpoint == null) {
+            throw new IllegalStateException("the local DynamoDB is not running: extend the test class with "
+                    + LocalDynamoDb.class.getSimpleName());
+        }
+        return AwsJsonClient.of(DynamoDbRecordStore.DYNAMODB, URI.create(endpoint), Region.CN_NORTH_1,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCALTEST", "local-test-secret")),
+                timeout, Clock.systemUTC());
+    }
+
+    /** Creates a records table as template.yaml does (key {@code pk} (S), on-demand), through the engine's API. */
+    public static void createTable(AwsJsonClient client, String table) {
+        ObjectNode request = Json.object().put("TableName", table).put("BillingMode", "PAY_PER_REQUEST");
+        request.putArray("AttributeDefinitions").addObject()
+                .put("AttributeName", DynamoDbRecordStore.KEY_ATTRIBUTE).put("AttributeType", "S");
+        request.putArray("KeySchema").addObject()
+                .put("AttributeName", DynamoDbRecordStore.KEY_ATTRIBUTE).put("KeyType", "HASH");
+        AwsJsonClient.Reply reply = client.call("CreateTable", Json.bytes(request), Duration.ofSeconds(10));
+        if (reply.status() != 200) {
+            throw new IllegalStateException("CreateTable " + table + " answered " + reply.status() + ": "
+                    + reply.body());
+        }
+    }
+
+    /** The running engine; the test run's root store closes it at the end of the run. */
+    static final class Engine implements AutoCloseable {
+        private final Process process;
+        private final int port;
+
+        private Engine(Process process, int port) {
+            this.process = process;
+            this.port = port;
+        }
+
+        URI endpoint() {
+            return URI.create("http://127.0.0.1:" + port);
+        }
+
+        static Engine start() {
+            // A free port can be taken by someone else between asking and binding: three tries.
+            for (int attempt = 1; attempt <= 3; attempt++) {
+                int port = freePort();
+                Process process;
+                try {
+                    LOG.getParentFile().mkdirs();
+                    process = new ProcessBuilder("python3", SERVER, "127.0.0.1", Integer.toString(port))
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.appendTo(LOG))
+                            .start();
+                } catch (IOException e) {
+                    throw new IllegalStateException("moto's server could not be started (" + e.getMessage() + "). The"
+                            + " DynamoDB store's tests need python3 with moto 5.2.1 and its server (the build machines'"
+                            + " Python 3.11; see .ci/run)", e);
+                }
+                if (listening(process, port)) {
+                    return new Engine(process, port);
+                }
+                stop(process);
+            }
+            throw new IllegalStateException("moto's server did not start listening within "
+                    + START_TIMEOUT.toSeconds() + " s (three tries; is moto importable by python3?); see " + LOG);
+        }
+
+        private static int freePort() {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Waits, boundedly, until the engine accepts connections; false if it died or took too long. */
+        private static boolean listening(Process process, int port) {
+            long end = System.nanoTime() + START_TIMEOUT.toNanos();
+            while (System.nanoTime() < end && process.isAlive()) {
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+                    return true;
+                } catch (IOException notYet) {
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }
+            }
+            return false;
+        }
+
+        private static void stop(Process process) {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+            try {
+                if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+
+        @Override
+        public void close() {
+            stop(process);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+"""moto's server (the application moto_server runs), answering one request at a time.
+
+Usage: python3 serial_moto_server.py HOST PORT
+
+moto_server serves each request on its own thread, and moto's DynamoDB checks a write's condition and stores the
+item in two steps with no lock between them: two concurrent conditional writes of one key can both pass (seen in
+the store's contract test, two winners of sixteen first writes). DynamoDB applies every conditional write
+atomically; serving the requests one by one gives the tests that guarantee. Everything else is moto_server's.
+"""
+import signal
+import sys
+
+from werkzeug.serving import run_simple
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+
+def main() -> None:
+    host, port = sys.argv[1], int(sys.argv[2])
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    run_simple(host, port, DomainDispatcherApplication(create_backend_app), threaded=False)
+
+
+if __name__ == "__main__":
+    main()
