@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param outcome while {@link RecordState#COMPLETED}: the outcome as {@link StoredOutcome} writes it; else null
  * @param expiresAt when the store may forget the record (the table's TTL)
  * @param version increases with every write; a write that expects another version does not happen
+ *     <p>A store may keep {@code expiresAt} to the second and {@code lockedUntil} to the millisecond, rounded up, so
+ *     that neither ever ends early (a DynamoDB TTL attribute is in seconds).
  */
 public record StoredRecord(String key, String fingerprint, RecordState state, Instant lockedUntil, String outcome,
         Instant expiresAt, long version) {

@@ -1,6 +1,7 @@
 /**
- * Memory across invocations: idempotency keys today, on a {@link cloud.phonematch.verify.records.RecordStore}
- * (in memory per container, the embedded default). Records hold only HMACs of the caller's values, the outcome as
+ * Memory across invocations: idempotency keys, on a {@link cloud.phonematch.verify.records.RecordStore} — the
+ * DynamoDB table every container shares ({@link cloud.phonematch.verify.records.DynamoDbRecordStore}) or, without
+ * one, the container's memory (the embedded default). Records hold only HMACs of the caller's values, the outcome as
  * the function returned it (the number already masked), timestamps and an expiry; never a name, a number or a key
  * in the clear.
  */
