@@ -18,11 +18,18 @@ import javax.crypto.spec.SecretKeySpec;
 public final class RecordHashing {
     private static final String ALGORITHM = "HmacSHA256";
 
-    private final SecretKeySpec key;
+    /** Initialized once; each HMAC works on a clone (a Mac is not thread-safe, and a clone skips the provider look-up). */
+    private final Mac prototype;
 
     /** @param hashKey the HMAC key; at least 16 bytes ({@link HashKeys} sees to it) */
     public RecordHashing(byte[] hashKey) {
-        this.key = new SecretKeySpec(hashKey, ALGORITHM);
+        try {
+            prototype = Mac.getInstance(ALGORITHM);
+            prototype.init(new SecretKeySpec(hashKey, ALGORITHM));
+        } catch (GeneralSecurityException e) {
+            // HmacSHA256 is in every JDK; a failure here is a broken runtime, reported without the key.
+            throw new IllegalStateException("HMAC-SHA256 is not available", null);
+        }
     }
 
     /** The record key of an idempotency key. */
@@ -37,12 +44,11 @@ public final class RecordHashing {
 
     private String hmac(String value) {
         try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(key);
+            Mac mac = (Mac) prototype.clone();
             return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            // HmacSHA256 is in every JDK; a failure here is a broken runtime, reported without the value.
-            throw new IllegalStateException("HMAC-SHA256 is not available", null);
+        } catch (CloneNotSupportedException e) {
+            // The JDK's HmacSHA256 can be cloned; a provider whose Mac cannot is not one this function ships with.
+            throw new IllegalStateException("HMAC-SHA256 cannot be cloned", null);
         }
     }
 
