@@ -6,31 +6,48 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import cloud.phonematch.verify.records.DailyBudget;
 import cloud.phonematch.verify.records.DynamoDbRecordStore;
 import cloud.phonematch.verify.records.HashKeys;
 import cloud.phonematch.verify.records.IdempotencyRecords;
 import cloud.phonematch.verify.records.InMemoryRecordStore;
 import cloud.phonematch.verify.records.RecordStore;
+import cloud.phonematch.verify.verification.SpendGuard;
 import cloud.phonematch.verify.verification.TokenSource;
 import cloud.phonematch.verify.verification.VerificationRecords;
 
 /**
- * The records the flow claims idempotency keys in. With {@code VERIFY_RECORDS_TABLE} set (and the live API): the
- * DynamoDB table every container shares, under the hash key the token secret holds, so that a repeat is recognized
- * whichever container it reaches. Otherwise (dev mode, the sandbox, tests): this container's memory, under a hash
- * key of its own, since nothing leaves the container.
+ * Memory across invocations: idempotency keys and the daily budget, on one store. With {@code VERIFY_RECORDS_TABLE}
+ * set (and the live API): the DynamoDB table every container shares, with the records' HMACs under the hash key the
+ * token secret holds, so that a repeat is recognized, and the budget counted, whichever container an invocation
+ * reaches. Otherwise (dev mode, the sandbox, tests): this container's memory, under a hash key of its own, since
+ * nothing leaves the container.
  */
 @ApplicationScoped
 public class RecordsProducer {
 
     @Produces
     @Singleton
-    VerificationRecords records(VerifyConfig config, TokenSource tokens, Clock clock) {
-        boolean shared = config.upstream() == VerifyConfig.Upstream.LIVE
-                && config.recordsTable().filter(t -> !t.isBlank()).isPresent();
-        RecordStore store = shared ? new DynamoDbRecordStore(config.recordsTable().get(), config.recordsTimeout())
+    RecordStore store(VerifyConfig config) {
+        return shared(config) ? new DynamoDbRecordStore(config.recordsTable().orElseThrow(), config.recordsTimeout())
                 : new InMemoryRecordStore();
-        HashKeys keys = shared ? HashKeys.fromSecret(tokens, config.hashKeyField()) : HashKeys.perContainer();
+    }
+
+    @Produces
+    @Singleton
+    VerificationRecords records(VerifyConfig config, RecordStore store, TokenSource tokens, Clock clock) {
+        HashKeys keys = shared(config) ? HashKeys.fromSecret(tokens, config.hashKeyField()) : HashKeys.perContainer();
         return new IdempotencyRecords(store, keys, clock, config.idempotencyTtl(), config.retryOnTimeout());
+    }
+
+    @Produces
+    @Singleton
+    SpendGuard spendGuard(VerifyConfig config, RecordStore store, Clock clock) {
+        return new DailyBudget(store, clock, config.dailyBudget());
+    }
+
+    private static boolean shared(VerifyConfig config) {
+        return config.upstream() == VerifyConfig.Upstream.LIVE
+                && config.recordsTable().filter(t -> !t.isBlank()).isPresent();
     }
 }

@@ -55,6 +55,13 @@ public interface VerifyConfig {
     @WithDefault("24h")
     Duration idempotencyTtl();
 
+    /**
+     * At most this many charged answers per calendar day in China time, across every container sharing the records
+     * table; 0 for no cap.
+     */
+    @WithDefault("0")
+    long dailyBudget();
+
     /** Local validation of name and number before any paid call. */
     @WithDefault("true")
     boolean precheck();

@@ -20,6 +20,8 @@ public enum ErrorType {
     IN_PROGRESS(409, true, RequestInProgressException::new),
     ENGINE_ERROR(502, true, EngineErrorException::new),
     RATE_LIMITED(429, true, RateLimitedException::new),
+    /** The daily budget of charged answers is spent: not before tomorrow (China time), so not retryable. */
+    BUDGET_EXHAUSTED(429, false, BudgetExhaustedException::new),
     QUOTA_EXHAUSTED(503, false, QuotaExhaustedException::new),
     UPSTREAM_AUTH(502, false, UpstreamAuthException::new),
     UPSTREAM_UNAVAILABLE(503, true, UpstreamUnavailableException::new),

@@ -86,7 +86,7 @@ public final class DynamoDbRecordStore implements RecordStore {
     /** The attribute the table's TTL reads (template.yaml turns the TTL on for it). */
     public static final String TTL_ATTRIBUTE = RecordItems.EXPIRES_AT;
     /** Every operation this store sends: what the function's role needs on the table, and nothing more. */
-    public static final Set<String> OPERATIONS = Set.of("PutItem", "DeleteItem");
+    public static final Set<String> OPERATIONS = Set.of("PutItem", "DeleteItem", "UpdateItem");
 
     /** The shortest call worth starting: a single-item write in the same region answers in a few milliseconds. */
     static final Duration MIN_CALL = Duration.ofMillis(100);
@@ -97,6 +97,9 @@ public final class DynamoDbRecordStore implements RecordStore {
     static final String ABSENT_OR_EXPIRED = "attribute_not_exists(pk) OR expires_at <= :now";
     static final String FOLLOWS_PREVIOUS = "version = :previous";
     static final String HAS_VERSION = "version = :version";
+    /** A counter may count one more when it is new or below the limit ({@code #n} is its count). */
+    static final String BELOW_LIMIT = "attribute_not_exists(pk) OR #n < :limit";
+    static final String ABOVE_ZERO = "#n > :zero";
     private static final String CONDITION_FAILED = "ConditionalCheckFailedException";
 
     private final String table;
@@ -156,6 +159,36 @@ public final class DynamoDbRecordStore implements RecordStore {
         ObjectNode request = request(HAS_VERSION, ":version", RecordItems.number(version));
         request.set("Key", RecordItems.key(key));
         return conditionHeld(write("DeleteItem", request, deadline), "DeleteItem");
+    }
+
+    /**
+     * UpdateItem {@code SET n = n + 1, expires_at = :expires} on the counter's item, if it is absent or below the
+     * limit. A try that got no usable reply may have counted already; the second then counts again: the
+     * guard errs toward refusing, never toward paying more.
+     */
+    @Override
+    public boolean incrementBelow(String key, long limit, Instant expiresAt, Deadline deadline) {
+        ObjectNode request = request(BELOW_LIMIT, ":limit", RecordItems.number(limit));
+        request.set("Key", RecordItems.key(key));
+        request.put("UpdateExpression", "SET #n = if_not_exists(#n, :zero) + :one, expires_at = :expires");
+        request.putObject("ExpressionAttributeNames").put("#n", RecordItems.COUNT);
+        ObjectNode values = (ObjectNode) request.get("ExpressionAttributeValues");
+        values.set(":zero", RecordItems.number(0));
+        values.set(":one", RecordItems.number(1));
+        values.set(":expires", RecordItems.number(RecordItems.epochSecondsRoundedUp(expiresAt)));
+        Written written = write("UpdateItem", request, deadline);
+        return written.applied();
+    }
+
+    /** UpdateItem {@code ADD n :minus_one} if the counter is above zero; a counter already at zero is left alone. */
+    @Override
+    public void decrement(String key, Deadline deadline) {
+        ObjectNode request = request(ABOVE_ZERO, ":zero", RecordItems.number(0));
+        request.set("Key", RecordItems.key(key));
+        request.put("UpdateExpression", "ADD #n :minus_one");
+        request.putObject("ExpressionAttributeNames").put("#n", RecordItems.COUNT);
+        ((ObjectNode) request.get("ExpressionAttributeValues")).set(":minus_one", RecordItems.number(-1));
+        write("UpdateItem", request, deadline);
     }
 
     /** The request's table, condition and the condition's one value; the caller adds the item or key. */

@@ -15,6 +15,10 @@ import cloud.phonematch.verify.verification.Deadline;
  */
 public final class InMemoryRecordStore implements RecordStore {
     private final ConcurrentMap<String, StoredRecord> records = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+
+    private record Counter(long value, Instant expiresAt) {
+    }
 
     @Override
     public Optional<StoredRecord> putIfAbsent(StoredRecord record, Instant now, Deadline deadline) {
@@ -53,6 +57,27 @@ public final class InMemoryRecordStore implements RecordStore {
             return current;
         });
         return deleted[0];
+    }
+
+    @Override
+    public boolean incrementBelow(String key, long limit, Instant expiresAt, Deadline deadline) {
+        boolean[] added = new boolean[1];
+        counters.compute(key, (k, current) -> {
+            long value = current == null ? 0 : current.value();
+            if (value >= limit) {
+                return current;
+            }
+            added[0] = true;
+            return new Counter(value + 1, expiresAt);
+        });
+        return added[0];
+    }
+
+    @Override
+    public void decrement(String key, Deadline deadline) {
+        counters.computeIfPresent(key, (k, current) -> current.value() > 0
+                ? new Counter(current.value() - 1, current.expiresAt())
+                : current);
     }
 
     /** How many records are held (tests, and the privacy check of what is stored). */

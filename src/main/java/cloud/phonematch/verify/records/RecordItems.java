@@ -17,6 +17,8 @@ final class RecordItems {
     static final String KEY = "pk";
     /** The TTL attribute. */
     static final String EXPIRES_AT = "expires_at";
+    /** A counter item's count (its other attributes: {@link #KEY} and {@link #EXPIRES_AT}). */
+    static final String COUNT = "n";
 
     private RecordItems() {
     }

@@ -35,4 +35,16 @@ public interface RecordStore {
      * @return whether it was deleted
      */
     boolean delete(String key, long version, Deadline deadline);
+
+    /**
+     * Adds one to the counter {@code key} (an absent one counts as 0) if it is below {@code limit}, and sets when the
+     * store may forget it. Atomic across every container of the store. A counter's key names its period (a day), so
+     * it never needs resetting.
+     *
+     * @return whether one was added
+     */
+    boolean incrementBelow(String key, long limit, Instant expiresAt, Deadline deadline);
+
+    /** Takes one back from the counter {@code key}, never below zero. */
+    void decrement(String key, Deadline deadline);
 }

@@ -15,8 +15,8 @@ import cloud.phonematch.verify.precheck.PreCheck;
 import cloud.phonematch.verify.precheck.PreCheckResult;
 
 /**
- * The verification, top to bottom: claim (idempotency key) → pre-check → token → call (with the retry policy) → map
- * → settle → output. The token and
+ * The verification, top to bottom: claim (idempotency key) → pre-check → reserve (daily budget) → token → call (with
+ * the retry policy) → map → settle → output. The token and
  * the calls are {@link UpstreamAttempts}'s, both bounded by the invocation's deadline.
  * Start reading here.
  * <p>
@@ -28,14 +28,16 @@ public class VerificationFlow {
 
     private final PreCheck preCheck;
     private final VerificationRecords records;
+    private final SpendGuard spend;
     private final VerificationGateway gateway;
     private final UpstreamAttempts attempts;
     private final TimeSource time;
 
     public VerificationFlow(VerifyConfig config, TokenSource tokens, VerificationGateway gateway,
-            VerificationRecords records, TimeSource time, Tracing tracing) {
+            VerificationRecords records, SpendGuard spend, TimeSource time, Tracing tracing) {
         this.preCheck = new PreCheck(config.precheck());
         this.records = records;
+        this.spend = spend;
         this.gateway = gateway;
         this.time = time;
         // Jitter only spreads retries; SecureRandom keeps it unpredictable across containers at no real cost.
@@ -76,6 +78,21 @@ public class VerificationFlow {
         PreCheckResult.Passed input = (PreCheckResult.Passed) checked;
         String masked = MobileNumbers.mask(input.mobile());
 
+        SpendGuard.Reservation reservation = gateway.charges() ? spend.reserve(invocation.deadline())
+                : new SpendGuard.Reservation.Unlimited();
+        if (reservation instanceof SpendGuard.Reservation.Refused refused) {
+            return VerificationResult.Failed.beforeAnyCall(refused.failure(), masked);
+        }
+        VerificationResult result = called(request, input, masked, invocation);
+        if (reservation instanceof SpendGuard.Reservation.Reserved reserved) {
+            spend.settle(reserved, result, invocation.deadline());
+        }
+        return result;
+    }
+
+    /** The calls to the API and what they came to. */
+    private VerificationResult called(VerificationRequest request, PreCheckResult.Passed input, String masked,
+            Invocation invocation) {
         UpstreamAttempts.Result result = attempts.run(
                 new UpstreamCall(input.name(), input.mobile(), null, invocation.correlationId()),
                 invocation.deadline());

@@ -27,6 +27,7 @@ import cloud.phonematch.verify.upstream.RequestBodies;
 import cloud.phonematch.verify.upstream.VerificationApiClientFactory;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.Invocation;
+import cloud.phonematch.verify.verification.SpendGuard;
 import cloud.phonematch.verify.verification.TimeSource;
 import cloud.phonematch.verify.verification.TokenSource;
 import cloud.phonematch.verify.verification.Tracing;
@@ -58,6 +59,9 @@ class FaultToleranceOverheadBench {
 
     @Inject
     TokenSource tokens;
+
+    @Inject
+    SpendGuard spend;
 
     @Inject
     VerificationRecords records;
@@ -97,10 +101,10 @@ class FaultToleranceOverheadBench {
                     Clock.systemUTC(), new RequestBodies(local));
             TimedGateway timedBare = new TimedGateway(live);
             TimedGateway timedWrapped = new TimedGateway(live);
-            VerificationFlow without = new VerificationFlow(local, tokens, timedBare, records, TimeSource.SYSTEM,
+            VerificationFlow without = new VerificationFlow(local, tokens, timedBare, records, spend, TimeSource.SYSTEM,
                     Tracing.NONE);
             VerificationFlow with = new VerificationFlow(local, tokens, new CircuitBreakingGateway(timedWrapped, local),
-                    records, TimeSource.SYSTEM, Tracing.NONE);
+                    records, spend, TimeSource.SYSTEM, Tracing.NONE);
 
             for (int i = 0; i < WARMUP; i++) {
                 once(without, timedBare);

@@ -34,6 +34,7 @@ import cloud.phonematch.verify.support.SecretsManagerStubs;
 import cloud.phonematch.verify.support.TestPeople;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.Invocation;
+import cloud.phonematch.verify.verification.SpendGuard;
 import cloud.phonematch.verify.verification.TimeSource;
 import cloud.phonematch.verify.verification.TokenSource;
 import cloud.phonematch.verify.verification.Tracing;
@@ -68,6 +69,9 @@ class RecordsOverheadBench {
 
     @Inject
     TokenSource tokens;
+
+    @Inject
+    SpendGuard spend;
 
     @Inject
     LiveVerificationGateway live;
@@ -105,6 +109,19 @@ class RecordsOverheadBench {
         @Override
         public boolean delete(String key, long version, Deadline deadline) {
             return timed(() -> delegate.delete(key, version, deadline));
+        }
+
+        @Override
+        public boolean incrementBelow(String key, long limit, Instant expiresAt, Deadline deadline) {
+            return timed(() -> delegate.incrementBelow(key, limit, expiresAt, deadline));
+        }
+
+        @Override
+        public void decrement(String key, Deadline deadline) {
+            timed(() -> {
+                delegate.decrement(key, deadline);
+                return null;
+            });
         }
     }
 
@@ -178,7 +195,7 @@ class RecordsOverheadBench {
         VerificationGateway gateway = api;
         VerificationRecords records = new IdempotencyRecords(store, keys, Clock.systemUTC(), Duration.ofHours(1),
                 false);
-        return new Variant(new VerificationFlow(config, tokens, gateway, records, TimeSource.SYSTEM, Tracing.NONE),
+        return new Variant(new VerificationFlow(config, tokens, gateway, records, spend, TimeSource.SYSTEM, Tracing.NONE),
                 api, store, keyed);
     }
 

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -224,7 +222,8 @@ class IdempotencyRecordsTest {
 
     @Test
     void aStoreThatCannotAnswerRefusesTheInvocationAndASettleFailureIsSwallowed() {
-        IdempotencyRecords down = new IdempotencyRecords(new UnavailableStore(), hashing, clock, TTL, false);
+        IdempotencyRecords down = new IdempotencyRecords(new FailingRecordStore(), hashing, clock,
+                TTL, false);
 
         Failure f = refusal(down.claim(request(MOBILE), deadline()));
         assertEquals(ErrorType.RECORDS_UNAVAILABLE, f.type());
@@ -255,23 +254,4 @@ class IdempotencyRecordsTest {
 
         assertTrue(refusal(records.claim(request(MOBILE), deadline())).outcomeUnknown());
     }
-
-    /** A store that never answers in time. */
-    private static final class UnavailableStore implements RecordStore {
-        @Override
-        public Optional<StoredRecord> putIfAbsent(StoredRecord record, Instant now, Deadline deadline) {
-            throw new RecordsUnavailable("test: down");
-        }
-
-        @Override
-        public boolean replace(StoredRecord next, Deadline deadline) {
-            throw new RecordsUnavailable("test: down");
-        }
-
-        @Override
-        public boolean delete(String key, long version, Deadline deadline) {
-            throw new RecordsUnavailable("test: down");
-        }
-    }
-
 }

@@ -105,6 +105,43 @@ public abstract class RecordStoreContract {
     }
 
     @Test
+    void aCounterCountsUpToItsLimitAndGivesBackNeverBelowZero() {
+        String counter = freshKey();
+        Instant expires = NOW.plusSeconds(86_400);
+
+        assertTrue(store().incrementBelow(counter, 2, expires, deadline()));
+        assertTrue(store().incrementBelow(counter, 2, expires, deadline()));
+        assertFalse(store().incrementBelow(counter, 2, expires, deadline()), "at the limit");
+        store().decrement(counter, deadline());
+        assertTrue(store().incrementBelow(counter, 2, expires, deadline()), "one was given back");
+        store().decrement(counter, deadline());
+        store().decrement(counter, deadline());
+        store().decrement(counter, deadline());
+        assertTrue(store().incrementBelow(counter, 1, expires, deadline()), "never below zero: 0 + 1 fits a limit of 1");
+        assertFalse(store().incrementBelow(counter, 1, expires, deadline()));
+        store().decrement(freshKey(), deadline());
+    }
+
+    @Test
+    void ofManyConcurrentIncrementsExactlyTheLimitSucceed() throws Exception {
+        String counter = freshKey();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                results.add(pool.submit(() -> store().incrementBelow(counter, 5, NOW.plusSeconds(60), deadline())));
+            }
+            int added = 0;
+            for (Future<Boolean> result : results) {
+                added += result.get() ? 1 : 0;
+            }
+            assertEquals(5, added);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void ofManyConcurrentFirstWritesExactlyOneWins() throws Exception {
         String key = freshKey();
         ExecutorService pool = Executors.newFixedThreadPool(8);

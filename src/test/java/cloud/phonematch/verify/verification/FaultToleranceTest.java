@@ -72,6 +72,9 @@ class FaultToleranceTest {
     TokenSource tokens;
 
     @Inject
+    SpendGuard spend;
+
+    @Inject
     VerificationGateway gateway;
 
     @Inject
@@ -244,7 +247,8 @@ class FaultToleranceTest {
                         : method.invoke(config, args));
         LiveVerificationGateway unreachable = new LiveVerificationGateway(new VerificationApiClientFactory(elsewhere),
                 Clock.systemUTC(), new RequestBodies(config));
-        VerificationFlow flow = new VerificationFlow(config, tokens, unreachable, records, TimeSource.SYSTEM, Tracing.NONE);
+        VerificationFlow flow = new VerificationFlow(config, tokens, unreachable, records, spend, TimeSource.SYSTEM,
+                Tracing.NONE);
 
         VerificationResult result = flow.verify(new VerificationRequest(NAME, MOBILE, Language.EN, "c"),
                 new Invocation("r", "c", System.nanoTime(),
@@ -353,7 +357,7 @@ class FaultToleranceTest {
     }
 
     private VerificationFlow flow() {
-        return new VerificationFlow(config, tokens, gateway, records, TimeSource.SYSTEM, Tracing.NONE);
+        return new VerificationFlow(config, tokens, gateway, records, spend, TimeSource.SYSTEM, Tracing.NONE);
     }
 
     private static JsonNode parse(String s) {

@@ -1,0 +1,8 @@
+package cloud.phonematch.verify.output;
+
+/** Thrown to direct callers; see {@link ErrorType} for when and whether a retry can help. */
+public final class BudgetExhaustedException extends VerificationException {
+    public BudgetExhaustedException(Failure failure, String requestId) {
+        super(failure, requestId);
+    }
+}
