@@ -12,6 +12,8 @@ import cloud.phonematch.verify.records.HashKeys;
 import cloud.phonematch.verify.records.IdempotencyRecords;
 import cloud.phonematch.verify.records.InMemoryRecordStore;
 import cloud.phonematch.verify.records.RecordStore;
+import cloud.phonematch.verify.records.ReusedResults;
+import cloud.phonematch.verify.verification.ResultReuse;
 import cloud.phonematch.verify.verification.SpendGuard;
 import cloud.phonematch.verify.verification.TokenSource;
 import cloud.phonematch.verify.verification.VerificationRecords;
@@ -36,14 +38,30 @@ public class RecordsProducer {
     @Produces
     @Singleton
     VerificationRecords records(VerifyConfig config, RecordStore store, TokenSource tokens, Clock clock) {
-        HashKeys keys = shared(config) ? HashKeys.fromSecret(tokens, config.hashKeyField()) : HashKeys.perContainer();
-        return new IdempotencyRecords(store, keys, clock, config.idempotencyTtl(), config.retryOnTimeout());
+        return new IdempotencyRecords(store, hashKeys(config, tokens), clock, config.idempotencyTtl(),
+                config.retryOnTimeout());
+    }
+
+    @Produces
+    @Singleton
+    ResultReuse resultReuse(VerifyConfig config, RecordStore store, TokenSource tokens, Clock clock) {
+        return new ReusedResults(store, hashKeys(config, tokens), clock, config.reuseWindow());
     }
 
     @Produces
     @Singleton
     SpendGuard spendGuard(VerifyConfig config, RecordStore store, Clock clock) {
         return new DailyBudget(store, clock, config.dailyBudget());
+    }
+
+    /** One per container: idempotency keys and kept answers use the same hash key. */
+    private HashKeys hashKeys;
+
+    private synchronized HashKeys hashKeys(VerifyConfig config, TokenSource tokens) {
+        if (hashKeys == null) {
+            hashKeys = shared(config) ? HashKeys.fromSecret(tokens, config.hashKeyField()) : HashKeys.perContainer();
+        }
+        return hashKeys;
     }
 
     private static boolean shared(VerifyConfig config) {

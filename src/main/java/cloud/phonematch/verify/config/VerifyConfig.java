@@ -62,6 +62,14 @@ public interface VerifyConfig {
     @WithDefault("0")
     long dailyBudget();
 
+    /**
+     * How long a charged answer (0 or 1) is kept per person and given again, without a call, to another request for
+     * the same name and number; 0 (the default) keeps none. A request with {@code "fresh": true} always makes a new
+     * paid check.
+     */
+    @WithDefault("0s")
+    Duration reuseWindow();
+
     /** Local validation of name and number before any paid call. */
     @WithDefault("true")
     boolean precheck();

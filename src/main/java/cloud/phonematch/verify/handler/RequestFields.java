@@ -60,8 +60,12 @@ final class RequestFields {
             }
             correlationId = corr.asText();
         }
+        JsonNode fresh = body.get("fresh");
+        if (fresh != null && !fresh.isNull() && !fresh.isBoolean()) {
+            throw invalid("field 'fresh' must be true or false");
+        }
         return new VerificationRequest(name, mobile, language, correlationId,
-                idempotencyKey(body.get("idempotency_key"), idempotencyHeader));
+                idempotencyKey(body.get("idempotency_key"), idempotencyHeader), fresh != null && fresh.asBoolean());
     }
 
     private static String idempotencyKey(JsonNode field, String header) {

@@ -12,14 +12,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public record Outcome(VerificationStatus status, ResultCode resultCode, String description, String maskedMobile,
         String carrier, AnsweredBy answeredBy, int attempts, String requestId, String correlationId,
-        String upstreamTraceId, long durationMs, String hint, boolean replayed) {
+        String upstreamTraceId, long durationMs, String hint, boolean replayed, boolean reused) {
 
     /** An answer reached in this invocation. */
     public Outcome(VerificationStatus status, ResultCode resultCode, String description, String maskedMobile,
             String carrier, AnsweredBy answeredBy, int attempts, String requestId, String correlationId,
             String upstreamTraceId, long durationMs, String hint) {
         this(status, resultCode, description, maskedMobile, carrier, answeredBy, attempts, requestId, correlationId,
-                upstreamTraceId, durationMs, hint, false);
+                upstreamTraceId, durationMs, hint, false, false);
     }
 
     /**
@@ -28,7 +28,16 @@ public record Outcome(VerificationStatus status, ResultCode resultCode, String d
      */
     public Outcome replayedAs(String newRequestId, String newCorrelationId, long newDurationMs) {
         return new Outcome(status, resultCode, description, maskedMobile, carrier, answeredBy, 0, newRequestId,
-                newCorrelationId, upstreamTraceId, newDurationMs, hint, true);
+                newCorrelationId, upstreamTraceId, newDurationMs, hint, true, false);
+    }
+
+    /**
+     * This answer given again to another request for the same person within {@code VERIFY_REUSE_WINDOW}: nothing
+     * sent, nothing charged (the invocation that first got it paid for it).
+     */
+    public Outcome reusedAs(String newRequestId, String newCorrelationId, long newDurationMs) {
+        return new Outcome(status, resultCode, description, maskedMobile, carrier, answeredBy, 0, newRequestId,
+                newCorrelationId, upstreamTraceId, newDurationMs, hint, false, true);
     }
 
     /** Who produced the answer: it decides {@code checked_upstream} and {@code billable}. */
@@ -50,7 +59,7 @@ public record Outcome(VerificationStatus status, ResultCode resultCode, String d
      * or 1) now. The sandbox never charges, and a replayed answer was paid for by the invocation that first got it.
      */
     public boolean billable() {
-        return answeredBy == AnsweredBy.API && status.billable() && !replayed;
+        return answeredBy == AnsweredBy.API && status.billable() && !replayed && !reused;
     }
 
     public ObjectNode toJson() {
@@ -74,6 +83,7 @@ public record Outcome(VerificationStatus status, ResultCode resultCode, String d
         n.put("upstream_trace_id", upstreamTraceId);
         n.put("duration_ms", durationMs);
         n.put("replayed", replayed);
+        n.put("reused", reused);
         return n;
     }
 }

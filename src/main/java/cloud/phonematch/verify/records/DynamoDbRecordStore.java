@@ -86,7 +86,7 @@ public final class DynamoDbRecordStore implements RecordStore {
     /** The attribute the table's TTL reads (template.yaml turns the TTL on for it). */
     public static final String TTL_ATTRIBUTE = RecordItems.EXPIRES_AT;
     /** Every operation this store sends: what the function's role needs on the table, and nothing more. */
-    public static final Set<String> OPERATIONS = Set.of("PutItem", "DeleteItem", "UpdateItem");
+    public static final Set<String> OPERATIONS = Set.of("PutItem", "DeleteItem", "UpdateItem", "GetItem");
 
     /** The shortest call worth starting: a single-item write in the same region answers in a few milliseconds. */
     static final Duration MIN_CALL = Duration.ofMillis(100);
@@ -145,6 +145,18 @@ public final class DynamoDbRecordStore implements RecordStore {
                     + " and the second found an item equal to the one written");
         }
         return Optional.of(RecordItems.record(found));
+    }
+
+    /** GetItem with a consistent read (a charged answer written a moment ago must be seen). */
+    @Override
+    public Optional<StoredRecord> get(String key, Instant now, Deadline deadline) {
+        ObjectNode request = Json.object();
+        request.put("TableName", table);
+        request.set("Key", RecordItems.key(key));
+        request.put("ConsistentRead", true);
+        JsonNode reply = read("GetItem", request, deadline);
+        return Optional.ofNullable(reply.get("Item")).filter(JsonNode::isObject).map(RecordItems::record)
+                .filter(r -> r.expiresAt().isAfter(now));
     }
 
     @Override
@@ -214,8 +226,16 @@ public final class DynamoDbRecordStore implements RecordStore {
      * @param applied the condition held and the write was made
      * @param uncertain an earlier try may have been applied (it got a 5xx or no reply)
      * @param found when the condition failed: the item that failed it, if the request asked for it
+     * @param reply when applied: the service's answer (what a read asked for)
      */
-    private record Written(boolean applied, boolean uncertain, Optional<JsonNode> found) {
+    private record Written(boolean applied, boolean uncertain, Optional<JsonNode> found, String reply) {
+    }
+
+    /** Sends a read within the deadline, tried as a write is; its answer as JSON. */
+    private JsonNode read(String operation, ObjectNode request, Deadline deadline) {
+        return Json.parseObject(write(operation, request, deadline).reply())
+                .orElseThrow(() -> new RecordsUnavailable("the records table answered " + operation
+                        + " with a body that is not a JSON object"));
     }
 
     /** Sends one conditional write within the deadline, trying once more when the table was busy (see above). */
@@ -244,12 +264,13 @@ public final class DynamoDbRecordStore implements RecordStore {
             }
             if (reply != null) {
                 if (reply.status() == 200) {
-                    return new Written(true, uncertain, Optional.empty());
+                    return new Written(true, uncertain, Optional.empty(), reply.body());
                 }
                 Optional<JsonNode> error = Json.parseObject(reply.body());
                 String code = AwsErrorCode.of(reply.errorType(), error.orElse(null));
                 if (reply.status() == 400 && CONDITION_FAILED.equals(code)) {
-                    return new Written(false, uncertain, error.map(e -> e.get("Item")).filter(JsonNode::isObject));
+                    return new Written(false, uncertain, error.map(e -> e.get("Item")).filter(JsonNode::isObject),
+                            null);
                 }
                 busy = reply.status() + " " + code;
                 if (!AwsErrorCode.busy(reply.status(), code)) {

@@ -34,6 +34,11 @@ public final class InMemoryRecordStore implements RecordStore {
     }
 
     @Override
+    public Optional<StoredRecord> get(String key, Instant now, Deadline deadline) {
+        return Optional.ofNullable(records.get(key)).filter(r -> r.expiresAt().isAfter(now));
+    }
+
+    @Override
     public boolean replace(StoredRecord next, Deadline deadline) {
         boolean[] replaced = new boolean[1];
         records.computeIfPresent(next.key(), (key, current) -> {

@@ -22,6 +22,9 @@ public interface RecordStore {
      */
     Optional<StoredRecord> putIfAbsent(StoredRecord record, Instant now, Deadline deadline);
 
+    /** The live record with this key, read consistently; empty when there is none or it has expired. */
+    Optional<StoredRecord> get(String key, Instant now, Deadline deadline);
+
     /**
      * Replaces the record with {@code next} if the stored one still has version {@code next.version() - 1}.
      *

@@ -1,6 +1,7 @@
 package cloud.phonematch.verify.verification;
 
 import java.security.SecureRandom;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,8 +16,8 @@ import cloud.phonematch.verify.precheck.PreCheck;
 import cloud.phonematch.verify.precheck.PreCheckResult;
 
 /**
- * The verification, top to bottom: claim (idempotency key) → pre-check → reserve (daily budget) → token → call (with
- * the retry policy) → map → settle → output. The token and
+ * The verification, top to bottom: claim (idempotency key) → pre-check → a kept answer (reuse window) → reserve
+ * (daily budget) → token → call (with the retry policy) → map → settle, keep → output. The token and
  * the calls are {@link UpstreamAttempts}'s, both bounded by the invocation's deadline.
  * Start reading here.
  * <p>
@@ -29,15 +30,17 @@ public class VerificationFlow {
     private final PreCheck preCheck;
     private final VerificationRecords records;
     private final SpendGuard spend;
+    private final ResultReuse reuse;
     private final VerificationGateway gateway;
     private final UpstreamAttempts attempts;
     private final TimeSource time;
 
     public VerificationFlow(VerifyConfig config, TokenSource tokens, VerificationGateway gateway,
-            VerificationRecords records, SpendGuard spend, TimeSource time, Tracing tracing) {
+            VerificationRecords records, SpendGuard spend, ResultReuse reuse, TimeSource time, Tracing tracing) {
         this.preCheck = new PreCheck(config.precheck());
         this.records = records;
         this.spend = spend;
+        this.reuse = reuse;
         this.gateway = gateway;
         this.time = time;
         // Jitter only spreads retries; SecureRandom keeps it unpredictable across containers at no real cost.
@@ -78,6 +81,18 @@ public class VerificationFlow {
         PreCheckResult.Passed input = (PreCheckResult.Passed) checked;
         String masked = MobileNumbers.mask(input.mobile());
 
+        boolean reusing = gateway.charges() && reuse.enabled() && !request.fresh();
+        if (reusing) {
+            try {
+                Optional<Outcome> kept = reuse.recent(input.name(), input.mobile(), invocation.deadline());
+                if (kept.isPresent()) {
+                    return new VerificationResult.Answered(kept.get().reusedAs(invocation.requestId(),
+                            invocation.correlationId(), elapsedMs(invocation)), 0);
+                }
+            } catch (FailureException e) {
+                return VerificationResult.Failed.beforeAnyCall(e.failure(), masked);
+            }
+        }
         SpendGuard.Reservation reservation = gateway.charges() ? spend.reserve(invocation.deadline())
                 : new SpendGuard.Reservation.Unlimited();
         if (reservation instanceof SpendGuard.Reservation.Refused refused) {
@@ -86,6 +101,10 @@ public class VerificationFlow {
         VerificationResult result = called(request, input, masked, invocation);
         if (reservation instanceof SpendGuard.Reservation.Reserved reserved) {
             spend.settle(reserved, result, invocation.deadline());
+        }
+        if (reuse.enabled() && result instanceof VerificationResult.Answered answered
+                && answered.outcome().billable()) {
+            reuse.remember(input.name(), input.mobile(), answered.outcome(), invocation.deadline());
         }
         return result;
     }

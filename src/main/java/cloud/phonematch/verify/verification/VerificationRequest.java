@@ -7,13 +7,20 @@ import cloud.phonematch.verify.output.Language;
  * shows neither: this object may end up in a debugger or a log by accident, never its contents.
  *
  * @param idempotencyKey the caller's key for "this same request", or null when it gave none
+ * @param fresh true when the caller wants a new paid check even if an answer for this person is kept
  */
 public record VerificationRequest(String name, String mobile, Language language, String correlationId,
-        String idempotencyKey) {
+        String idempotencyKey, boolean fresh) {
 
     /** A request without an idempotency key. */
     public VerificationRequest(String name, String mobile, Language language, String correlationId) {
-        this(name, mobile, language, correlationId, null);
+        this(name, mobile, language, correlationId, null, false);
+    }
+
+    /** A request that takes a kept answer when there is one. */
+    public VerificationRequest(String name, String mobile, Language language, String correlationId,
+            String idempotencyKey) {
+        this(name, mobile, language, correlationId, idempotencyKey, false);
     }
 
     @Override

@@ -27,6 +27,7 @@ import cloud.phonematch.verify.upstream.RequestBodies;
 import cloud.phonematch.verify.upstream.VerificationApiClientFactory;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.Invocation;
+import cloud.phonematch.verify.verification.ResultReuse;
 import cloud.phonematch.verify.verification.SpendGuard;
 import cloud.phonematch.verify.verification.TimeSource;
 import cloud.phonematch.verify.verification.TokenSource;
@@ -62,6 +63,9 @@ class FaultToleranceOverheadBench {
 
     @Inject
     SpendGuard spend;
+
+    @Inject
+    ResultReuse reuse;
 
     @Inject
     VerificationRecords records;
@@ -101,10 +105,11 @@ class FaultToleranceOverheadBench {
                     Clock.systemUTC(), new RequestBodies(local));
             TimedGateway timedBare = new TimedGateway(live);
             TimedGateway timedWrapped = new TimedGateway(live);
-            VerificationFlow without = new VerificationFlow(local, tokens, timedBare, records, spend, TimeSource.SYSTEM,
+            VerificationFlow without = new VerificationFlow(local, tokens, timedBare, records, spend, reuse,
+                    TimeSource.SYSTEM,
                     Tracing.NONE);
             VerificationFlow with = new VerificationFlow(local, tokens, new CircuitBreakingGateway(timedWrapped, local),
-                    records, spend, TimeSource.SYSTEM, Tracing.NONE);
+                    records, spend, reuse, TimeSource.SYSTEM, Tracing.NONE);
 
             for (int i = 0; i < WARMUP; i++) {
                 once(without, timedBare);

@@ -34,6 +34,7 @@ import cloud.phonematch.verify.support.SecretsManagerStubs;
 import cloud.phonematch.verify.support.TestPeople;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.Invocation;
+import cloud.phonematch.verify.verification.ResultReuse;
 import cloud.phonematch.verify.verification.SpendGuard;
 import cloud.phonematch.verify.verification.TimeSource;
 import cloud.phonematch.verify.verification.TokenSource;
@@ -74,6 +75,9 @@ class RecordsOverheadBench {
     SpendGuard spend;
 
     @Inject
+    ResultReuse reuse;
+
+    @Inject
     LiveVerificationGateway live;
 
     /** Times every call into a store, so that its time can be taken out of the function's own. */
@@ -99,6 +103,11 @@ class RecordsOverheadBench {
         @Override
         public Optional<StoredRecord> putIfAbsent(StoredRecord record, Instant now, Deadline deadline) {
             return timed(() -> delegate.putIfAbsent(record, now, deadline));
+        }
+
+        @Override
+        public Optional<StoredRecord> get(String key, Instant now, Deadline deadline) {
+            return timed(() -> delegate.get(key, now, deadline));
         }
 
         @Override
@@ -195,7 +204,8 @@ class RecordsOverheadBench {
         VerificationGateway gateway = api;
         VerificationRecords records = new IdempotencyRecords(store, keys, Clock.systemUTC(), Duration.ofHours(1),
                 false);
-        return new Variant(new VerificationFlow(config, tokens, gateway, records, spend, TimeSource.SYSTEM, Tracing.NONE),
+        return new Variant(new VerificationFlow(config, tokens, gateway, records, spend, reuse, TimeSource.SYSTEM,
+                Tracing.NONE),
                 api, store, keyed);
     }
 

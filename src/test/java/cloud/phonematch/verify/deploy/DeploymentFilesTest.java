@@ -133,7 +133,8 @@ class DeploymentFilesTest {
     /** Actions each role may hold; a new role or action has to be added here on purpose. */
     static final Map<String, Set<String>> ALLOWED_ACTIONS = Map.of(
             "VerifyFunctionRole", Set.of("logs:CreateLogStream", "logs:PutLogEvents", "secretsmanager:GetSecretValue",
-                    "kms:Decrypt", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"),
+                    "kms:Decrypt", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem",
+                    "dynamodb:GetItem"),
             ONE_STATE_MACHINE, Set.of("lambda:InvokeFunction"),
             BATCH_STATE_MACHINE, Set.of("lambda:InvokeFunction", "s3:GetObject", "s3:PutObject",
                     "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload", "states:StartExecution",

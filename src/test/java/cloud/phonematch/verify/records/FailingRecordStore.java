@@ -13,6 +13,11 @@ final class FailingRecordStore implements RecordStore {
     }
 
     @Override
+    public Optional<StoredRecord> get(String key, Instant now, Deadline deadline) {
+        throw new RecordsUnavailable("test: down");
+    }
+
+    @Override
     public boolean replace(StoredRecord next, Deadline deadline) {
         throw new RecordsUnavailable("test: down");
     }

@@ -105,6 +105,16 @@ public abstract class RecordStoreContract {
     }
 
     @Test
+    void aReadSeesTheLiveRecordAndNothingOnceItExpired() {
+        StoredRecord record = inProgress(freshKey(), "fp", NOW.plusSeconds(60));
+        assertEquals(Optional.empty(), store().get(record.key(), NOW, deadline()));
+        store().putIfAbsent(record, NOW, deadline());
+
+        assertEquals(Optional.of(record), store().get(record.key(), NOW, deadline()));
+        assertEquals(Optional.empty(), store().get(record.key(), NOW.plusSeconds(60), deadline()), "expired");
+    }
+
+    @Test
     void aCounterCountsUpToItsLimitAndGivesBackNeverBelowZero() {
         String counter = freshKey();
         Instant expires = NOW.plusSeconds(86_400);

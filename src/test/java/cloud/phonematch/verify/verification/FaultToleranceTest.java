@@ -75,6 +75,9 @@ class FaultToleranceTest {
     SpendGuard spend;
 
     @Inject
+    ResultReuse reuse;
+
+    @Inject
     VerificationGateway gateway;
 
     @Inject
@@ -247,7 +250,8 @@ class FaultToleranceTest {
                         : method.invoke(config, args));
         LiveVerificationGateway unreachable = new LiveVerificationGateway(new VerificationApiClientFactory(elsewhere),
                 Clock.systemUTC(), new RequestBodies(config));
-        VerificationFlow flow = new VerificationFlow(config, tokens, unreachable, records, spend, TimeSource.SYSTEM,
+        VerificationFlow flow = new VerificationFlow(config, tokens, unreachable, records, spend, reuse,
+                TimeSource.SYSTEM,
                 Tracing.NONE);
 
         VerificationResult result = flow.verify(new VerificationRequest(NAME, MOBILE, Language.EN, "c"),
@@ -357,7 +361,8 @@ class FaultToleranceTest {
     }
 
     private VerificationFlow flow() {
-        return new VerificationFlow(config, tokens, gateway, records, spend, TimeSource.SYSTEM, Tracing.NONE);
+        return new VerificationFlow(config, tokens, gateway, records, spend, reuse, TimeSource.SYSTEM,
+                Tracing.NONE);
     }
 
     private static JsonNode parse(String s) {

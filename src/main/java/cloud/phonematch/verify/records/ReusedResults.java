@@ -1,0 +1,73 @@
+package cloud.phonematch.verify.records;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import org.jboss.logging.Logger;
+
+import cloud.phonematch.verify.output.ErrorType;
+import cloud.phonematch.verify.output.Failure;
+import cloud.phonematch.verify.output.Outcome;
+import cloud.phonematch.verify.verification.Deadline;
+import cloud.phonematch.verify.verification.FailureException;
+import cloud.phonematch.verify.verification.ResultReuse;
+
+/**
+ * Charged answers (0 and 1) kept per person for {@code VERIFY_REUSE_WINDOW}: one record per person, keyed by the
+ * HMAC of the normalized name and number, holding the outcome as returned. A lookup is a consistent read; a store
+ * that cannot answer in time refuses the invocation rather than pay on a guess.
+ */
+public final class ReusedResults implements ResultReuse {
+    private static final Logger LOG = Logger.getLogger(ReusedResults.class);
+
+    private final RecordStore store;
+    private final HashKeys hashKeys;
+    private final Clock clock;
+    private final Duration window;
+
+    public ReusedResults(RecordStore store, HashKeys hashKeys, Clock clock, Duration window) {
+        this.store = store;
+        this.hashKeys = hashKeys;
+        this.clock = clock;
+        this.window = window;
+    }
+
+    @Override
+    public boolean enabled() {
+        return window.isPositive();
+    }
+
+    @Override
+    public Optional<Outcome> recent(String name, String mobile, Deadline deadline) {
+        String key = hashKeys.current(deadline).person(name, mobile);
+        try {
+            return store.get(key, clock.instant(), deadline)
+                    .filter(r -> r.state() == RecordState.COMPLETED)
+                    .flatMap(r -> StoredOutcome.read(r.outcome()));
+        } catch (RecordsUnavailable e) {
+            LOG.warnf("kept answers could not be read: %s", e.getMessage());
+            throw new FailureException(Failure.of(ErrorType.RECORDS_UNAVAILABLE,
+                    "kept answers could not be read in time; nothing was sent, try again (or send \"fresh\": true)"));
+        }
+    }
+
+    @Override
+    public void remember(String name, String mobile, Outcome outcome, Deadline deadline) {
+        Deadline settling = deadline.reachingIntoMargin(IdempotencyRecords.SETTLE_RESERVE);
+        try {
+            String key = hashKeys.current(settling).person(name, mobile);
+            Instant now = clock.instant();
+            StoredRecord kept = new StoredRecord(key, key, RecordState.COMPLETED, null, StoredOutcome.write(outcome),
+                    now.plus(window), 1);
+            Optional<StoredRecord> earlier = store.putIfAbsent(kept, now, settling);
+            if (earlier.isPresent() && !store.replace(earlier.get().next(RecordState.COMPLETED, null,
+                    kept.outcome(), kept.expiresAt()), settling)) {
+                LOG.debug("a kept answer changed while it was being replaced; the other write stands");
+            }
+        } catch (RecordsUnavailable | FailureException e) {
+            LOG.warnf("a charged answer could not be kept for reuse: %s", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package cloud.phonematch.verify.records;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import cloud.phonematch.verify.output.ErrorType;
+import cloud.phonematch.verify.output.Outcome;
+import cloud.phonematch.verify.output.ResultCode;
+import cloud.phonematch.verify.output.VerificationStatus;
+import cloud.phonematch.verify.support.MutableClock;
+import cloud.phonematch.verify.verification.Deadline;
+import cloud.phonematch.verify.verification.FailureException;
+import cloud.phonematch.verify.verification.TimeSource;
+
+/** Kept answers on the in-memory store, with a clock that only moves when told to. */
+class ReusedResultsTest {
+    private static final Duration WINDOW = Duration.ofDays(30);
+    private final MutableClock clock = new MutableClock();
+    private final InMemoryRecordStore store = new InMemoryRecordStore();
+    private final HashKeys keys = HashKeys.perContainer();
+    private final ReusedResults reuse = new ReusedResults(store, keys, clock, WINDOW);
+
+    private static Deadline deadline() {
+        return Deadline.of(TimeSource.SYSTEM, System.nanoTime(), 10_000, Duration.ofMillis(500), Duration.ofSeconds(1));
+    }
+
+    private static Outcome answer(ResultCode code, String trace) {
+        return new Outcome(code.status().orElseThrow(), code, "d", "139****5670", "China Mobile",
+                Outcome.AnsweredBy.API, 1, "r", "c", trace, 1, null);
+    }
+
+    @Test
+    void aKeptAnswerIsGivenAgainWithinTheWindowOnlyForTheSamePerson() {
+        reuse.remember("张三丰", "13912345670", answer(ResultCode.INCONSISTENT, "t1"), deadline());
+
+        Outcome kept = reuse.recent("张三丰", "13912345670", deadline()).orElseThrow();
+        assertEquals(VerificationStatus.INCONSISTENT, kept.status());
+        assertEquals("t1", kept.upstreamTraceId());
+        Outcome again = kept.reusedAs("r2", "c2", 2);
+        assertTrue(again.reused());
+        assertFalse(again.billable());
+        assertEquals(0, again.attempts());
+        assertTrue(again.toJson().path("reused").asBoolean());
+
+        assertEquals(Optional.empty(), reuse.recent("张三丰", "13912345671", deadline()));
+        assertEquals(Optional.empty(), reuse.recent("张三", "13912345670", deadline()));
+        clock.advance(WINDOW.plusSeconds(1));
+        assertEquals(Optional.empty(), reuse.recent("张三丰", "13912345670", deadline()), "past the window");
+    }
+
+    @Test
+    void aNewerAnswerReplacesTheKeptOne() {
+        reuse.remember("张三丰", "13912345670", answer(ResultCode.INCONSISTENT, "t1"), deadline());
+        reuse.remember("张三丰", "13912345670", answer(ResultCode.CONSISTENT, "t2"), deadline());
+
+        assertEquals("t2", reuse.recent("张三丰", "13912345670", deadline()).orElseThrow().upstreamTraceId());
+        assertEquals(1, store.size());
+        assertFalse(store.snapshot().get(0).toString().contains("13912345670"), "the record holds an HMAC");
+    }
+
+    @Test
+    void aStoreThatCannotAnswerRefusesRatherThanPayOnAGuess() {
+        ReusedResults down = new ReusedResults(new FailingRecordStore(), keys, clock, WINDOW);
+
+        FailureException e = assertThrows(FailureException.class,
+                () -> down.recent("张三丰", "13912345670", deadline()));
+        assertEquals(ErrorType.RECORDS_UNAVAILABLE, e.failure().type());
+        down.remember("张三丰", "13912345670", answer(ResultCode.CONSISTENT, "t"), deadline());
+    }
+
+    @Test
+    void aZeroWindowKeepsNothing() {
+        assertFalse(new ReusedResults(store, keys, clock, Duration.ZERO).enabled());
+        assertTrue(reuse.enabled());
+    }
+}
