@@ -33,7 +33,7 @@ class LogOutputIT {
     private static final List<String> ALWAYS = List.of("aws_request_id", "correlation_id", "source", "billable",
             "attempts", "upstream_ms", "duration_ms", "cold_start");
     private static final List<String> EMF_METRICS = List.of("Verifications", "Billable", "Errors", "OutcomeUnknown",
-            "Replayed", "ColdStart", "Attempts", "UpstreamLatency");
+            "Replayed", "Reused", "ColdStart", "Attempts", "UpstreamLatency");
 
     @Test
     void everyLineIsJsonWithOneSummaryAndOneEmfObjectPerInvocation() throws Exception {

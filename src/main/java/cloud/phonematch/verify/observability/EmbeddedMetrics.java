@@ -15,12 +15,14 @@ import cloud.phonematch.verify.output.Json;
  * <p>
  * Dimensions {@code Source} × {@code Status} (the outcome status or the error type); metrics
  * {@code Verifications}, {@code Billable}, {@code Errors}, {@code OutcomeUnknown} (failures the API may have
- * charged), {@code Replayed} (answers returned again for a repeated idempotency key), {@code ColdStart}, {@code Attempts} (Count) and {@code UpstreamLatency} (Milliseconds). The request and correlation ids ride along as searchable properties.
+ * charged), {@code Replayed} (answers returned again for a repeated idempotency key), {@code Reused} (charged
+ * answers kept for a person and given again), {@code ColdStart}, {@code Attempts} (Count) and {@code UpstreamLatency} (Milliseconds). The request and correlation ids ride along as searchable properties.
  */
 final class EmbeddedMetrics {
     private static final String[][] METRICS = {
             { "Verifications", "Count" }, { "Billable", "Count" }, { "Errors", "Count" },
-            { "OutcomeUnknown", "Count" }, { "Replayed", "Count" }, { "ColdStart", "Count" }, { "Attempts", "Count" },
+            { "OutcomeUnknown", "Count" }, { "Replayed", "Count" }, { "Reused", "Count" }, { "ColdStart", "Count" },
+            { "Attempts", "Count" },
             { "UpstreamLatency", "Milliseconds" } };
 
     private final String namespace;
@@ -55,6 +57,7 @@ final class EmbeddedMetrics {
         root.put("Errors", f.failed() ? 1 : 0);
         root.put("OutcomeUnknown", f.outcomeUnknown() ? 1 : 0);
         root.put("Replayed", f.replayed() ? 1 : 0);
+        root.put("Reused", f.reused() ? 1 : 0);
         root.put("ColdStart", f.coldStart() ? 1 : 0);
         root.put("Attempts", f.attempts());
         root.put("UpstreamLatency", f.upstreamMs());

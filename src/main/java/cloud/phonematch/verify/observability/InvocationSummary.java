@@ -66,7 +66,7 @@ public class InvocationSummary {
      * log formatting and the EMF path, a quarter of an invocation's own work, before callers arrive.
      */
     public void primeFormatting() {
-        SummaryFields placeholder = new SummaryFields("direct", "CONSISTENT", false, false, false, 0, true, 1, 200, "prime", 1L, 1L,
+        SummaryFields placeholder = new SummaryFields("direct", "CONSISTENT", false, false, false, false, 0, true, 1, 200, "prime", 1L, 1L,
                 false, "138****0000", "prime", "prime");
         ExtLogRecord record = withMdc(placeholder.asLogFields(), () -> {
             ExtLogRecord r = new ExtLogRecord(Level.INFO, MESSAGE, InvocationSummary.class.getName());

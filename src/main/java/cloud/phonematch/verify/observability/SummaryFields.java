@@ -15,7 +15,7 @@ import cloud.phonematch.verify.verification.VerificationResult;
  * ids, codes, counts, durations and the masked number. Never a name, a plaintext number, a token or a body.
  */
 record SummaryFields(String source, String statusOrError, boolean failed, boolean outcomeUnknown, boolean replayed,
-        Integer resultCode, boolean billable, int attempts, Integer upstreamStatus, String upstreamTraceId, long upstreamMs, long durationMs,
+        boolean reused, Integer resultCode, boolean billable, int attempts, Integer upstreamStatus, String upstreamTraceId, long upstreamMs, long durationMs,
         boolean coldStart, String maskedMobile, String requestId, String correlationId) {
 
     /** An upstream code that is one of the API's numeric result codes (e.g. -2 for an engine error). */
@@ -26,7 +26,7 @@ record SummaryFields(String source, String statusOrError, boolean failed, boolea
         return switch (result) {
             case VerificationResult.Answered answered -> {
                 Outcome o = answered.outcome();
-                yield new SummaryFields(source.label(), o.status().name(), false, false, o.replayed(),
+                yield new SummaryFields(source.label(), o.status().name(), false, false, o.replayed(), o.reused(),
                         o.resultCode().code(),
                         o.billable(),
                         o.attempts(), o.answeredBy() == Outcome.AnsweredBy.API ? 200 : null, o.upstreamTraceId(), answered.upstreamMs(),
@@ -39,7 +39,8 @@ record SummaryFields(String source, String statusOrError, boolean failed, boolea
                         && RESULT_CODE.matcher(f.upstreamCode()).matches()) {
                     resultCode = Integer.parseInt(f.upstreamCode());
                 }
-                yield new SummaryFields(source.label(), f.type().name(), true, f.outcomeUnknown(), false, resultCode,
+                yield new SummaryFields(source.label(), f.type().name(), true, f.outcomeUnknown(), false, false,
+                        resultCode,
                         false,
                         failed.attempts(),
                         f.upstreamStatus().isPresent() ? f.upstreamStatus().getAsInt() : null,
@@ -63,6 +64,10 @@ record SummaryFields(String source, String statusOrError, boolean failed, boolea
         if (replayed) {
             // The stored answer to a repeated idempotency key: nothing was sent or charged.
             m.put("replayed", "true");
+        }
+        if (reused) {
+            // A charged answer kept for this person, given again: nothing was sent or charged.
+            m.put("reused", "true");
         }
         if (resultCode != null) {
             m.put("result_code", resultCode.toString());
