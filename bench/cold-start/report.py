@@ -166,6 +166,7 @@ def main():
     caller_f, caller_l = med(fn, "first_caller_ms"), med(fl, "first_caller_ms")
     census = {v: class_census(os.path.join(a.raw, f"classes-{v}.txt")) for v in ("function", "floor")}
     dfl = [load(a.raw, f"defaults-{i}") for i in range(1, a.rounds + 1)]
+    rec = [load(a.raw, f"records-{i}") for i in range(1, a.rounds + 1)]
     nmt = {v: native_memory(os.path.join(a.raw, f"memory-{v}.log")) for v in ("function", "floor")}
     jit = {}
     for v in ("function", "floor"):
@@ -204,7 +205,7 @@ def main():
     w("`{\"name\":\"n\",\"mobile\":\"m\"}` to the same fake with `java.net.http` and returns the answer; it gets the same")
     w("event, flags and environment.")
     w("")
-    w(f"{a.rounds} cold starts each, alternating function / function on JVM defaults / floor after one discarded round (page cache); each cold start")
+    w(f"{a.rounds} cold starts each, alternating function / function on JVM defaults / function with idempotency keys / floor after one discarded round (page cache); each cold start")
     w(f"then serves {a.warm:,} warm invocations one at a time. Figures are medians over the {a.rounds} cold starts; the")
     w("warm percentiles are computed per cold start over its warm invocations, then the median is taken.")
     w("")
@@ -246,6 +247,17 @@ def main():
       f"max RSS {med(dfl, 'max_rss_kb') / 1024:.0f} MiB ({rss_f:.0f}), init {med(dfl, 'init_ms'):.0f} ms "
       f"({init_f:.0f}), first invocation {med(dfl, 'first_invocation_ms'):.1f} ms ({first_f:.1f}), warm p50 "
       f"{med(dfl, 'warm_p50_ms'):.2f} ms ({p50_f:.2f}), warm p99 {med(dfl, 'warm_p99_ms'):.2f} ms ({p99_f:.2f}).")
+    init_r, rss_r = med(rec, "init_ms"), med(rec, "max_rss_kb") / 1024
+    w("")
+    w(f"The function with idempotency keys on the shared records table (`VERIFY_RECORDS_TABLE` against a local "
+      f"DynamoDB engine, moto on 127.0.0.1; every invocation a new key, so a claim and a settle each time), "
+      f"{a.rounds} more cold starts in the same rounds (medians; the figure without keys in brackets): init "
+      f"{init_r:.0f} ms ({init_f:.0f}; {init_r / init_l:.2f}× the floor, target ≤ 1.5×: "
+      f"{verdict(init_r <= 1.5 * init_l)}), max RSS {rss_r:.0f} MiB ({rss_f:.0f}; {rss_r / rss_l:.2f}× the floor, "
+      f"target ≤ 1.3×: {verdict(rss_r <= 1.3 * rss_l)}), first invocation {med(rec, 'first_invocation_ms'):.1f} ms "
+      f"({first_f:.1f}), warm p50 {med(rec, 'warm_p50_ms'):.2f} ms ({p50_f:.2f}), warm p99 "
+      f"{med(rec, 'warm_p99_ms'):.2f} ms ({p99_f:.2f}). The warm figures include the engine's two writes, which "
+      f"are moto's time on this machine, not DynamoDB's.")
     if nmt["function"] and nmt["floor"] and census["function"] and census["floor"]:
         cf, cl = census["function"], census["floor"]
         w("")

@@ -54,6 +54,7 @@ fi
 
 # --- cleanup: stop whatever this script started ---------------------------------------------------
 DRIVER_PID=""
+DYNAMODB_PID=""
 JVM_PID_FILE="$WORK/jvm.pid"
 cleanup() {
   local rc=$?
@@ -70,6 +71,9 @@ cleanup() {
       kill -KILL "$jvm" 2>/dev/null || true
     fi
     rm -f "$JVM_PID_FILE"
+  fi
+  if [ -n "$DYNAMODB_PID" ] && kill -0 "$DYNAMODB_PID" 2>/dev/null; then
+    kill -TERM "$DYNAMODB_PID" 2>/dev/null || true
   fi
   exit "$rc"
 }
@@ -153,20 +157,49 @@ HANDLER="io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"
 EVENT="$WORK/event.json"
 printf '%s' '{"name":"张三丰","mobile":"13912345670"}' > "$EVENT"
 
+# A local DynamoDB engine for the variant with idempotency keys: moto's server, one request at a time (the tests'
+# engine, src/test/python/serial_moto_server.py), on 127.0.0.1, with the records table created as template.yaml
+# creates it. Its own latency is moto's on this machine, not DynamoDB's.
+DYNAMODB_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+python3 "$ROOT/src/test/python/serial_moto_server.py" 127.0.0.1 "$DYNAMODB_PORT" > "$WORK/moto.log" 2>&1 &
+DYNAMODB_PID=$!
+DYNAMODB="http://127.0.0.1:$DYNAMODB_PORT"
+python3 - "$DYNAMODB" <<'PY'
+import sys, time, boto3
+endpoint = sys.argv[1]
+client = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1",  # runtime_api.py's AWS_REGION
+                      aws_access_key_id="bench", aws_secret_access_key="bench")
+for _ in range(60):
+    try:
+        client.list_tables()
+        break
+    except Exception:
+        time.sleep(0.5)
+client.create_table(TableName="bench-records", BillingMode="PAY_PER_REQUEST",
+                    AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                    KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+PY
+
 measure() { # label variant warm [extra JVM flag]   (TOOL_OPTIONS_OFF=1: without the template's JAVA_TOOL_OPTIONS)
   local label="$1" variant="$2" warm="$3" expect
   local -a extra=("${@:4}")
   local -a fenv=(--function-env "VERIFY_API_BASE_URL={api}")
   if [ "${TOOL_OPTIONS_OFF:-0}" != 1 ]; then fenv+=(--function-env "JAVA_TOOL_OPTIONS=$TOOL_OPTIONS"); fi
+  local -a keys=()
   if [ "$variant" = function ]; then
     expect='"status":"CONSISTENT"'
     fenv+=(--function-env VERIFY_UPSTREAM=live --function-env VERIFY_TOKEN_SECRET_ID=bench-token
            --function-env "AWS_ENDPOINT_URL_SECRETS_MANAGER={sm}")
+    if [ "${WITH_RECORDS:-0}" = 1 ]; then
+      # Every invocation with a new idempotency key on the shared table: a claim and a settle each time.
+      fenv+=(--function-env VERIFY_RECORDS_TABLE=bench-records --function-env "AWS_ENDPOINT_URL_DYNAMODB=$DYNAMODB")
+      keys=(--new-key-each-time)
+    fi
   else
     expect='"result":"0"'
   fi
   python3 "$HERE/runtime_api.py" --label "$label" --task-root "$WORK/task/$variant" --event "$EVENT" \
-    --expect "$expect" --warm "$warm" "${fenv[@]}" --log "$WORK/raw/$label.log" --pid-file "$JVM_PID_FILE" \
+    --expect "$expect" --warm "$warm" "${fenv[@]}" "${keys[@]}" --log "$WORK/raw/$label.log" --pid-file "$JVM_PID_FILE" \
     --out "$WORK/raw/$label.json" \
     -- "$BENCH_JAVA" "${JVM_FLAGS[@]}" "${extra[@]}" -classpath "$RIC_CP" \
        com.amazonaws.services.lambda.runtime.api.client.AWSLambda "$HANDLER" &
@@ -190,6 +223,7 @@ for i in $(seq 1 "$ROUNDS"); do
   echo "round $i of $ROUNDS ..."
   measure "function-$i" function "$WARM"
   TOOL_OPTIONS_OFF=1 measure "defaults-$i" function "$WARM"
+  WITH_RECORDS=1 measure "records-$i" function "$WARM"
   measure "floor-$i" floor "$WARM"
 done
 cut -d' ' -f1-3 /proc/loadavg > "$WORK/load-end"

@@ -180,7 +180,8 @@ def secrets_handler(state):
             with state.lock:
                 state.sm_calls += 1
             self.reply(200, b'{"ARN":"arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-token-AbCdEf",'
-                            b'"Name":"bench-token","SecretString":"bench-token-value",'
+                            b'"Name":"bench-token","SecretString":"{\\"token\\":\\"bench-token-value\\",'
+                            b'\\"hash_key\\":\\"YmVuY2gtcmVjb3Jkcy1oYXNoLWtleS1vZi0zMi1jaGFycw\\"}",'
                             b'"VersionId":"00000000-0000-0000-0000-000000000000","VersionStages":["AWSCURRENT"],'
                             b'"CreatedDate":1.7E9}',
                        content_type="application/x-amz-json-1.1")
@@ -227,6 +228,8 @@ def main():
     ap.add_argument("--event", required=True, help="file with the event bytes")
     ap.add_argument("--expect", required=True, help="substring every answer must contain")
     ap.add_argument("--warm", type=int, default=1000, help="warm invocations after the first")
+    ap.add_argument("--new-key-each-time", action="store_true",
+                    help="give every invocation's event (a JSON object) an idempotency_key of its own")
     ap.add_argument("--function-env", action="append", default=[],
                     help="KEY=VALUE for the JVM; {api} and {sm} become the fakes' base URLs")
     ap.add_argument("--init-timeout", type=float, default=60.0)
@@ -301,7 +304,11 @@ def main():
         latencies = []
         for i in range(1 + args.warm):
             request_id = str(uuid.uuid4())
-            state.events.put((request_id, event))
+            if args.new_key_each_time:
+                keyed = dict(json.loads(event), idempotency_key="bench-" + request_id)
+                state.events.put((request_id, json.dumps(keyed, ensure_ascii=False).encode("utf-8")))
+            else:
+                state.events.put((request_id, event))
             try:
                 rid, kind, body, t = state.done.get(timeout=args.invoke_timeout)
             except queue.Empty:
