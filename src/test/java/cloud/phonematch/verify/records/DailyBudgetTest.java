@@ -14,11 +14,9 @@ import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.output.Outcome;
 import cloud.phonematch.verify.output.ResultCode;
-import cloud.phonematch.verify.output.VerificationStatus;
 import cloud.phonematch.verify.support.MutableClock;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.SpendGuard.Reservation;
-import cloud.phonematch.verify.verification.TimeSource;
 import cloud.phonematch.verify.verification.VerificationResult;
 
 /** The daily spend guard on the in-memory store, with a clock that only moves when told to. */
@@ -27,7 +25,7 @@ class DailyBudgetTest {
     private final InMemoryRecordStore store = new InMemoryRecordStore();
 
     private static Deadline deadline() {
-        return Deadline.of(TimeSource.SYSTEM, System.nanoTime(), 10_000, Duration.ofMillis(500), Duration.ofSeconds(1));
+        return RecordsTesting.tenSeconds();
     }
 
     private static VerificationResult answered(ResultCode code, Outcome.AnsweredBy by) {

@@ -15,7 +15,6 @@ import cloud.phonematch.verify.support.MutableClock;
 import cloud.phonematch.verify.verification.ApiToken;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.FailureException;
-import cloud.phonematch.verify.verification.TimeSource;
 import cloud.phonematch.verify.verification.TokenSource;
 import cloud.phonematch.verify.verification.VerificationRecords.Claim;
 import cloud.phonematch.verify.verification.VerificationRecords.KeyedRequest;
@@ -45,7 +44,7 @@ class HashKeysTest {
     }
 
     private static Deadline deadline() {
-        return Deadline.of(TimeSource.SYSTEM, System.nanoTime(), 10_000, Duration.ofMillis(500), Duration.ofSeconds(1));
+        return RecordsTesting.tenSeconds();
     }
 
     @Test

@@ -25,7 +25,6 @@ import cloud.phonematch.verify.output.ResultCode;
 import cloud.phonematch.verify.output.VerificationStatus;
 import cloud.phonematch.verify.support.MutableClock;
 import cloud.phonematch.verify.verification.Deadline;
-import cloud.phonematch.verify.verification.TimeSource;
 import cloud.phonematch.verify.verification.VerificationRecords.Claim;
 import cloud.phonematch.verify.verification.VerificationRecords.KeyedRequest;
 import cloud.phonematch.verify.verification.VerificationResult;
@@ -50,9 +49,8 @@ class IdempotencyRecordsTest {
         return new IdempotencyRecords(store, hashing, clock, TTL, retryMaybeCharged);
     }
 
-    /** 10 s before Lambda's timeout (9.5 s before the margin). */
     private static Deadline deadline() {
-        return Deadline.of(TimeSource.SYSTEM, System.nanoTime(), 10_000, Duration.ofMillis(500), Duration.ofSeconds(1));
+        return RecordsTesting.tenSeconds();
     }
 
     private static KeyedRequest request(String mobile) {
@@ -60,8 +58,7 @@ class IdempotencyRecordsTest {
     }
 
     private static Outcome consistent() {
-        return new Outcome(VerificationStatus.CONSISTENT, ResultCode.CONSISTENT, "Verification result is consistent",
-                "139****5670", "China Mobile", Outcome.AnsweredBy.API, 1, "req-1", "corr-1", "trace-1", 120, null);
+        return RecordsTesting.consistent();
     }
 
     private Claim.Granted granted() {

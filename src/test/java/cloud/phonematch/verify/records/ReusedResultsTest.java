@@ -17,7 +17,6 @@ import cloud.phonematch.verify.output.VerificationStatus;
 import cloud.phonematch.verify.support.MutableClock;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.FailureException;
-import cloud.phonematch.verify.verification.TimeSource;
 
 /** Kept answers on the in-memory store, with a clock that only moves when told to. */
 class ReusedResultsTest {
@@ -28,7 +27,7 @@ class ReusedResultsTest {
     private final ReusedResults reuse = new ReusedResults(store, keys, clock, WINDOW);
 
     private static Deadline deadline() {
-        return Deadline.of(TimeSource.SYSTEM, System.nanoTime(), 10_000, Duration.ofMillis(500), Duration.ofSeconds(1));
+        return RecordsTesting.tenSeconds();
     }
 
     private static Outcome answer(ResultCode code, String trace) {

@@ -24,7 +24,6 @@ import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.output.Outcome;
-import cloud.phonematch.verify.output.ResultCode;
 import cloud.phonematch.verify.output.VerificationStatus;
 import cloud.phonematch.verify.support.LocalDynamoDb;
 import cloud.phonematch.verify.verification.ApiToken;
@@ -76,7 +75,7 @@ class SharedRecordsTest {
     }
 
     private static Deadline deadline() {
-        return Deadline.of(TimeSource.SYSTEM, System.nanoTime(), 10_000, Duration.ofMillis(500), Duration.ofSeconds(1));
+        return RecordsTesting.tenSeconds();
     }
 
     private static KeyedRequest request(String key) {
@@ -84,8 +83,7 @@ class SharedRecordsTest {
     }
 
     private static Outcome consistent() {
-        return new Outcome(VerificationStatus.CONSISTENT, ResultCode.CONSISTENT, "Verification result is consistent",
-                "139****5670", "China Mobile", Outcome.AnsweredBy.API, 1, "req-1", "corr-1", "trace-1", 120, null);
+        return RecordsTesting.consistent();
     }
 
     @Test
