@@ -35,33 +35,29 @@ public class RecordsProducer {
                 : new InMemoryRecordStore();
     }
 
+    /** One per container: idempotency keys and kept answers are hashed under the same key. */
     @Produces
     @Singleton
-    VerificationRecords records(VerifyConfig config, RecordStore store, TokenSource tokens, Clock clock) {
-        return new IdempotencyRecords(store, hashKeys(config, tokens), clock, config.idempotencyTtl(),
-                config.retryOnTimeout());
+    HashKeys hashKeys(VerifyConfig config, TokenSource tokens) {
+        return shared(config) ? HashKeys.fromSecret(tokens, config.hashKeyField()) : HashKeys.perContainer();
     }
 
     @Produces
     @Singleton
-    ResultReuse resultReuse(VerifyConfig config, RecordStore store, TokenSource tokens, Clock clock) {
-        return new ReusedResults(store, hashKeys(config, tokens), clock, config.reuseWindow());
+    VerificationRecords records(VerifyConfig config, RecordStore store, HashKeys hashKeys, Clock clock) {
+        return new IdempotencyRecords(store, hashKeys, clock, config.idempotencyTtl(), config.retryOnTimeout());
+    }
+
+    @Produces
+    @Singleton
+    ResultReuse resultReuse(VerifyConfig config, RecordStore store, HashKeys hashKeys, Clock clock) {
+        return new ReusedResults(store, hashKeys, clock, config.reuseWindow());
     }
 
     @Produces
     @Singleton
     SpendGuard spendGuard(VerifyConfig config, RecordStore store, Clock clock) {
         return new DailyBudget(store, clock, config.dailyBudget());
-    }
-
-    /** One per container: idempotency keys and kept answers use the same hash key. */
-    private HashKeys hashKeys;
-
-    private synchronized HashKeys hashKeys(VerifyConfig config, TokenSource tokens) {
-        if (hashKeys == null) {
-            hashKeys = shared(config) ? HashKeys.fromSecret(tokens, config.hashKeyField()) : HashKeys.perContainer();
-        }
-        return hashKeys;
     }
 
     private static boolean shared(VerifyConfig config) {

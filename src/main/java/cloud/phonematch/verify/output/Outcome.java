@@ -27,8 +27,7 @@ public record Outcome(VerificationStatus status, ResultCode resultCode, String d
      * and duration, no attempts and nothing charged (the original invocation paid for it).
      */
     public Outcome replayedAs(String newRequestId, String newCorrelationId, long newDurationMs) {
-        return new Outcome(status, resultCode, description, maskedMobile, carrier, answeredBy, 0, newRequestId,
-                newCorrelationId, upstreamTraceId, newDurationMs, hint, true, false);
+        return givenAgain(newRequestId, newCorrelationId, newDurationMs, true, false);
     }
 
     /**
@@ -36,8 +35,14 @@ public record Outcome(VerificationStatus status, ResultCode resultCode, String d
      * sent, nothing charged (the invocation that first got it paid for it).
      */
     public Outcome reusedAs(String newRequestId, String newCorrelationId, long newDurationMs) {
+        return givenAgain(newRequestId, newCorrelationId, newDurationMs, false, true);
+    }
+
+    /** The same answer for another invocation: its ids and duration, no attempts of its own. */
+    private Outcome givenAgain(String newRequestId, String newCorrelationId, long newDurationMs, boolean asReplay,
+            boolean asReuse) {
         return new Outcome(status, resultCode, description, maskedMobile, carrier, answeredBy, 0, newRequestId,
-                newCorrelationId, upstreamTraceId, newDurationMs, hint, false, true);
+                newCorrelationId, upstreamTraceId, newDurationMs, hint, asReplay, asReuse);
     }
 
     /** Who produced the answer: it decides {@code checked_upstream} and {@code billable}. */

@@ -42,8 +42,14 @@ public final class PreCheck {
      *     {@link PreCheckResult.Rejected} with the reason and the masked normalized number
      */
     public PreCheckResult check(String rawName, String rawMobile) {
-        String name = PersonNames.normalize(rawName);
-        String mobile = MobileNumbers.normalize(rawMobile);
+        return checkNormalized(PersonNames.normalize(rawName), MobileNumbers.normalize(rawMobile));
+    }
+
+    /**
+     * {@link #check(String, String)} for values already normalized ({@link PersonNames#normalize(String)},
+     * {@link MobileNumbers#normalize(String)}), for a caller that needed them before the check.
+     */
+    public PreCheckResult checkNormalized(String name, String mobile) {
         if (enforce && !PersonNames.isValid(name)) {
             return new PreCheckResult.Rejected(PreCheckResult.Reason.INVALID_NAME, MobileNumbers.mask(mobile));
         }

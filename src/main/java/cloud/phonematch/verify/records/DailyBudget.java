@@ -77,7 +77,7 @@ public final class DailyBudget implements SpendGuard {
             return;
         }
         try {
-            store.decrement(reservation.counter(), deadline.reachingIntoMargin(IdempotencyRecords.SETTLE_RESERVE));
+            store.decrement(reservation.counter(), deadline.afterAnswer());
         } catch (RecordsUnavailable e) {
             LOG.warnf("an unused reservation of the daily budget could not be given back: %s", e.getMessage());
         }

@@ -250,7 +250,7 @@ public final class DynamoDbRecordStore implements RecordStore {
             AwsJsonClient.Reply reply = null;
             String busy;
             try {
-                reply = client().call(operation, body, left.compareTo(callTimeout) < 0 ? left : callTimeout);
+                reply = client().call(operation, body, deadline.remainingAtMost(callTimeout));
                 busy = null;
             } catch (AwsJsonClient.NoReply e) {
                 uncertain = true;

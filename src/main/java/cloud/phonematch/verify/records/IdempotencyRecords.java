@@ -38,8 +38,6 @@ public final class IdempotencyRecords implements VerificationRecords {
      * Lambda hosts agree to well within this.
      */
     static final Duration CLOCK_SKEW = Duration.ofSeconds(1);
-    /** Kept before Lambda's timeout when settling, so the answer still goes out after the write. */
-    static final Duration SETTLE_RESERVE = Duration.ofMillis(200);
 
     private final RecordStore store;
     private final HashKeys hashKeys;
@@ -122,7 +120,7 @@ public final class IdempotencyRecords implements VerificationRecords {
     @Override
     public void settle(Claim.Granted claim, VerificationResult result, Deadline deadline) {
         Instant now = clock.instant();
-        Deadline settling = deadline.reachingIntoMargin(SETTLE_RESERVE);
+        Deadline settling = deadline.afterAnswer();
         StoredRecord held = new StoredRecord(claim.key(), claim.fingerprint(), RecordState.IN_PROGRESS, null, null,
                 now.plus(ttl), claim.version());
         try {

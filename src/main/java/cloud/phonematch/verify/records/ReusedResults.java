@@ -55,7 +55,7 @@ public final class ReusedResults implements ResultReuse {
 
     @Override
     public void remember(String name, String mobile, Outcome outcome, Deadline deadline) {
-        Deadline settling = deadline.reachingIntoMargin(IdempotencyRecords.SETTLE_RESERVE);
+        Deadline settling = deadline.afterAnswer();
         try {
             String key = hashKeys.current(settling).person(name, mobile);
             Instant now = clock.instant();

@@ -72,10 +72,10 @@ public class SecretsManagerAccess {
         if (left.compareTo(MIN_TRY) < 0) {
             throw new SecretsManagerOutOfTime();
         }
-        Duration timeout = left.compareTo(config.secretTimeout()) < 0 ? left : config.secretTimeout();
         AwsJsonClient.Reply reply;
         try {
-            reply = client().call("GetSecretValue", getSecretValue(secretId), timeout);
+            reply = client().call("GetSecretValue", getSecretValue(secretId),
+                    deadline.remainingAtMost(config.secretTimeout()));
         } catch (AwsJsonClient.NoReply e) {
             // Connection failures, timeouts, a reply that broke while being read: all worth another try.
             throw new SecretsManagerBusy(e.getMessage());

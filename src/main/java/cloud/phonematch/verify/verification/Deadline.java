@@ -14,6 +14,11 @@ public final class Deadline {
      * mode): the template's default function timeout, so local runs behave like deployed ones.
      */
     public static final Duration ASSUMED_BUDGET = Duration.ofSeconds(10);
+    /**
+     * Kept before Lambda's own timeout by the bookkeeping done after an answer is known (recording it for replay,
+     * giving back a budget reservation): the answer itself needs only that long to go out.
+     */
+    static final Duration ANSWER_RESERVE = Duration.ofMillis(200);
 
     private final TimeSource time;
     private final long endNanos;
@@ -49,6 +54,12 @@ public final class Deadline {
         return Duration.ofNanos(endNanos - time.nanoTime());
     }
 
+    /** The time left, but no more than {@code cap}: how long one call may take. */
+    public Duration remainingAtMost(Duration cap) {
+        Duration left = remaining();
+        return left.compareTo(cap) < 0 ? left : cap;
+    }
+
     /**
      * Whether {@code wait} can pass and still leave time for an attempt that can hold a realistic answer. A shorter
      * attempt would send a request the API may charge for and then give up before the answer could arrive: paid
@@ -77,11 +88,12 @@ public final class Deadline {
     }
 
     /**
-     * A deadline for bookkeeping after the answer is known (recording it for replay): it may reach into the margin,
-     * up to {@code reserve} before Lambda's own timeout, since the answer needs only that long to go out.
+     * A deadline for bookkeeping after the answer is known (recording it for replay, giving back a reservation): it
+     * may reach into the margin, up to {@link #ANSWER_RESERVE} before Lambda's own timeout.
      */
-    public Deadline reachingIntoMargin(Duration reserve) {
-        return new Deadline(time, Math.max(endNanos, lambdaEndNanos - reserve.toNanos()), minAttempt, lambdaEndNanos);
+    public Deadline afterAnswer() {
+        return new Deadline(time, Math.max(endNanos, lambdaEndNanos - ANSWER_RESERVE.toNanos()), minAttempt,
+                lambdaEndNanos);
     }
 
     /**

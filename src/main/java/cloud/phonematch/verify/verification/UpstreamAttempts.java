@@ -71,7 +71,7 @@ final class UpstreamAttempts {
                 // Lambda would kill the invocation before another attempt could hold an answer: answer now.
                 return run.failed(noTimeLeft(), UpstreamAnswer.RefusalKind.FINAL, null);
             }
-            Duration timeout = min(attemptTimeout, deadline.remaining());
+            Duration timeout = deadline.remainingAtMost(attemptTimeout);
             run.calls++;
             Tracing.Span span = tracing.begin("verification-api").annotate("attempt", run.calls);
             long callStart = time.nanoTime();
@@ -139,9 +139,5 @@ final class UpstreamAttempts {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 }

@@ -55,26 +55,30 @@ public class VerificationFlow {
      * is what a repeat gets) and settled with whatever it ended with; one without a key is verified as it is.
      */
     public VerificationResult verify(VerificationRequest request, Invocation invocation) {
+        // Normalized once: the claim's fingerprint and the pre-check use the same values the API would receive.
+        String name = PersonNames.normalize(request.name());
+        String mobile = MobileNumbers.normalize(request.mobile());
         if (request.idempotencyKey() == null) {
-            return verifyOnce(request, invocation);
+            return verifyOnce(request, name, mobile, invocation);
         }
-        VerificationRecords.KeyedRequest keyed = new VerificationRecords.KeyedRequest(request.idempotencyKey(),
-                PersonNames.normalize(request.name()), MobileNumbers.normalize(request.mobile()));
+        VerificationRecords.KeyedRequest keyed = new VerificationRecords.KeyedRequest(request.idempotencyKey(), name,
+                mobile);
         return switch (records.claim(keyed, invocation.deadline())) {
             case VerificationRecords.Claim.Replayed replayed -> new VerificationResult.Answered(replayed.outcome()
                     .replayedAs(invocation.requestId(), invocation.correlationId(), elapsedMs(invocation)), 0);
             case VerificationRecords.Claim.Refused refused ->
                     VerificationResult.Failed.beforeAnyCall(refused.failure(), MobileNumbers.mask(keyed.mobile()));
             case VerificationRecords.Claim.Granted granted -> {
-                VerificationResult result = verifyOnce(request, invocation);
+                VerificationResult result = verifyOnce(request, name, mobile, invocation);
                 records.settle(granted, result, invocation.deadline());
                 yield result;
             }
         };
     }
 
-    private VerificationResult verifyOnce(VerificationRequest request, Invocation invocation) {
-        PreCheckResult checked = preCheck.check(request.name(), request.mobile());
+    private VerificationResult verifyOnce(VerificationRequest request, String name, String mobile,
+            Invocation invocation) {
+        PreCheckResult checked = preCheck.checkNormalized(name, mobile);
         if (checked instanceof PreCheckResult.Rejected rejected) {
             return answeredLocally(rejected, request.language(), invocation);
         }
