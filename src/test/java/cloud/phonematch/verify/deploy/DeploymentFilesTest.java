@@ -39,6 +39,8 @@ import jakarta.inject.Named;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
@@ -327,10 +329,40 @@ class DeploymentFilesTest {
         assertTrue(flags.matches("(?s).*\\bReservedCodeCacheSize\\s+= 134217728\\b.*"), "a 128 MiB code cache");
     }
 
+    /** Lambda's X-Ray integration is not offered in the China regions: there the function is never traced. */
+    @Test
+    void tracingIsActiveOutsideChinaUnlessTurnedOffAndTheXRayPolicyFollowsIt() {
+        record Case(String partition, String tracing, boolean traced) {
+        }
+        for (Case c : List.of(new Case("aws", "auto", true), new Case("aws-cn", "auto", false),
+                new Case("aws", "off", false), new Case("aws-cn", "off", false))) {
+            Map<String, String> values = new HashMap<>(deployable(Map.of("Tracing", c.tracing())));
+            values.put("AWS::Partition", c.partition());
+            assertEquals(c.traced() ? "Active" : "PassThrough",
+                    template.resolvedProperties(FUNCTION, values).get("Tracing"), c.toString());
+            Object managed = template.resolvedProperties("VerifyFunctionRole", values).get("ManagedPolicyArns");
+            assertEquals(c.traced() ? List.of(XRAY_MANAGED_POLICY) : List.of(), managed, c.toString());
+        }
+        assertEquals("auto", map(template.parameters().get("Tracing"), "Tracing").get("Default"));
+    }
+
+    @Test
+    void theHttpApiStageThrottlesWithTheParameters() {
+        List<String> stages = template.ofType("AWS::ApiGatewayV2::Stage");
+        assertEquals(1, stages.size());
+        Map<String, String> values = deployable(Map.of("ThrottleRateLimit", "7", "ThrottleBurstLimit", "9"));
+        Map<String, Object> settings = map(template.resolvedProperties(stages.get(0), values)
+                .get("DefaultRouteSettings"), "DefaultRouteSettings");
+        assertEquals("7", settings.get("ThrottlingRateLimit"));
+        assertEquals("9", settings.get("ThrottlingBurstLimit"));
+        assertEquals(10, map(template.parameters().get("ThrottleRateLimit"), "p").get("Default"));
+        assertEquals(20, map(template.parameters().get("ThrottleBurstLimit"), "p").get("Default"));
+    }
+
     @Test
     void functionLogsJsonToItsOwnRetainedLogGroupAndIsTraced() {
         Map<String, Object> fn = template.properties(FUNCTION);
-        assertEquals("Active", fn.get("Tracing"));
+        assertEquals(Map.of("Fn::If", List.of("IsTraced", "Active", "PassThrough")), fn.get("Tracing"));
         Map<String, Object> logging = map(fn.get("LoggingConfig"), "LoggingConfig");
         assertEquals("JSON", logging.get("LogFormat"));
         String logGroup = (String) map(logging.get("LogGroup"), "LogGroup").get("Ref");
@@ -510,13 +542,19 @@ class DeploymentFilesTest {
 
     // ------------------------------------------------------------------ HTTP API
 
-    @Test
-    void postVerificationsRouteExistsWithTheAuthTheParameterChooses() throws Exception {
+    /**
+     * POST on the function's path is the API; the other methods on it and every other path reach the function too,
+     * so that callers get its 405 (with Allow) and 404 in the documented shape rather than API Gateway's own 404.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"POST ", "ANY ", "$default"})
+    void everyRouteReachesTheFunctionWithTheAuthTheParameterChooses(String routeKeyStart) throws Exception {
         Field route = Class.forName("cloud.phonematch.verify.handler.HttpAdapter").getDeclaredField("ROUTE");
         route.setAccessible(true);
         String path = (String) route.get(null);
-        String routeKey = "POST " + path;
+        String routeKey = routeKeyStart.endsWith(" ") ? routeKeyStart + path : routeKeyStart;
 
+        assertEquals(3, template.ofType("AWS::ApiGatewayV2::Route").size(), "POST, ANY and $default");
         List<String> routes = template.ofType("AWS::ApiGatewayV2::Route").stream()
                 .filter(id -> routeKey.equals(template.properties(id).get("RouteKey"))).toList();
         assertEquals(1, routes.size(), "exactly one route " + routeKey);
@@ -558,7 +596,8 @@ class DeploymentFilesTest {
         boolean permitted = template.ofType("AWS::Lambda::Permission").stream().map(template::properties)
                 .anyMatch(perm -> ref(FUNCTION + ".Alias").equals(perm.get("FunctionName"))
                         && "apigateway.amazonaws.com".equals(perm.get("Principal"))
-                        && String.valueOf(perm.get("SourceArn")).contains("${" + api + "}/*/POST" + path));
+                        && map(perm.get("SourceArn"), "SourceArn").get("Fn::Sub").toString()
+                                .endsWith(":${" + api + "}/*"));
         assertTrue(permitted, "API Gateway needs lambda:InvokeFunction on the alias for " + routeKey);
     }
 
@@ -871,19 +910,39 @@ class DeploymentFilesTest {
                         env + ": parameter " + e.getKey() + " is not in template.yaml");
                 assertEquals(List.of(), parameterProblems(e.getKey(), e.getValue()), env);
             }
-            assertEquals(List.of(), ruleViolations(template.parameterValues(overrides)),
-                    env + " would be refused by the template's Rules");
             assertTrue(text(deploy, "capabilities").contains("CAPABILITY_IAM"), env);
             assertTrue(deploy.path("resolve_s3").asBoolean(), env);
             assertTrue(deploy.path("confirm_changeset").asBoolean(), env);
             JsonNode global = samconfig.path(env).path("global").path("parameters");
             assertFalse(text(global, "stack_name").isBlank() && text(deploy, "stack_name").isBlank(), env);
-            assertFalse(text(global, "region").isBlank() && text(deploy, "region").isBlank(), env);
+            // No placeholder region: it comes from the deployer's profile, whose account decides the partition.
+            assertTrue(text(global, "region").isBlank() && text(deploy, "region").isBlank(), env);
+            // bin/deploy builds what these two name.
+            assertTrue(overrides.containsKey("Runtime") && overrides.containsKey("Architecture"), env);
         }
         assertEquals("sandbox", overrides("sandbox").get("Upstream"));
         assertTrue(overrides("sandbox").getOrDefault("TokenSecretArn", "").isEmpty(),
                 "the sandbox stack deploys without a secret");
-        assertEquals("live", template.parameterValues(overrides("default")).get("Upstream"));
+        assertEquals(List.of(), ruleViolations(template.parameterValues(overrides("sandbox"))),
+                "the sandbox deploys as it is");
+    }
+
+    /**
+     * The live environment holds no placeholder that would deploy a stack failing on its first call: as shipped it
+     * is refused by the template for its missing secret, and by nothing else once the secret is given.
+     */
+    @Test
+    void theLiveEnvironmentIsRefusedUntilItNamesTheSecret() throws IOException {
+        Map<String, String> live = overrides("default");
+        assertEquals("live", template.parameterValues(live).get("Upstream"));
+        assertFalse(live.containsKey("TokenSecretArn"), "no placeholder secret ARN");
+        assertEquals(List.of("LiveNeedsTokenSecret: Upstream=live calls the paid API and needs TokenSecretArn (the"
+                + " secret holding the API token)."), ruleViolations(template.parameterValues(live)));
+        Map<String, String> completed = new HashMap<>(live);
+        completed.put("TokenSecretArn", SAMPLE_VALUES.get("TokenSecretArn"));
+        assertEquals(List.of(), ruleViolations(template.parameterValues(completed)));
+        String text = Files.readString(ROOT.resolve("samconfig.toml"));
+        assertFalse(text.contains("123456789012"), "no sample account id");
     }
 
     @Test
