@@ -945,6 +945,24 @@ class DeploymentFilesTest {
         assertFalse(text.contains("123456789012"), "no sample account id");
     }
 
+    /** docs/deployment.md's parameter table names every parameter of the template, and nothing else. */
+    @Test
+    void theDeploymentGuideListsEveryParameter() throws IOException {
+        String guide = Files.readString(ROOT.resolve("docs/deployment.md"));
+        String section = guide.substring(guide.indexOf("## 3. Parameters"), guide.indexOf("## 4."));
+        // The parameter table only: the section's subsections have tables of their own (the records table's items).
+        String table = section.contains("\n### ") ? section.substring(0, section.indexOf("\n### ")) : section;
+        Set<String> documented = new TreeSet<>();
+        Matcher row = Pattern.compile("(?m)^\\| (`[A-Za-z]+`(?:, `[A-Za-z]+`)*) \\|").matcher(table);
+        while (row.find()) {
+            Matcher name = Pattern.compile("`([A-Za-z]+)`").matcher(row.group(1));
+            while (name.find()) {
+                documented.add(name.group(1));
+            }
+        }
+        assertEquals(new TreeSet<>(template.parameters().keySet()), documented);
+    }
+
     @Test
     void theParameterCheckRejectsWhatCloudFormationWould() {
         assertFalse(parameterProblems("Runtime", "graalvm").isEmpty());
