@@ -3,7 +3,6 @@ package cloud.phonematch.verify.deploy;
 import static cloud.phonematch.verify.deploy.Template.map;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -164,28 +163,14 @@ final class Dashboard {
         return uses;
     }
 
-    /** Every expression of the metric widgets, by its id. */
-    static Map<String, String> expressions(JsonNode body) {
-        Map<String, String> byId = new LinkedHashMap<>();
+    /** Every expression of the metric widgets ({@code {"id", "expression", "label", ...}}), by its id. */
+    static Map<String, JsonNode> expressionRows(JsonNode body) {
+        Map<String, JsonNode> byId = new LinkedHashMap<>();
         for (JsonNode widget : body.path("widgets")) {
             for (JsonNode row : widget.path("properties").path("metrics")) {
                 JsonNode e = row.path(0);
                 if (e.isObject() && e.has("expression")) {
-                    byId.put(e.path("id").asText(), e.path("expression").asText());
-                }
-            }
-        }
-        return byId;
-    }
-
-    /** The metric rows of the widgets, by the id of an expression, with their labels. */
-    static Map<String, String> labels(JsonNode body) {
-        Map<String, String> byId = new HashMap<>();
-        for (JsonNode widget : body.path("widgets")) {
-            for (JsonNode row : widget.path("properties").path("metrics")) {
-                JsonNode e = row.path(0);
-                if (e.isObject()) {
-                    byId.put(e.path("id").asText(), e.path("label").asText(""));
+                    byId.put(e.path("id").asText(), e);
                 }
             }
         }

@@ -221,7 +221,9 @@ class DashboardTest {
         }
 
         JsonNode body = body(AWS_CN, Map.of("PricePerVerification", "0.35"));
-        Map<String, String> expressions = Dashboard.expressions(body);
+        Map<String, JsonNode> rows = Dashboard.expressionRows(body);
+        Map<String, String> expressions = new TreeMap<>();
+        rows.forEach((id, row) -> expressions.put(id, row.path("expression").asText()));
         Set<String> billableSearches = new TreeSet<>();
         expressions.forEach((id, e) -> {
             if (Dashboard.searches(id, e).stream().anyMatch(u -> u.metric().equals("Billable"))) {
@@ -239,7 +241,8 @@ class DashboardTest {
         assertFalse(priced.isEmpty(), "the price parameter reaches an expression: " + expressions);
         priced.forEach((id, e) -> assertTrue(e.matches(".*\\b" + billable + "\\b.*\\* 0\\.35$"),
                 "a spend line is billable answers times the price: " + id + " = " + e));
-        assertTrue(Dashboard.labels(body).values().stream().anyMatch(l -> l.contains("0.35") && l.contains("currency")),
+        assertTrue(priced.keySet().stream().map(id -> rows.get(id).path("label").asText())
+                .anyMatch(l -> l.contains("0.35") && l.contains("currency")),
                 "a spend label names the price and says its currency is the parameter's");
     }
 
