@@ -133,7 +133,8 @@ final class Template {
 
     /**
      * {@code node} as CloudFormation sees it for these parameter values: parameter references replaced by
-     * their values, {@code Fn::If} decided, {@code AWS::NoValue} removed. Other intrinsics stay as they are.
+     * their values (pseudo parameters too when {@code values} holds them), {@code Fn::If} decided,
+     * {@code AWS::NoValue} removed. Other intrinsics stay as they are.
      */
     Object resolve(Object node, Map<String, String> values) {
         if (node instanceof Map<?, ?> m) {
@@ -152,7 +153,8 @@ final class Template {
                     }
                     return v;
                 }
-                return node;
+                // A pseudo parameter (AWS::Partition, AWS::Region...) when the caller gives it a sample value.
+                return values.containsKey(ref) ? values.get(ref) : node;
             }
             if (m.size() == 1 && m.get("Fn::If") instanceof List<?> args) {
                 if (args.size() != 3) {
