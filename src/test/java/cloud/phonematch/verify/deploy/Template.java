@@ -142,10 +142,6 @@ final class Template {
                 if (ref.equals("AWS::NoValue")) {
                     return NO_VALUE;
                 }
-                if (ref.startsWith("AWS::") && values.containsKey(ref)) {
-                    // A pseudo parameter the test pins, e.g. AWS::Partition=aws-cn to deploy in the China regions.
-                    return values.get(ref);
-                }
                 if (parameters().containsKey(ref)) {
                     String v = values.get(ref);
                     if (v == null) {
