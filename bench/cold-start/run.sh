@@ -5,7 +5,7 @@
 #
 # Usage: bench/cold-start/run.sh [--native] [--rounds N] [--warm N] [--no-build]
 #   --native     the native packages instead (./mvnw package -Dnative, runtime provided.al2023; needs GraalVM or
-#                Mandrel): the function's and the floor's `bootstrap` started directly, as that OS-only runtime
+#                Mandrel's native-image): the function's and the floor's `bootstrap` started directly, as that OS-only runtime
 #                starts it, against the same Runtime API and fakes; function and floor only (the other variants are
 #                the JVM's). The floor is built natively too, so the ratios compare like with like. Writes
 #                bench/results/cold-start-native.md.
@@ -100,7 +100,9 @@ mkdir -p "$WORK"
 # --- 1-3. build the function, the floor, fetch the Runtime Interface Client ---------------------------
 MVN=("$ROOT/mvnw" -B -q)
 BUILD_ARGS=(-DskipTests)
-[ "$RUNTIME" = jvm ] || BUILD_ARGS+=(-Dnative)
+# The property -Dnative switches on in the function's pom (the floor's has no such profile); the local native-image,
+# never a container build.
+[ "$RUNTIME" = jvm ] || BUILD_ARGS+=(-Dquarkus.native.enabled=true -Dquarkus.native.container-build=false)
 if [ "$BUILD" = 1 ]; then
   echo "building target/function.zip ($RUNTIME) ..."
   "${MVN[@]}" package "${BUILD_ARGS[@]}"
