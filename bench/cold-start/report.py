@@ -152,6 +152,18 @@ def machine_lines(a):
             f"builds (load average {a.load_start} at the start, {a.load_end} at the end). Run started {a.started}."]
 
 
+def every_cold_start(runs):
+    """A folded table of each cold start's own figures, in the order they ran."""
+    lines = ["<details><summary>Every cold start</summary>", "",
+             "| run | init ms | first ms | warm p50 ms | warm p99 ms | warm max ms | max RSS MiB | API calls | Secrets Manager calls |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in runs:
+        lines.append(f"| {r['label']} | {r['init_ms']:.0f} | {r['first_invocation_ms']:.1f} | {r['warm_p50_ms']:.2f} | "
+                     f"{r['warm_p99_ms']:.2f} | {r['warm_max_ms']:.2f} | {r['max_rss_kb'] / 1024:.0f} | "
+                     f"{r['api_calls']} | {r['secrets_manager_calls']} |")
+    return lines + ["", "</details>"]
+
+
 def write(out, lines):
     text = "\n".join(lines) + "\n"
     with open(out, "w") as f:
@@ -287,17 +299,7 @@ def jvm_report(a):
           f"{jit['floor'][0]:,}, of which {jit['floor'][1]:,} after. The compiler thread shares the two cores with "
           "the warm invocations, and code not yet compiled runs interpreted.")
     w("")
-    w("<details><summary>Every cold start</summary>")
-    w("")
-    w("| run | init ms | first ms | warm p50 ms | warm p99 ms | warm max ms | max RSS MiB | API calls | Secrets Manager calls |")
-    w("|---|---|---|---|---|---|---|---|---|")
-    for f, d, l in zip(fn, dfl, fl):
-        for r in (f, d, l):
-            w(f"| {r['label']} | {r['init_ms']:.0f} | {r['first_invocation_ms']:.1f} | {r['warm_p50_ms']:.2f} | "
-              f"{r['warm_p99_ms']:.2f} | {r['warm_max_ms']:.2f} | {r['max_rss_kb'] / 1024:.0f} | {r['api_calls']} | "
-              f"{r['secrets_manager_calls']} |")
-    w("")
-    w("</details>")
+    lines.extend(every_cold_start(r for runs in zip(fn, dfl, fl) for r in runs))
     w("")
     lines.extend(machine_lines(a))
     w("Java running the functions: " + "; ".join(jv) + ".")
@@ -389,16 +391,7 @@ def native_report(a):
       f"{spread(fn, 'warm_p99_ms', '.2f')} ms, floor {spread(fl, 'warm_p99_ms', '.2f')} ms; max RSS function "
       f"{spread(fn, 'max_rss_kb', '.0f', 1024)} MiB, floor {spread(fl, 'max_rss_kb', '.0f', 1024)} MiB.")
     w("")
-    w("<details><summary>Every cold start</summary>")
-    w("")
-    w("| run | init ms | first ms | warm p50 ms | warm p99 ms | warm max ms | max RSS MiB | API calls | Secrets Manager calls |")
-    w("|---|---|---|---|---|---|---|---|---|")
-    for r in (r for pair in zip(fn, fl) for r in pair):
-        w(f"| {r['label']} | {r['init_ms']:.0f} | {r['first_invocation_ms']:.1f} | {r['warm_p50_ms']:.2f} | "
-          f"{r['warm_p99_ms']:.2f} | {r['warm_max_ms']:.2f} | {r['max_rss_kb'] / 1024:.0f} | {r['api_calls']} | "
-          f"{r['secrets_manager_calls']} |")
-    w("")
-    w("</details>")
+    lines.extend(every_cold_start(r for runs in zip(fn, fl) for r in runs))
     w("")
     lines.extend(machine_lines(a))
     w(f"Native image built by: {builder or 'not recorded (no build-output statistics beside the build)'}.")
