@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Turns the raw figures of bench/cold-start/run.sh (one JSON per cold start) into bench/results/cold-start.md."""
+"""Turns the raw figures of bench/cold-start/run.sh (one JSON per cold start) into its results: for the JVM packages
+(`report.py jvm`) bench/results/cold-start.md, for the native ones (`report.py native`) cold-start-native.md."""
 
 import argparse
 import json
@@ -130,27 +131,48 @@ def verdict(ok):
     return "**PASS**" if ok else "**FAIL**"
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--raw", required=True)
-    ap.add_argument("--rounds", type=int, required=True)
-    ap.add_argument("--warm", type=int, required=True)
-    ap.add_argument("--function-zip", required=True)
-    ap.add_argument("--floor-zip", required=True)
-    ap.add_argument("--java", required=True)
-    ap.add_argument("--jvm-flags", required=True)
-    ap.add_argument("--tool-options", required=True)
-    ap.add_argument("--ric", required=True)
-    ap.add_argument("--load-start", required=True)
-    ap.add_argument("--load-end", required=True)
-    ap.add_argument("--started", required=True)
-    ap.add_argument("--sources", required=True)
-    ap.add_argument("--out", required=True)
-    a = ap.parse_args()
+def spread(runs, key, fmt, div=1.0):
+    """min–max of one figure over the cold starts."""
+    vals = [r[key] / div for r in runs]
+    return f"{min(vals):{fmt}}–{max(vals):{fmt}}"
 
+
+def floor_targets(init_f, init_l, p99_f, p99_l, rss_f, rss_l):
+    """The function against the floor measured in the same run: (key, met, target in words)."""
+    return [
+        ("init", init_f <= 1.5 * init_l, f"≤ 1.5 × floor = {1.5 * init_l:.0f} ms"),
+        ("p99", p99_f <= p99_l + 2, f"≤ floor + 2 ms = {p99_l + 2:.2f} ms"),
+        ("rss", rss_f <= 1.3 * rss_l, f"≤ 1.3 × floor = {1.3 * rss_l:.0f} MiB"),
+    ]
+
+
+def machine_lines(a):
+    m = machine()
+    return [f"Machine: {m['nproc']} cores, {m['memory']}, {m['arch']}, {m['cpu']}, Linux {m['kernel']}; shared with other",
+            f"builds (load average {a.load_start} at the start, {a.load_end} at the end). Run started {a.started}."]
+
+
+def every_cold_start(runs):
+    """A folded table of each cold start's own figures, in the order they ran."""
+    lines = ["<details><summary>Every cold start</summary>", "",
+             "| run | init ms | first ms | warm p50 ms | warm p99 ms | warm max ms | max RSS MiB | API calls | Secrets Manager calls |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in runs:
+        lines.append(f"| {r['label']} | {r['init_ms']:.0f} | {r['first_invocation_ms']:.1f} | {r['warm_p50_ms']:.2f} | "
+                     f"{r['warm_p99_ms']:.2f} | {r['warm_max_ms']:.2f} | {r['max_rss_kb'] / 1024:.0f} | "
+                     f"{r['api_calls']} | {r['secrets_manager_calls']} |")
+    return lines + ["", "</details>"]
+
+
+def write(out, lines):
+    text = "\n".join(lines) + "\n"
+    with open(out, "w") as f:
+        f.write(text)
+
+
+def jvm_report(a):
     fn = [load(a.raw, f"function-{i}") for i in range(1, a.rounds + 1)]
     fl = [load(a.raw, f"floor-{i}") for i in range(1, a.rounds + 1)]
-    m = machine()
     jv = java_version(a.java)
     fz, flz = os.path.getsize(a.function_zip), os.path.getsize(a.floor_zip)
 
@@ -173,10 +195,7 @@ def main():
         run = load(a.raw, f"memory-{v}")
         jit[v] = compilations(os.path.join(a.raw, f"memory-{v}.log"), run["init_ms"] + run["first_invocation_ms"])
 
-    checks = [
-        ("init", init_f <= 1.5 * init_l, f"≤ 1.5 × floor = {1.5 * init_l:.0f} ms"),
-        ("p99", p99_f <= p99_l + 2, f"≤ floor + 2 ms = {p99_l + 2:.2f} ms"),
-        ("rss", rss_f <= 1.3 * rss_l, f"≤ 1.3 × floor = {1.3 * rss_l:.0f} MiB"),
+    checks = floor_targets(init_f, init_l, p99_f, p99_l, rss_f, rss_l) + [
         ("zip", fz <= TARGET_ZIP_BYTES, "≤ 20 MB (package limit)"),
     ]
     c = {k: (ok, t) for k, ok, t in checks}
@@ -184,10 +203,6 @@ def main():
     def row(name, f, l, unit, fmt, key=None):
         target, result = ("—", "—") if key is None else (c[key][1], verdict(c[key][0]))
         return f"| {name} | {f:{fmt}} {unit} | {l:{fmt}} {unit} | {target} | {result} |"
-
-    def spread(runs, key, fmt, div=1.0):
-        vals = [r[key] / div for r in runs]
-        return f"{min(vals):{fmt}}–{max(vals):{fmt}}"
 
     lines = []
     w = lines.append
@@ -284,20 +299,9 @@ def main():
           f"{jit['floor'][0]:,}, of which {jit['floor'][1]:,} after. The compiler thread shares the two cores with "
           "the warm invocations, and code not yet compiled runs interpreted.")
     w("")
-    w("<details><summary>Every cold start</summary>")
+    lines.extend(every_cold_start(r for runs in zip(fn, dfl, fl) for r in runs))
     w("")
-    w("| run | init ms | first ms | warm p50 ms | warm p99 ms | warm max ms | max RSS MiB | API calls | Secrets Manager calls |")
-    w("|---|---|---|---|---|---|---|---|---|")
-    for f, d, l in zip(fn, dfl, fl):
-        for r in (f, d, l):
-            w(f"| {r['label']} | {r['init_ms']:.0f} | {r['first_invocation_ms']:.1f} | {r['warm_p50_ms']:.2f} | "
-              f"{r['warm_p99_ms']:.2f} | {r['warm_max_ms']:.2f} | {r['max_rss_kb'] / 1024:.0f} | {r['api_calls']} | "
-              f"{r['secrets_manager_calls']} |")
-    w("")
-    w("</details>")
-    w("")
-    w(f"Machine: {m['nproc']} cores, {m['memory']}, {m['arch']}, {m['cpu']}, Linux {m['kernel']}; shared with other")
-    w(f"builds (load average {a.load_start} at the start, {a.load_end} at the end). Run started {a.started}.")
+    lines.extend(machine_lines(a))
     w("Java running the functions: " + "; ".join(jv) + ".")
     w("")
     w(f"JVM flags (both variants): `{a.jvm_flags}`; environment `JAVA_TOOL_OPTIONS={a.tool_options}` (template.yaml's, "
@@ -312,11 +316,122 @@ def main():
     with open(a.sources) as f:
         w(f.read().rstrip())
     w("")
-    text = "\n".join(lines) + "\n"
-    with open(a.out, "w") as f:
-        f.write(text)
+    write(a.out, lines)
     for key, ok, target in checks:
         print(f"{'PASS' if ok else 'FAIL'}  {key:<4} {target}")
+
+
+def unpacked_mb(task):
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(task) for f in files) / 1e6
+
+
+def native_builder(stats_path):
+    """Which native-image built the function, from Quarkus's copy of its build-output statistics."""
+    try:
+        with open(stats_path) as f:
+            info = json.load(f).get("general_info", {})
+    except (OSError, ValueError):
+        return None
+    parts = [info.get("graalvm_version"), info.get("java_version") and f"Java {info['java_version']}",
+             info.get("c_compiler"), info.get("garbage_collector")]
+    return ", ".join(p for p in parts if p) or None
+
+
+def native_report(a):
+    fn = [load(a.raw, f"function-{i}") for i in range(1, a.rounds + 1)]
+    fl = [load(a.raw, f"floor-{i}") for i in range(1, a.rounds + 1)]
+    for r in fn + fl:
+        r["first_caller_ms"] = r["init_ms"] + r["first_invocation_ms"]
+    fz, flz = os.path.getsize(a.function_zip), os.path.getsize(a.floor_zip)
+    figure = {k: (med(fn, k), med(fl, k)) for k in
+              ("init_ms", "first_invocation_ms", "first_caller_ms", "warm_p50_ms", "warm_p99_ms", "max_rss_kb")}
+    rss_f, rss_l = (v / 1024 for v in figure["max_rss_kb"])
+    checks = floor_targets(*figure["init_ms"], *figure["warm_p99_ms"], rss_f, rss_l)
+    builder = native_builder(a.build_stats) if a.build_stats else None
+
+    lines = []
+    w = lines.append
+    w("## Cold start and footprint, native (provided.al2023)")
+    w("")
+    w("`bench/cold-start/run.sh --native` — each native `function.zip` (`./mvnw package -Dnative`) unpacked as Lambda")
+    w("unpacks it into `/var/task`, file modes included, and its `bootstrap` executable started directly, as Lambda's")
+    w("OS-only runtime provided.al2023 starts it, with `AWS_LAMBDA_RUNTIME_API` pointing at a local Runtime API and")
+    w("zero-latency local fakes of the verification API and Secrets Manager (`bench/cold-start/runtime_api.py`, 127.0.0.1")
+    w("only). The function runs live (`VERIFY_UPSTREAM=live`: token from the fake Secrets Manager, call to the fake API);")
+    w("every answer was checked (`\"status\":\"CONSISTENT\"`, one API call per invocation). The floor")
+    w("(`bench/cold-start/floor`, a Quarkus `quarkus-amazon-lambda` handler that only POSTs to the same fake) is built")
+    w("natively as well, so function and floor are compared like with like.")
+    w("")
+    w(f"{a.rounds} cold starts each, alternating function / floor after one discarded round; each cold start then serves")
+    w(f"{a.warm:,} warm invocations one at a time. Figures are medians over the {a.rounds} cold starts (the warm")
+    w("percentiles per cold start, then their median). init: process start → the first `GET /runtime/invocation/next`;")
+    w("first invocation and warm: event written → response received; max RSS: `VmHWM` after the last invocation.")
+    w("")
+    w("| measure | function | floor | function against floor |")
+    w("|---|---|---|---|")
+    for name, key, fmt, unit, compare in (
+            ("init (process start → first `/next`)", "init_ms", ".0f", "ms", "ratio"),
+            ("first invocation (event → response)", "first_invocation_ms", ".1f", "ms", "difference"),
+            ("first caller's cold start (init + first invocation)", "first_caller_ms", ".0f", "ms", "ratio"),
+            (f"warm p50 ({a.warm:,} invocations)", "warm_p50_ms", ".2f", "ms", "difference"),
+            (f"warm p99 ({a.warm:,} invocations)", "warm_p99_ms", ".2f", "ms", "difference")):
+        f_, l_ = figure[key]
+        against = f"{f_ / l_:.2f}×" if compare == "ratio" else f"{f_ - l_:+{fmt}} ms"
+        w(f"| {name} | {f_:{fmt}} {unit} | {l_:{fmt}} {unit} | {against} |")
+    w(f"| max RSS | {rss_f:.0f} MiB | {rss_l:.0f} MiB | {rss_f / rss_l:.2f}× |")
+    w(f"| zip size | {fz / 1e6:.1f} MB ({fz:,} B) | {flz / 1e6:.1f} MB ({flz:,} B) | {fz / flz:.2f}× |")
+    fu, lu = (unpacked_mb(os.path.join(a.task_root, v)) for v in ("function", "floor"))
+    w(f"| unpacked in `/var/task` | {fu:.1f} MB | {lu:.1f} MB | {fu / lu:.2f}× |")
+    w("")
+    w("The targets the JVM package is held to against its floor (BENCHMARKS.md), applied here to the native pair: "
+      + "; ".join(f"{key} {target}: {verdict(ok)}" for key, ok, target in checks) + ".")
+    w("")
+    w("Spread over the cold starts (min–max): init function "
+      f"{spread(fn, 'init_ms', '.0f')} ms, floor {spread(fl, 'init_ms', '.0f')} ms; warm p99 function "
+      f"{spread(fn, 'warm_p99_ms', '.2f')} ms, floor {spread(fl, 'warm_p99_ms', '.2f')} ms; max RSS function "
+      f"{spread(fn, 'max_rss_kb', '.0f', 1024)} MiB, floor {spread(fl, 'max_rss_kb', '.0f', 1024)} MiB.")
+    w("")
+    lines.extend(every_cold_start(r for runs in zip(fn, fl) for r in runs))
+    w("")
+    lines.extend(machine_lines(a))
+    w(f"Native image built by: {builder or 'not recorded (no build-output statistics beside the build)'}.")
+    w("")
+    w(f"Both executables get the arguments `{a.bootstrap_args}` and the environment `{a.environment}` (template.yaml's,")
+    w("for the native runtime). Deviation from Lambda: Lambda passes `bootstrap` no arguments, and the image sizes its")
+    w("heap from the execution environment's memory; here that memory is the machine's, so the arguments set the")
+    w("maximum heap the image would compute for 512 MB. This machine's CPUs are not Lambda's either: absolute times are")
+    w("not Lambda's; the comparison with the floor is the result.")
+    write(a.out, lines)
+    for key, ok, target in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {key:<4} {target}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    kinds = ap.add_subparsers(dest="kind", required=True)
+    jvm = kinds.add_parser("jvm", help="the JVM packages under the Runtime Interface Client")
+    native = kinds.add_parser("native", help="the native packages' bootstrap executables")
+    for p in (jvm, native):
+        p.add_argument("--raw", required=True)
+        p.add_argument("--rounds", type=int, required=True)
+        p.add_argument("--warm", type=int, required=True)
+        p.add_argument("--function-zip", required=True)
+        p.add_argument("--floor-zip", required=True)
+        p.add_argument("--load-start", required=True)
+        p.add_argument("--load-end", required=True)
+        p.add_argument("--started", required=True)
+        p.add_argument("--out", required=True)
+    jvm.add_argument("--java", required=True)
+    jvm.add_argument("--jvm-flags", required=True)
+    jvm.add_argument("--tool-options", required=True)
+    jvm.add_argument("--ric", required=True)
+    jvm.add_argument("--sources", required=True)
+    native.add_argument("--task-root", required=True, help="the unpacked zips, in function/ and floor/")
+    native.add_argument("--bootstrap-args", required=True)
+    native.add_argument("--environment", required=True)
+    native.add_argument("--build-stats", default="", help="Quarkus's native build-output statistics (JSON)")
+    a = ap.parse_args()
+    (jvm_report if a.kind == "jvm" else native_report)(a)
 
 
 if __name__ == "__main__":

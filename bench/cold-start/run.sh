@@ -3,15 +3,21 @@
 # (the cold-start and footprint figures of BENCHMARKS.md), beside the same figures for a minimal Quarkus Lambda
 # handler that only POSTs to the same fake API (the floor, bench/cold-start/floor).
 #
-# Usage: bench/cold-start/run.sh [--rounds N] [--warm N] [--no-build]
+# Usage: bench/cold-start/run.sh [--native] [--rounds N] [--warm N] [--no-build]
+#   --native     the native packages instead (./mvnw package -Dnative, runtime provided.al2023; needs GraalVM or
+#                Mandrel's native-image): the function's and the floor's `bootstrap` started directly, as that OS-only runtime
+#                starts it, against the same Runtime API and fakes; function and floor only (the other variants are
+#                the JVM's). The floor is built natively too, so the ratios compare like with like. Writes
+#                bench/results/cold-start-native.md.
 #   --rounds N   cold starts per variant, alternating function / function without the template's
-#                JAVA_TOOL_OPTIONS / floor (default 7; medians are reported)
+#                JAVA_TOOL_OPTIONS / function with idempotency keys / floor (default 7; medians are reported)
 #   --warm N     warm invocations after the first one, per cold start (default 1000)
-#   --no-build   reuse target/function.zip and the floor's zip from an earlier run
-# Environment: JAVA_HOME (Maven's JDK; default Temurin 25 when present), BENCH_JAVA (the java that runs the
-# functions; default a JDK 21 if one is installed, as on Lambda's java21 runtime, else $JAVA_HOME/bin/java).
+#   --no-build   reuse target/function.zip and the floor's zip from an earlier run (of the same kind)
+# Environment: JAVA_HOME (Maven's JDK; default Temurin 25 when present), BENCH_JAVA (the java that runs the JVM
+# packages; default a JDK 21 if one is installed, as on Lambda's java21 runtime, else $JAVA_HOME/bin/java).
 #
-# Writes bench/results/cold-start.md and prints it; raw figures and JVM logs go to target/cold-start/.
+# Writes bench/results/cold-start.md (or cold-start-native.md) and prints it; raw figures and the functions' logs go
+# to target/cold-start/raw/.
 # Exits non-zero if any build fails or any invocation errors or answers without the expected result.
 # Everything listens on 127.0.0.1 only; every loop and wait is bounded; every process started is stopped.
 set -euo pipefail
@@ -19,8 +25,10 @@ set -euo pipefail
 ROUNDS=7
 WARM=1000
 BUILD=1
+RUNTIME=jvm
 while [ $# -gt 0 ]; do
   case "$1" in
+    --native) RUNTIME=native; shift ;;
     --rounds) ROUNDS="$2"; shift 2 ;;
     --warm) WARM="$2"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
@@ -35,27 +43,33 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 cd "$ROOT"
 WORK="$ROOT/target/cold-start"
 RESULTS="$ROOT/bench/results/cold-start.md"
+[ "$RUNTIME" = jvm ] || RESULTS="$ROOT/bench/results/cold-start-native.md"
 
 if [ -z "${JAVA_HOME:-}" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
   export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 fi
-if [ -z "${BENCH_JAVA:-}" ]; then
-  for j in /usr/lib/jvm/*-21-*/bin/java /usr/lib/jvm/*21*/bin/java; do
-    if [ -x "$j" ]; then BENCH_JAVA="$j"; break; fi
-  done
-  BENCH_JAVA="${BENCH_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/java}}"
-  BENCH_JAVA="${BENCH_JAVA:-java}"
-fi
-JAVA_MAJOR="$("$BENCH_JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')"
-if [ -z "$JAVA_MAJOR" ] || [ "$JAVA_MAJOR" -lt 21 ]; then
-  echo "BENCH_JAVA=$BENCH_JAVA is Java ${JAVA_MAJOR:-?}; the function is built for Java 21: set BENCH_JAVA to a JDK >= 21" >&2
-  exit 2
+if [ "$RUNTIME" = jvm ]; then
+  if [ -z "${BENCH_JAVA:-}" ]; then
+    for j in /usr/lib/jvm/*-21-*/bin/java /usr/lib/jvm/*21*/bin/java; do
+      if [ -x "$j" ]; then BENCH_JAVA="$j"; break; fi
+    done
+    BENCH_JAVA="${BENCH_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/java}}"
+    BENCH_JAVA="${BENCH_JAVA:-java}"
+  fi
+  JAVA_MAJOR="$("$BENCH_JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')"
+  if [ -z "$JAVA_MAJOR" ] || [ "$JAVA_MAJOR" -lt 21 ]; then
+    echo "BENCH_JAVA=$BENCH_JAVA is Java ${JAVA_MAJOR:-?}; the function is built for Java 21: set BENCH_JAVA to a JDK >= 21" >&2
+    exit 2
+  fi
 fi
 
 # --- cleanup: stop whatever this script started ---------------------------------------------------
 DRIVER_PID=""
 DYNAMODB_PID=""
-JVM_PID_FILE="$WORK/jvm.pid"
+FUNCTION_PID_FILE="$WORK/function.pid"
+# What the function process's command line holds, so the trap below kills only a process this script started.
+FUNCTION_MARK='api.client.AWSLambda'
+[ "$RUNTIME" = jvm ] || FUNCTION_MARK="$WORK/task/"
 cleanup() {
   local rc=$?
   if [ -n "$DRIVER_PID" ] && kill -0 "$DRIVER_PID" 2>/dev/null; then
@@ -63,14 +77,14 @@ cleanup() {
     for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$DRIVER_PID" 2>/dev/null || break; sleep 0.5; done
     kill -KILL "$DRIVER_PID" 2>/dev/null || true
   fi
-  if [ -f "$JVM_PID_FILE" ]; then
-    local jvm
-    jvm="$(cat "$JVM_PID_FILE" 2>/dev/null || true)"
-    if [ -n "$jvm" ] && kill -0 "$jvm" 2>/dev/null \
-        && tr '\0' ' ' < "/proc/$jvm/cmdline" 2>/dev/null | grep -q 'api.client.AWSLambda'; then
-      kill -KILL "$jvm" 2>/dev/null || true
+  if [ -f "$FUNCTION_PID_FILE" ]; then
+    local pid
+    pid="$(cat "$FUNCTION_PID_FILE" 2>/dev/null || true)"
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null \
+        && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$FUNCTION_MARK"; then
+      kill -KILL "$pid" 2>/dev/null || true
     fi
-    rm -f "$JVM_PID_FILE"
+    rm -f "$FUNCTION_PID_FILE"
   fi
   if [ -n "$DYNAMODB_PID" ] && kill -0 "$DYNAMODB_PID" 2>/dev/null; then
     kill -TERM "$DYNAMODB_PID" 2>/dev/null || true
@@ -85,31 +99,50 @@ mkdir -p "$WORK"
 
 # --- 1-3. build the function, the floor, fetch the Runtime Interface Client ---------------------------
 MVN=("$ROOT/mvnw" -B -q)
+BUILD_ARGS=(-DskipTests)
+# The property -Dnative switches on in the function's pom (the floor's has no such profile); the local native-image,
+# never a container build.
+[ "$RUNTIME" = jvm ] || BUILD_ARGS+=(-Dquarkus.native.enabled=true -Dquarkus.native.container-build=false)
 if [ "$BUILD" = 1 ]; then
-  echo "building target/function.zip ..."
-  "${MVN[@]}" package -DskipTests
-  echo "building the floor (bench/cold-start/floor) ..."
-  "${MVN[@]}" -f "$HERE/floor/pom.xml" package -DskipTests
+  echo "building target/function.zip ($RUNTIME) ..."
+  "${MVN[@]}" package "${BUILD_ARGS[@]}"
+  echo "building the floor (bench/cold-start/floor, $RUNTIME) ..."
+  "${MVN[@]}" -f "$HERE/floor/pom.xml" package "${BUILD_ARGS[@]}"
 fi
 FUNCTION_ZIP="$ROOT/target/function.zip"
 FLOOR_ZIP="$HERE/floor/target/function.zip"
 for z in "$FUNCTION_ZIP" "$FLOOR_ZIP"; do
   [ -f "$z" ] || { echo "missing $z (run without --no-build)" >&2; exit 1; }
+  # A native zip holds the bootstrap executable, a JVM zip does not: measure the kind asked for.
+  if unzip -Z1 "$z" | grep -x bootstrap > /dev/null; then kind=native; else kind=jvm; fi
+  [ "$kind" = "$RUNTIME" ] || { echo "$z is a $kind build, not $RUNTIME (run without --no-build)" >&2; exit 1; }
 done
-echo "fetching the AWS Lambda Java Runtime Interface Client ..."
-rm -rf "$WORK/ric"
-"${MVN[@]}" -f "$HERE/ric/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
-  -DoutputDirectory="$WORK/ric"
-RIC_CP="$(ls "$WORK"/ric/*.jar | paste -sd: -)"
 
-# --- the task roots: each zip unpacked as Lambda unpacks it into /var/task -----------------------------
+# --- the task roots: each zip unpacked as Lambda unpacks it into /var/task, file modes included --------
 rm -rf "$WORK/task" "$WORK/raw"
 mkdir -p "$WORK/task" "$WORK/raw"
-python3 -m zipfile -e "$FUNCTION_ZIP" "$WORK/task/function"
-python3 -m zipfile -e "$FLOOR_ZIP" "$WORK/task/floor"
+unzip -q "$FUNCTION_ZIP" -d "$WORK/task/function"
+unzip -q "$FLOOR_ZIP" -d "$WORK/task/floor"
+if [ "$RUNTIME" = native ]; then
+  for v in function floor; do
+    [ -x "$WORK/task/$v/bootstrap" ] || { echo "the $v zip's bootstrap is not executable: Lambda could not start it" >&2; exit 1; }
+  done
+fi
 
-# The RIC loads its JNI client (libcurl-based, linux x86_64 glibc) from inside its jar; say why if it cannot.
-if ! python3 - "$WORK/ric" <<'PY'
+MEMORY_MB=512
+HANDLER="io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"
+EVENT="$WORK/event.json"
+printf '%s' '{"name":"张三丰","mobile":"13912345670"}' > "$EVENT"
+
+if [ "$RUNTIME" = jvm ]; then
+  echo "fetching the AWS Lambda Java Runtime Interface Client ..."
+  rm -rf "$WORK/ric"
+  "${MVN[@]}" -f "$HERE/ric/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+    -DoutputDirectory="$WORK/ric"
+  RIC_CP="$(ls "$WORK"/ric/*.jar | paste -sd: -)"
+
+  # The RIC loads its JNI client (libcurl-based, linux x86_64 glibc) from inside its jar; say why if it cannot.
+  if ! python3 - "$WORK/ric" <<'PY'
 import sys, zipfile, glob, platform
 jar = glob.glob(sys.argv[1] + "/aws-lambda-java-runtime-interface-client-*.jar")[0]
 names = [n for n in zipfile.ZipFile(jar).namelist() if n.startswith("jni/") and n.endswith(".so")]
@@ -119,52 +152,47 @@ want = f"jni/libaws-lambda-jni.{libc}-{arch}.so"
 print(f"RIC JNI libraries: {', '.join(n[4:] for n in names)}; this machine needs {want[4:]}")
 sys.exit(0 if want in names else 1)
 PY
-then
-  echo "the Runtime Interface Client has no JNI library for this platform" >&2
-  exit 1
-fi
+  then
+    echo "the Runtime Interface Client has no JNI library for this platform" >&2
+    exit 1
+  fi
 
-# --- 5. measure ------------------------------------------------------------------------------------------
-# The JVM command line of Lambda's java17/java21 managed runtimes (as recorded from inside a function, e.g.
-# https://github.com/sigpwned/the-lambda-iceberg-dissecting-the-official-java-runtimes; tiered compilation
-# stopping at level 1 is documented at https://docs.aws.amazon.com/lambda/latest/dg/java-customization.html),
-# minus what only exists there (Log4jHotPatch agent, the runtime's own CDS archive: the JDK's default one is
-# used). MaxHeapSize is the runtime's 85% of the configured memory; MaxRAM makes the JVM size itself for a
-# 512 MB execution environment instead of this 24 GiB machine (its default initial heap is 1/64 of RAM).
-MEMORY_MB=512
-JVM_FLAGS=(
-  "-XX:MaxRAM=${MEMORY_MB}m"
-  "-XX:MaxHeapSize=$(((MEMORY_MB * 1024 * 85 + 50) / 100))k"
-  -XX:+UseSerialGC
-  -Xshare:auto
-  -XX:+TieredCompilation -XX:TieredStopAtLevel=1
-  --add-opens=java.base/java.io=ALL-UNNAMED
-  -Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac
-  -Djava.net.preferIPv4Stack=true
-  -XX:+ErrorFileToStderr
-)
-if [ "$JAVA_MAJOR" -ge 24 ]; then
-  # Not on Lambda's java21: what Java 24+ needs to behave as 21 does (JNI without warnings; jboss-threads'
-  # thread-local reset, which otherwise throws when an executor thread ends).
-  JVM_FLAGS+=(--enable-native-access=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED)
-fi
-# The function's own JVM options: template.yaml sets JAVA_TOOL_OPTIONS for the JVM runtime, and Lambda's runtime
-# hands the function's environment to the JVM. Both variants get it (the floor would be deployed the same way);
-# each round also runs the function without it ("defaults"), to show what it changes.
-TOOL_OPTIONS="$(sed -n 's/^ *JAVA_TOOL_OPTIONS: !If \[IsJvm, "\([^"]*\)", !Ref AWS::NoValue\] *$/\1/p' "$ROOT/template.yaml")"
-[ -n "$TOOL_OPTIONS" ] || { echo "no JAVA_TOOL_OPTIONS for the JVM runtime found in template.yaml" >&2; exit 1; }
-HANDLER="io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"
-EVENT="$WORK/event.json"
-printf '%s' '{"name":"张三丰","mobile":"13912345670"}' > "$EVENT"
+  # The JVM command line of Lambda's java17/java21 managed runtimes (as recorded from inside a function, e.g.
+  # https://github.com/sigpwned/the-lambda-iceberg-dissecting-the-official-java-runtimes; tiered compilation
+  # stopping at level 1 is documented at https://docs.aws.amazon.com/lambda/latest/dg/java-customization.html),
+  # minus what only exists there (Log4jHotPatch agent, the runtime's own CDS archive: the JDK's default one is
+  # used). MaxHeapSize is the runtime's 85% of the configured memory; MaxRAM makes the JVM size itself for a
+  # 512 MB execution environment instead of this 24 GiB machine (its default initial heap is 1/64 of RAM).
+  JVM_FLAGS=(
+    "-XX:MaxRAM=${MEMORY_MB}m"
+    "-XX:MaxHeapSize=$(((MEMORY_MB * 1024 * 85 + 50) / 100))k"
+    -XX:+UseSerialGC
+    -Xshare:auto
+    -XX:+TieredCompilation -XX:TieredStopAtLevel=1
+    --add-opens=java.base/java.io=ALL-UNNAMED
+    -Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac
+    -Djava.net.preferIPv4Stack=true
+    -XX:+ErrorFileToStderr
+  )
+  if [ "$JAVA_MAJOR" -ge 24 ]; then
+    # Not on Lambda's java21: what Java 24+ needs to behave as 21 does (JNI without warnings; jboss-threads'
+    # thread-local reset, which otherwise throws when an executor thread ends).
+    JVM_FLAGS+=(--enable-native-access=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED)
+  fi
+  # The function's own JVM options: template.yaml sets JAVA_TOOL_OPTIONS for the JVM runtime, and Lambda's runtime
+  # hands the function's environment to the JVM. Both variants get it (the floor would be deployed the same way);
+  # each round also runs the function without it ("defaults"), to show what it changes.
+  TOOL_OPTIONS="$(sed -n 's/^ *JAVA_TOOL_OPTIONS: !If \[IsJvm, "\([^"]*\)", !Ref AWS::NoValue\] *$/\1/p' "$ROOT/template.yaml")"
+  [ -n "$TOOL_OPTIONS" ] || { echo "no JAVA_TOOL_OPTIONS for the JVM runtime found in template.yaml" >&2; exit 1; }
 
-# A local DynamoDB engine for the variant with idempotency keys: moto's server, one request at a time (the tests'
-# engine, src/test/python/serial_moto_server.py), on 127.0.0.1, with the records table created as template.yaml
-# creates it. Its own latency is moto's on this machine, not DynamoDB's.
-DYNAMODB_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-python3 "$ROOT/src/test/python/serial_moto_server.py" 127.0.0.1 "$DYNAMODB_PORT" > "$WORK/moto.log" 2>&1 &
-DYNAMODB_PID=$!
-DYNAMODB="http://127.0.0.1:$DYNAMODB_PORT"
-python3 - "$DYNAMODB" <<'PY'
+  # A local DynamoDB engine for the variant with idempotency keys: moto's server, one request at a time (the tests'
+  # engine, src/test/python/serial_moto_server.py), on 127.0.0.1, with the records table created as template.yaml
+  # creates it. Its own latency is moto's on this machine, not DynamoDB's.
+  DYNAMODB_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  python3 "$ROOT/src/test/python/serial_moto_server.py" 127.0.0.1 "$DYNAMODB_PORT" > "$WORK/moto.log" 2>&1 &
+  DYNAMODB_PID=$!
+  DYNAMODB="http://127.0.0.1:$DYNAMODB_PORT"
+  python3 - "$DYNAMODB" <<'PY'
 import sys, time, boto3
 endpoint = sys.argv[1]
 client = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1",  # runtime_api.py's AWS_REGION
@@ -179,12 +207,32 @@ client.create_table(TableName="bench-records", BillingMode="PAY_PER_REQUEST",
                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
 PY
+else
+  # provided.al2023 starts /var/task/bootstrap with no arguments, and the native image sizes its heap from the
+  # memory it sees: by default at most 80 % of physical memory (the serial GC's MaximumHeapSizePercent), the young
+  # generation 10 % of that. On Lambda that memory is the function's; here it would be the whole machine's, so the
+  # bootstrap gets the maximum heap it would compute in a 512 MB execution environment.
+  NATIVE_FLAGS=("-Xmx$(((MEMORY_MB * 1024 * 80 + 50) / 100))k")
+  # The function's own setting for the native runtime (template.yaml): Quarkus installs no signal handlers.
+  SIGNAL_HANDLERS="$(sed -n 's/^ *DISABLE_SIGNAL_HANDLERS: !If \[IsJvm, !Ref AWS::NoValue, "\([^"]*\)"\] *$/\1/p' "$ROOT/template.yaml")"
+  [ -n "$SIGNAL_HANDLERS" ] || { echo "no DISABLE_SIGNAL_HANDLERS for the native runtime found in template.yaml" >&2; exit 1; }
+fi
 
-measure() { # label variant warm [extra JVM flag]   (TOOL_OPTIONS_OFF=1: without the template's JAVA_TOOL_OPTIONS)
+# --- 5. measure ------------------------------------------------------------------------------------------
+measure() { # label variant warm [extra flag for the JVM or the native image]
+            # (TOOL_OPTIONS_OFF=1: without the template's JAVA_TOOL_OPTIONS; WITH_RECORDS=1: idempotency keys)
   local label="$1" variant="$2" warm="$3" expect
   local -a extra=("${@:4}")
   local -a fenv=(--function-env "VERIFY_API_BASE_URL={api}")
-  if [ "${TOOL_OPTIONS_OFF:-0}" != 1 ]; then fenv+=(--function-env "JAVA_TOOL_OPTIONS=$TOOL_OPTIONS"); fi
+  local -a start
+  if [ "$RUNTIME" = jvm ]; then
+    if [ "${TOOL_OPTIONS_OFF:-0}" != 1 ]; then fenv+=(--function-env "JAVA_TOOL_OPTIONS=$TOOL_OPTIONS"); fi
+    start=(--runtime java21 -- "$BENCH_JAVA" "${JVM_FLAGS[@]}" "${extra[@]}" -classpath "$RIC_CP"
+           com.amazonaws.services.lambda.runtime.api.client.AWSLambda "$HANDLER")
+  else
+    fenv+=(--function-env "DISABLE_SIGNAL_HANDLERS=$SIGNAL_HANDLERS")
+    start=(--runtime provided.al2023 -- "$WORK/task/$variant/bootstrap" "${NATIVE_FLAGS[@]}" "${extra[@]}")
+  fi
   local -a keys=()
   if [ "$variant" = function ]; then
     expect='"status":"CONSISTENT"'
@@ -199,15 +247,13 @@ measure() { # label variant warm [extra JVM flag]   (TOOL_OPTIONS_OFF=1: without
     expect='"result":"0"'
   fi
   python3 "$HERE/runtime_api.py" --label "$label" --task-root "$WORK/task/$variant" --event "$EVENT" \
-    --expect "$expect" --warm "$warm" "${fenv[@]}" "${keys[@]}" --log "$WORK/raw/$label.log" --pid-file "$JVM_PID_FILE" \
-    --out "$WORK/raw/$label.json" \
-    -- "$BENCH_JAVA" "${JVM_FLAGS[@]}" "${extra[@]}" -classpath "$RIC_CP" \
-       com.amazonaws.services.lambda.runtime.api.client.AWSLambda "$HANDLER" &
+    --expect "$expect" --warm "$warm" "${fenv[@]}" "${keys[@]}" --log "$WORK/raw/$label.log" \
+    --pid-file "$FUNCTION_PID_FILE" --out "$WORK/raw/$label.json" "${start[@]}" &
   DRIVER_PID=$!
   local rc=0
   wait "$DRIVER_PID" || rc=$?
   DRIVER_PID=""
-  rm -f "$JVM_PID_FILE"
+  rm -f "$FUNCTION_PID_FILE"
   if [ "$rc" != 0 ]; then
     echo "FAILED: $label (exit $rc); see $WORK/raw/$label.log" >&2
     exit 1
@@ -222,11 +268,27 @@ measure warmup-floor floor 100
 for i in $(seq 1 "$ROUNDS"); do
   echo "round $i of $ROUNDS ..."
   measure "function-$i" function "$WARM"
-  TOOL_OPTIONS_OFF=1 measure "defaults-$i" function "$WARM"
-  WITH_RECORDS=1 measure "records-$i" function "$WARM"
+  if [ "$RUNTIME" = jvm ]; then
+    TOOL_OPTIONS_OFF=1 measure "defaults-$i" function "$WARM"
+    WITH_RECORDS=1 measure "records-$i" function "$WARM"
+  fi
   measure "floor-$i" floor "$WARM"
 done
 cut -d' ' -f1-3 /proc/loadavg > "$WORK/load-end"
+
+# --- 6. the results ----------------------------------------------------------------------------------
+mkdir -p "$(dirname "$RESULTS")"
+if [ "$RUNTIME" = native ]; then
+  python3 "$HERE/report.py" native --raw "$WORK/raw" --rounds "$ROUNDS" --warm "$WARM" \
+    --function-zip "$FUNCTION_ZIP" --floor-zip "$FLOOR_ZIP" --task-root "$WORK/task" \
+    --bootstrap-args="${NATIVE_FLAGS[*]}" --environment "DISABLE_SIGNAL_HANDLERS=$SIGNAL_HANDLERS" \
+    --build-stats "$(ls "$ROOT"/target/*-native-image-source-jar/*-build-output-stats.json 2>/dev/null | head -1)" \
+    --load-start "$(cat "$WORK/load-start")" --load-end "$(cat "$WORK/load-end")" \
+    --started "$(cat "$WORK/started")" --out "$RESULTS"
+  echo
+  cat "$RESULTS"
+  exit 0
+fi
 # Not timed: one more cold start of each with class loading logged and one with native memory tracked and JIT
 # compilations printed, to show what init and the first invocation load, where the memory goes and how long
 # the JIT keeps compiling (both slow the JVM down, so these runs are kept out of the figures above). The JVM
@@ -237,10 +299,7 @@ for v in function floor; do
   measure "memory-$v" "$v" "$WARM" -XX:+UnlockDiagnosticVMOptions -XX:NativeMemoryTracking=summary \
     -XX:+PrintNMTStatistics -XX:+PrintCompilation
 done
-
-# --- 6. the results ----------------------------------------------------------------------------------
-mkdir -p "$(dirname "$RESULTS")"
-python3 "$HERE/report.py" --raw "$WORK/raw" --rounds "$ROUNDS" --warm "$WARM" \
+python3 "$HERE/report.py" jvm --raw "$WORK/raw" --rounds "$ROUNDS" --warm "$WARM" \
   --function-zip "$FUNCTION_ZIP" --floor-zip "$FLOOR_ZIP" --java "$BENCH_JAVA" \
   --jvm-flags "${JVM_FLAGS[*]}" --tool-options="$TOOL_OPTIONS" --ric "$(ls "$WORK"/ric | paste -sd' ' -)" \
   --load-start "$(cat "$WORK/load-start")" --load-end "$(cat "$WORK/load-end")" \

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""One measured cold start of a Lambda function under the AWS Lambda Java Runtime Interface Client.
+"""One measured cold start of a Lambda function, started the way its Lambda runtime starts it.
 
+The function process is the command given after `--`: for the java21 runtime a JVM running the AWS Lambda Java
+Runtime Interface Client, for the provided.al2023 runtime the function's own `bootstrap` executable (a native build).
 This process plays Lambda's part for one execution environment, on 127.0.0.1 only:
 
 * a local implementation of the Lambda Runtime API (2018-06-01): GET /runtime/invocation/next hands out
@@ -9,13 +11,14 @@ This process plays Lambda's part for one execution environment, on 127.0.0.1 onl
 * a zero-latency fake of the verification API (POST /identity/phone/check-2e answers result 0);
 * a zero-latency fake of Secrets Manager (POST / with X-Amz-Target secretsmanager.GetSecretValue, AWS JSON 1.1).
 
-It starts the JVM command given after `--` (ports are passed in its environment), timestamps the process
-start (just before exec), the first /next (= init done), every hand-out and every response, feeds the events
-one at a time as Lambda does for one environment, reads the JVM's peak RSS (VmHWM) after the last answer,
-stops the JVM and writes the figures as JSON. Every answer must contain --expect: a benchmark of a function
-that errors is worthless, so any error, missing substring, init failure or time-out exits non-zero.
+It starts the function process (ports are passed in its environment, with the variables --runtime's Lambda
+runtime sets), timestamps the process start (just before exec), the first /next (= init done), every hand-out and
+every response, feeds the events one at a time as Lambda does for one environment, reads the process's peak RSS
+(VmHWM) after the last answer, stops it and writes the figures as JSON. Every answer must contain --expect: a
+benchmark of a function that errors is worthless, so any error, missing substring, init failure or time-out exits
+non-zero.
 
-Standard library only. Every wait is bounded; the JVM is killed on every way out (including SIGTERM).
+Standard library only. Every wait is bounded; the function process is killed on every way out (including SIGTERM).
 """
 
 import argparse
@@ -31,6 +34,12 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 RUNTIME_PREFIX = "/2018-06-01/runtime"
+# What differs between the runtimes' environments: Lambda names a managed runtime in AWS_EXECUTION_ENV and leaves it
+# out for OS-only runtimes such as provided.al2023, whose bootstrap is the function's own executable.
+RUNTIME_ENVIRONMENT = {
+    "java21": {"AWS_EXECUTION_ENV": "AWS_Lambda_java21"},
+    "provided.al2023": {},
+}
 API_ANSWER = b'{"result":"0","description":"ok","trace_id":"b"}'
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:{name}"
 
@@ -224,24 +233,26 @@ class Failed(Exception):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--label", required=True)
-    ap.add_argument("--task-root", required=True, help="the unzipped function.zip (the JVM's working directory)")
+    ap.add_argument("--runtime", choices=sorted(RUNTIME_ENVIRONMENT), default="java21",
+                    help="the Lambda runtime whose environment the function process gets (default java21)")
+    ap.add_argument("--task-root", required=True, help="the unzipped function.zip (the function process's working directory)")
     ap.add_argument("--event", required=True, help="file with the event bytes")
     ap.add_argument("--expect", required=True, help="substring every answer must contain")
     ap.add_argument("--warm", type=int, default=1000, help="warm invocations after the first")
     ap.add_argument("--new-key-each-time", action="store_true",
                     help="give every invocation's event (a JSON object) an idempotency_key of its own")
     ap.add_argument("--function-env", action="append", default=[],
-                    help="KEY=VALUE for the JVM; {api} and {sm} become the fakes' base URLs")
+                    help="KEY=VALUE for the function process; {api} and {sm} become the fakes' base URLs")
     ap.add_argument("--init-timeout", type=float, default=60.0)
     ap.add_argument("--invoke-timeout", type=float, default=15.0)
-    ap.add_argument("--log", required=True, help="file for the JVM's stdout and stderr")
-    ap.add_argument("--pid-file", help="where to write the JVM's pid (for the caller's trap)")
+    ap.add_argument("--log", required=True, help="file for the function process's stdout and stderr")
+    ap.add_argument("--pid-file", help="where to write the function process's pid (for the caller's trap)")
     ap.add_argument("--out", required=True)
-    ap.add_argument("command", nargs=argparse.REMAINDER, help="-- java ... (the JVM command)")
+    ap.add_argument("command", nargs=argparse.REMAINDER, help="-- java ... or -- .../bootstrap (the function process)")
     args = ap.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
-        ap.error("no JVM command after --")
+        ap.error("no function command after --")
 
     event = open(args.event, "rb").read()
     state = State("bench-" + args.label, args.log)
@@ -261,13 +272,13 @@ def main():
         "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
         "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/" + state.function_name,
         "AWS_LAMBDA_LOG_STREAM_NAME": "bench",
-        "AWS_EXECUTION_ENV": "AWS_Lambda_java21",
         "AWS_REGION": "us-east-1",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_ACCESS_KEY_ID": "AKIDBENCHBENCHBENCH0",
         "AWS_SECRET_ACCESS_KEY": "bench-secret-access-key-not-a-real-one",
         "AWS_SESSION_TOKEN": "bench-session-token",
     }
+    env.update(RUNTIME_ENVIRONMENT[args.runtime])
     for kv in args.function_env:
         key, _, value = kv.partition("=")
         env[key] = value.format(api=f"http://127.0.0.1:{api_port}", sm=f"http://127.0.0.1:{sm_port}")
@@ -289,12 +300,12 @@ def main():
             with open(args.pid_file, "w") as f:
                 f.write(str(proc.pid))
 
-        # Init: until the first /next, a reported init error, the JVM's exit, or the time limit. The handler
-        # thread takes the timestamp; this loop only wakes every 50 ms so as not to take CPU from the JVM.
+        # Init: until the first /next, a reported init error, the process's exit, or the time limit. The handler
+        # thread takes the timestamp; this loop only wakes every 50 ms so as not to take CPU from the function.
         limit = time.monotonic() + args.init_timeout
         while not state.init_over.wait(0.05):
             if proc.poll() is not None:
-                raise Failed(f"the JVM exited with {proc.returncode} before asking for an event")
+                raise Failed(f"the function process exited with {proc.returncode} before asking for an event")
             if time.monotonic() > limit:
                 raise Failed(f"no /next within {args.init_timeout} s")
         if state.init_error is not None:
@@ -313,7 +324,7 @@ def main():
                 rid, kind, body, t = state.done.get(timeout=args.invoke_timeout)
             except queue.Empty:
                 raise Failed(f"invocation {i + 1}: no answer within {args.invoke_timeout} s"
-                             f" (JVM {'running' if proc.poll() is None else 'exited ' + str(proc.returncode)})")
+                             f" (process {'running' if proc.poll() is None else 'exited ' + str(proc.returncode)})")
             text = body.decode("utf-8", "replace")
             if kind != "response" or rid != request_id:
                 raise Failed(f"invocation {i + 1}: {kind} for {rid}: {text[:2000]}")
@@ -324,7 +335,7 @@ def main():
                 result["first_answer"] = text
         status = read_status(proc.pid)
         if proc.poll() is not None:
-            raise Failed(f"the JVM exited with {proc.returncode} during the run")
+            raise Failed(f"the function process exited with {proc.returncode} during the run")
         if state.unexpected:
             raise Failed(f"unexpected requests: {state.unexpected[:10]}")
         warm = sorted(latencies[1:])
