@@ -4,6 +4,7 @@ import static cloud.phonematch.verify.support.TestPeople.MOBILE;
 import static cloud.phonematch.verify.support.TestPeople.NAME;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -14,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,12 +26,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import cloud.phonematch.verify.output.InvalidRequestException;
 import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.output.OutcomeUnknownException;
+import cloud.phonematch.verify.precheck.MobileNumbers;
+import cloud.phonematch.verify.precheck.PersonNames;
 import cloud.phonematch.verify.support.ApiStubs;
 import cloud.phonematch.verify.support.Events;
 import cloud.phonematch.verify.support.FakeApis;
 import cloud.phonematch.verify.support.Fakes;
 import cloud.phonematch.verify.support.Lambda;
 import cloud.phonematch.verify.support.SecretsManagerStubs;
+import cloud.phonematch.verify.verification.VerificationRecords;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -39,6 +45,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(FakeApis.class)
 class IdempotencyFlowTest {
+
+    @Inject
+    VerificationRecords records;
 
     @BeforeEach
     void reset() {
@@ -180,6 +189,31 @@ class IdempotencyFlowTest {
         assertTrue(badBody.error().path("message").asText().contains("idempotency_key"));
         assertEquals(400, badHeader.statusCode());
         assertEquals(400, disagree.statusCode());
+        assertEquals(0, ApiStubs.calls().size());
+        assertEquals(0, SecretsManagerStubs.calls());
+    }
+
+    /**
+     * A key held by a running invocation (claimed here, as that invocation would, and never settled) answers 409 over
+     * API Gateway, with Retry-After saying when the holder's lock runs out; nothing is sent.
+     */
+    @Test
+    void aKeyStillHeldAnswersInProgressWithRetryAfter() {
+        String key = key();
+        VerificationRecords.KeyedRequest held = new VerificationRecords.KeyedRequest(key, PersonNames.normalize(NAME),
+                MobileNumbers.normalize(MOBILE));
+        assertInstanceOf(VerificationRecords.Claim.Granted.class, records.claim(held, RecordsTesting.tenSeconds()));
+
+        Lambda.HttpReply reply = Lambda.http(Events.httpV2("POST", "/verifications", Events.body(NAME, MOBILE),
+                Map.of("idempotency-key", key)));
+
+        assertEquals(409, reply.statusCode());
+        assertEquals("IN_PROGRESS", reply.body().path("error").path("type").asText());
+        assertTrue(reply.body().path("error").path("retryable").asBoolean());
+        long seconds = reply.body().path("error").path("retry_after_seconds").asLong();
+        long longest = 10 + IdempotencyRecords.CLOCK_SKEW.toSeconds();
+        assertTrue(seconds > 0 && seconds <= longest, "until the holder's timeout and the skew allowance: " + seconds);
+        assertEquals(Long.toString(seconds), reply.header("Retry-After"));
         assertEquals(0, ApiStubs.calls().size());
         assertEquals(0, SecretsManagerStubs.calls());
     }

@@ -11,7 +11,8 @@ import io.restassured.response.Response;
 
 /**
  * Invokes the function through Quarkus's mock Lambda event server, the way the Lambda runtime would, and
- * checks every output against the published JSON Schema before a test sees it.
+ * checks every output against the published JSON Schema before a test sees it, and every API Gateway exchange
+ * against openapi.yaml.
  */
 public final class Lambda {
     private Lambda() {
@@ -44,6 +45,7 @@ public final class Lambda {
             throw new AssertionError("API Gateway events always answer; got " + r.statusCode() + ": " + r.asString());
         }
         JsonNode proxy = parse(r.asString());
+        OpenApiContract.requireValid(parse(event), proxy);
         JsonNode body = OutputSchema.requireValid(parse(proxy.path("body").asText()));
         return new HttpReply(proxy.path("statusCode").asInt(), proxy.path("headers"), body,
                 proxy.path("isBase64Encoded").asBoolean(true));
