@@ -18,25 +18,18 @@ import cloud.phonematch.verify.support.Events;
 import cloud.phonematch.verify.support.FakeApis;
 import cloud.phonematch.verify.support.Fakes;
 import cloud.phonematch.verify.support.Lambda;
+import cloud.phonematch.verify.support.SandboxUpstream;
 import cloud.phonematch.verify.support.SecretsManagerStubs;
 import cloud.phonematch.verify.support.TestPeople;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /** The whole function with VERIFY_UPSTREAM=sandbox: answers by the last digit, touching neither fake. */
 @QuarkusTest
 @QuarkusTestResource(FakeApis.class)
-@TestProfile(SandboxFunctionTest.Sandbox.class)
+@TestProfile(SandboxUpstream.class)
 class SandboxFunctionTest {
-
-    public static class Sandbox implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("verify.upstream", "sandbox");
-        }
-    }
 
     @BeforeEach
     void reset() {
