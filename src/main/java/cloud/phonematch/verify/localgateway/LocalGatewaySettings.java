@@ -12,9 +12,10 @@ import io.quarkus.runtime.configuration.DurationConverter;
  * {@code Timeout} (10 s), which becomes the remaining time of each invocation's Lambda context.
  * <p>
  * Read as plain properties rather than a config mapping: a mapping is registered in every build, and this class
- * must stay out of the production one.
+ * must stay out of the production one. Not under {@code verify.}: those are the function's settings, and the
+ * function's mapping ({@code VerifyConfig}) refuses any property under its prefix that it does not know.
  *
- * @param enabled whether dev mode starts it ({@code verify.local-gateway.enabled})
+ * @param enabled whether dev mode starts it ({@code local-gateway.enabled})
  * @param host the address it listens on; loopback by default, since it has no authorization
  * @param port the port ({@code 0}: any free port, printed when it starts)
  * @param rateLimit tokens added to the bucket per second
@@ -24,7 +25,7 @@ import io.quarkus.runtime.configuration.DurationConverter;
 public record LocalGatewaySettings(boolean enabled, String host, int port, double rateLimit, int burstLimit,
         Duration functionTimeout) {
 
-    static final String PREFIX = "verify.local-gateway.";
+    static final String PREFIX = "local-gateway.";
 
     public LocalGatewaySettings {
         if (port < 0 || port > 65_535) {
@@ -42,7 +43,7 @@ public record LocalGatewaySettings(boolean enabled, String host, int port, doubl
     }
 
     /**
-     * The settings under {@code verify.local-gateway.}, each falling back to its default.
+     * The settings under {@code local-gateway.}, each falling back to its default.
      *
      * @param property looks a property up by its full name
      */

@@ -48,7 +48,7 @@ public class LocalGatewayStarter {
             closeAll(listeners); // the settings changed since the last reload
         }
         if (!settings.enabled()) {
-            LOG.info("Local HTTP API off (verify.local-gateway.enabled=false)");
+            LOG.info("Local HTTP API off (local-gateway.enabled=false)");
             return;
         }
         if (kept == null) {
@@ -57,7 +57,7 @@ public class LocalGatewayStarter {
                         LambdaHotReplacementRecorder::checkHotReplacement);
             } catch (IllegalStateException e) {
                 LOG.warnf("%s. Dev mode goes on without it: choose another port with"
-                        + " -Dverify.local-gateway.port=..., or turn it off with -Dverify.local-gateway.enabled=false",
+                        + " -Dlocal-gateway.port=..., or turn it off with -Dlocal-gateway.enabled=false",
                         e.getMessage());
                 return;
             }

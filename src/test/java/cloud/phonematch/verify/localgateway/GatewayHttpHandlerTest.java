@@ -83,7 +83,7 @@ class GatewayHttpHandlerTest {
             out.write(ANSWER.getBytes(StandardCharsets.UTF_8));
         };
         try (RunningGateway gateway = RunningGateway.start(vertx, busy, RunningGateway.settings(Map.of(
-                "verify.local-gateway.throttle-rate-limit", "0", "verify.local-gateway.throttle-burst-limit", "1")))) {
+                "local-gateway.throttle-rate-limit", "0", "local-gateway.throttle-burst-limit", "1")))) {
             CompletableFuture<HttpResponse<byte[]>> first = CompletableFuture
                     .supplyAsync(() -> gateway.send(post(gateway, new byte[] { '{', '}' })));
             while (invocations.get() == 0) {

@@ -73,7 +73,7 @@ class LocalGatewayReadmeTest {
                     // arriving within a tenth of a second. (Thirty curl processes take longer than that to start on a
                     // busy build machine, and each further tenth of a second would let one more through.)
                     Map<String, String> noRefill = new HashMap<>(properties);
-                    noRefill.put("verify.local-gateway.throttle-rate-limit", "0");
+                    noRefill.put("local-gateway.throttle-rate-limit", "0");
                     gateway.close();
                     gateway = RunningGateway.start(vertx, handler, RunningGateway.settings(noRefill));
                 }
@@ -88,7 +88,7 @@ class LocalGatewayReadmeTest {
         assertTrue(failures.isEmpty(), String.join("\n\n", failures));
     }
 
-    /** The {@code verify.local-gateway.*} settings the README names are exactly those the local HTTP API reads. */
+    /** The {@code local-gateway.*} settings the README names are exactly those the local HTTP API reads. */
     @Test
     void namesExactlyTheSettingsTheLocalHttpApiReads() throws IOException {
         Set<String> read = new TreeSet<>();
@@ -97,7 +97,7 @@ class LocalGatewayReadmeTest {
             return Optional.empty();
         });
         Set<String> documented = new TreeSet<>();
-        Matcher named = Pattern.compile("`(verify\\.local-gateway\\.[a-z-]+)`").matcher(Files.readString(README));
+        Matcher named = Pattern.compile("`(local-gateway\\.[a-z-]+)`").matcher(Files.readString(README));
         while (named.find()) {
             documented.add(named.group(1));
         }

@@ -34,10 +34,10 @@ class LocalGatewaySettingsTest {
 
     @Test
     void everySettingCanBeChanged() {
-        LocalGatewaySettings settings = from(Map.of("verify.local-gateway.enabled", "false",
-                "verify.local-gateway.host", "0.0.0.0", "verify.local-gateway.port", "0",
-                "verify.local-gateway.throttle-rate-limit", "2.5", "verify.local-gateway.throttle-burst-limit", "0",
-                "verify.local-gateway.function-timeout", "29s"));
+        LocalGatewaySettings settings = from(Map.of("local-gateway.enabled", "false",
+                "local-gateway.host", "0.0.0.0", "local-gateway.port", "0",
+                "local-gateway.throttle-rate-limit", "2.5", "local-gateway.throttle-burst-limit", "0",
+                "local-gateway.function-timeout", "29s"));
 
         assertFalse(settings.enabled());
         assertEquals("0.0.0.0", settings.host());
@@ -53,8 +53,8 @@ class LocalGatewaySettingsTest {
             "enabled, yes" })
     void refusesValuesThatMakeNoSense(String name, String value) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> from(Map.of("verify.local-gateway." + name, value)));
+                () -> from(Map.of("local-gateway." + name, value)));
 
-        assertTrue(e.getMessage().startsWith("verify.local-gateway." + name), e.getMessage());
+        assertTrue(e.getMessage().startsWith("local-gateway." + name), e.getMessage());
     }
 }

@@ -169,7 +169,7 @@ class LocalGatewayTest {
     void aBurstOverTheThrottleIsAnswered429ByTheGatewayNotTheFunction() {
         gateway.close();
         gateway = RunningGateway.start(vertx, recordingHandler(), RunningGateway.settings(Map.of(
-                "verify.local-gateway.throttle-rate-limit", "0", "verify.local-gateway.throttle-burst-limit", "3")));
+                "local-gateway.throttle-rate-limit", "0", "local-gateway.throttle-burst-limit", "3")));
         Map<Integer, Integer> statuses = new HashMap<>();
         HttpResponse<byte[]> throttled = null;
 
