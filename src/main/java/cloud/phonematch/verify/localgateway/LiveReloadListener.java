@@ -75,8 +75,8 @@ final class LiveReloadListener implements Handler<HttpServerRequest>, Consumer<H
         vertx.executeBlocking(reloadCheck, false).onComplete(checked -> {
             Handler<HttpServerRequest> handler = current;
             if (checked.failed() || handler == null) {
-                // The code does not compile (dev mode logs why) or no application is up: API Gateway's answer when
-                // its integration cannot be reached.
+                // The reloaded application could not start (dev mode logs why; code that does not compile leaves the
+                // running one in place), or none is up yet: API Gateway's answer when its integration is unreachable.
                 GatewayHttpHandler.send(request, GatewayResponse.gatewayMessage(503, "Service Unavailable"));
             } else {
                 handler.handle(request);
