@@ -38,7 +38,7 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Build step that keeps the JVM function.zip small, run by Maven in {@code package} right after Quarkus
- * has written {@code target/function.zip}. It rewrites the zip in two ways; neither changes what the function runs.
+ * has written {@code target/function.zip}. It rewrites the zip in three ways; none changes what the function runs.
  *
  * <p><b>1. Bouncy Castle, shrunk to what the function can reach.</b> bcprov is 8.3 MB, a third of the zip, and the
  * function uses a few dozen lightweight-API classes of it (SM2, SM4-GCM, the GM curves, ASN.1 for key parsing; see
@@ -77,6 +77,13 @@ import java.util.zip.ZipOutputStream;
  * 250 MB). {@code FunctionZipIT} checks the merge against the jars Maven resolved, and {@code PackagedFunctionIT}
  * runs the packaged function under Lambda's Runtime Interface Client.
  *
+ * <p><b>3. The dev-only local HTTP API left out.</b> {@code cloud.phonematch.verify.localgateway} serves
+ * {@code ./mvnw quarkus:dev} only: its one bean is {@code @IfBuildProfile("dev")}, so Quarkus leaves it out of this
+ * build, but its classes stay in the application's index and jar, and Quarkus lists every indexed class for loading
+ * and initializing at init ({@code META-INF/quarkus-generated-preload-classes.txt}, which SnapStart uses). So the
+ * package's classes are dropped from the zip and their lines from that list: a Lambda init neither loads them nor
+ * tries to. {@code FunctionZipIT} checks both, and {@code PackagedFunctionIT} that the function still runs.
+ *
  * <p>A native build's zip holds no jars: the step then says so and changes nothing (native-image does its own
  * reachability analysis).
  *
@@ -93,6 +100,10 @@ public final class RepackFunctionZip {
     static final String MERGED_JAR = "lib/function-dependencies.jar";
     private static final String SERVICES = "META-INF/services/";
     private static final String KEPT_COPIES = "META-INF/function-dependencies/";
+    /** The dev-only package (see the class comment, 3.), as a path prefix. */
+    static final String DEV_ONLY_PACKAGE = "cloud/phonematch/verify/localgateway/";
+    /** The classes Quarkus loads and initializes at init, one binary name a line. */
+    static final String PRELOAD_LIST = "META-INF/quarkus-generated-preload-classes.txt";
     /** Entries of a dependency jar that the merged jar leaves out, besides signatures (see the class comment). */
     private static final Pattern LEFT_OUT = Pattern.compile(
             "^(META-INF/MANIFEST\\.MF|META-INF/INDEX\\.LIST|(META-INF/versions/\\d+/)?module-info\\.class)$");
@@ -280,15 +291,21 @@ public final class RepackFunctionZip {
 
     /**
      * Rewrites the zip, deflated at the highest level: the jars of {@code lib/} (Bouncy Castle trimmed) merged into
-     * one where the first of them was, everything else as it was; names, order and times are kept.
+     * one where the first of them was, the dev-only package left out, everything else as it was; names, order and
+     * times are kept.
      */
     private static void rewrite(Path zip, String bcEntry, byte[] trimmedBc, Path scratch) throws IOException {
+        int devOnly = 0;
         try (ZipFile in = new ZipFile(zip.toFile()); ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(scratch))) {
             out.setLevel(Deflater.BEST_COMPRESSION);
             List<ZipEntry> all = in.stream().map(ZipEntry.class::cast).toList();
             List<ZipEntry> jars = all.stream().filter(RepackFunctionZip::isDependencyJar).toList();
             for (ZipEntry entry : all) {
                 if (isDependencyJar(entry) && entry != jars.get(0)) {
+                    continue;
+                }
+                if (entry.getName().startsWith(DEV_ONLY_PACKAGE)) {
+                    devOnly += entry.isDirectory() ? 0 : 1;
                     continue;
                 }
                 byte[] data;
@@ -305,6 +322,8 @@ public final class RepackFunctionZip {
                             + " %,d identical duplicates stored once, %,d differing licence or metadata files kept"
                             + " per jar%n", jars.size(), merge.entries.size(), merge.services.size(),
                             merge.identical, merge.keptCopies);
+                } else if (name.equals(PRELOAD_LIST)) {
+                    data = withoutDevOnlyClasses(read(in, entry));
                 } else {
                     data = read(in, entry);
                 }
@@ -314,6 +333,16 @@ public final class RepackFunctionZip {
             }
         }
         Files.move(scratch, zip, StandardCopyOption.REPLACE_EXISTING);
+        System.out.printf("[repack-function-zip] %d dev-only files of %s left out, and their lines of %s%n", devOnly,
+                DEV_ONLY_PACKAGE, PRELOAD_LIST);
+    }
+
+    private static byte[] withoutDevOnlyClasses(byte[] preloadList) {
+        String devOnlyClasses = DEV_ONLY_PACKAGE.replace('/', '.');
+        StringBuilder kept = new StringBuilder();
+        new String(preloadList, StandardCharsets.UTF_8).lines().filter(line -> !line.startsWith(devOnlyClasses))
+                .forEach(line -> kept.append(line).append(System.lineSeparator()));
+        return kept.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static boolean isDependencyJar(ZipEntry entry) {

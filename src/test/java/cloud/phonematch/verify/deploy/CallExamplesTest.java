@@ -24,7 +24,7 @@ import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.support.FakeApis;
 import cloud.phonematch.verify.support.Lambda;
 import cloud.phonematch.verify.support.ProjectRoot;
-import cloud.phonematch.verify.support.SandboxProfile;
+import cloud.phonematch.verify.support.SandboxUpstream;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -36,7 +36,7 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @QuarkusTestResource(FakeApis.class)
-@TestProfile(SandboxProfile.class)
+@TestProfile(SandboxUpstream.class)
 class CallExamplesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path README = ProjectRoot.PATH.resolve("README.md");

@@ -145,6 +145,39 @@ class FunctionZipIT {
         assertTrue(licences > 20, licences + " licence texts");
     }
 
+    /**
+     * The dev-only local HTTP API ({@code cloud.phonematch.verify.localgateway}) is not in the production build: Quarkus
+     * built no bean for its starter ({@code @IfBuildProfile("dev")}), and the zip holds none of its classes and does
+     * not name them in the list of classes Quarkus loads at init.
+     */
+    @Test
+    void leavesOutTheDevOnlyLocalHttpApi() throws IOException {
+        String devOnly = "cloud/phonematch/verify/localgateway/";
+        assertTrue(Files.exists(DeploymentFilesTest.ROOT.resolve("target/classes/" + devOnly + "LocalGatewayStarter.class")),
+                "the package is compiled, so its absence below means something");
+        Path runnerJar;
+        try (Stream<Path> files = Files.list(DeploymentFilesTest.ROOT.resolve("target"))) {
+            runnerJar = files.filter(p -> p.getFileName().toString().endsWith("-runner.jar")).findFirst().orElseThrow();
+        }
+        try (ZipFile runner = new ZipFile(runnerJar.toFile())) {
+            assertNotNull(runner.getEntry(devOnly + "LocalGatewayStarter.class"), "Quarkus's own jar still has the class");
+            assertTrue(runner.stream().noneMatch(e -> e.getName().startsWith(devOnly) && e.getName().contains("_Bean")),
+                    "a production build has no bean of the local HTTP API");
+        }
+        try (ZipFile zip = new ZipFile(ZIP.toFile())) {
+            assertTrue(zip.stream().noneMatch(e -> e.getName().startsWith(devOnly)), devOnly + " is in function.zip");
+            ZipEntry preload = zip.getEntry("META-INF/quarkus-generated-preload-classes.txt");
+            assertNotNull(preload, "Quarkus's list of classes to load at init");
+            List<String> preloaded;
+            try (InputStream in = zip.getInputStream(preload)) {
+                preloaded = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            }
+            assertTrue(preloaded.contains("cloud.phonematch.verify.handler.VerificationHandler"), "the listing is real");
+            assertTrue(preloaded.stream().noneMatch(c -> c.startsWith(devOnly.replace('/', '.'))),
+                    "classes of the local HTTP API are loaded at init");
+        }
+    }
+
     private static boolean hasPackage(String prefix) {
         return merged.keySet().stream().anyMatch(n -> n.startsWith(prefix) && n.endsWith(".class"));
     }

@@ -18,7 +18,7 @@ import cloud.phonematch.verify.support.Events;
 import cloud.phonematch.verify.support.FakeApis;
 import cloud.phonematch.verify.support.Fakes;
 import cloud.phonematch.verify.support.Lambda;
-import cloud.phonematch.verify.support.SandboxProfile;
+import cloud.phonematch.verify.support.SandboxUpstream;
 import cloud.phonematch.verify.support.SecretsManagerStubs;
 import cloud.phonematch.verify.support.TestPeople;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -28,7 +28,7 @@ import io.quarkus.test.junit.TestProfile;
 /** The whole function with VERIFY_UPSTREAM=sandbox: answers by the last digit, touching neither fake. */
 @QuarkusTest
 @QuarkusTestResource(FakeApis.class)
-@TestProfile(SandboxProfile.class)
+@TestProfile(SandboxUpstream.class)
 class SandboxFunctionTest {
 
     @BeforeEach
