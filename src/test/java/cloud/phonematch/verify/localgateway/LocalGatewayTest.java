@@ -31,6 +31,7 @@ import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.support.Events;
 import cloud.phonematch.verify.support.FakeApis;
 import cloud.phonematch.verify.support.Lambda;
+import cloud.phonematch.verify.support.OpenApiContract;
 import cloud.phonematch.verify.support.OutputSchema;
 import cloud.phonematch.verify.support.SandboxUpstream;
 import cloud.phonematch.verify.support.TestPeople;
@@ -78,11 +79,33 @@ class LocalGatewayTest {
         gateway.close();
     }
 
+    /** One real HTTP exchange with the local API, held to openapi.yaml like every other exchange of the suite. */
     private HttpResponse<byte[]> send(String method, String path, Map<String, String> headers, byte[] body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(gateway.uri(path)).method(method,
                 body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
-        return gateway.send(request);
+        HttpResponse<byte[]> response = gateway.send(request);
+        ObjectNode proxy = Json.object();
+        proxy.put("statusCode", response.statusCode());
+        ObjectNode responseHeaders = proxy.putObject("headers");
+        // HTTP's own headers (and pseudo-headers such as :status) and the request id API Gateway adds to every answer
+        // are not part of the API's description.
+        response.headers().map().forEach((name, values) -> {
+            if (!name.startsWith(":")
+                    && !List.of("content-length", "date", "connection", "apigw-requestid").contains(name.toLowerCase())) {
+                responseHeaders.put(name, String.join(",", values));
+            }
+        });
+        proxy.put("body", new String(response.body(), StandardCharsets.UTF_8));
+        proxy.put("isBase64Encoded", false);
+        String event = Events.httpV2(method, path, body == null ? null : new String(body, StandardCharsets.UTF_8),
+                headers);
+        try {
+            OpenApiContract.requireValid(Json.MAPPER.readTree(event), proxy);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        return response;
     }
 
     private static JsonNode json(HttpResponse<byte[]> response) {
