@@ -13,6 +13,9 @@
 #                JAVA_TOOL_OPTIONS / function with idempotency keys / floor (default 7; medians are reported)
 #   --warm N     warm invocations after the first one, per cold start (default 1000)
 #   --no-build   reuse target/function.zip and the floor's zip from an earlier run (of the same kind)
+#   --also LABEL=ZIP  (repeatable) another build of the function to measure in the same rounds, in turn with the
+#                function, with the function's settings: packaging variants compared on one machine state.
+#                Their medians beside the function's and the floor's go to bench/results/cold-start-compare.md.
 # Environment: JAVA_HOME (Maven's JDK; default Temurin 25 when present), BENCH_JAVA (the java that runs the JVM
 # packages; default a JDK 21 if one is installed, as on Lambda's java21 runtime, else $JAVA_HOME/bin/java).
 #
@@ -26,12 +29,16 @@ ROUNDS=7
 WARM=1000
 BUILD=1
 RUNTIME=jvm
+ALSO=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --native) RUNTIME=native; shift ;;
     --rounds) ROUNDS="$2"; shift 2 ;;
     --warm) WARM="$2"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
+    --also)
+      [[ "${2:-}" =~ ^[a-z][a-z0-9-]*=.+$ ]] && [ -f "${2#*=}" ] || { echo "--also wants LABEL=ZIP (an existing zip)" >&2; exit 2; }
+      ALSO+=("$2"); shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -123,6 +130,11 @@ rm -rf "$WORK/task" "$WORK/raw"
 mkdir -p "$WORK/task" "$WORK/raw"
 unzip -q "$FUNCTION_ZIP" -d "$WORK/task/function"
 unzip -q "$FLOOR_ZIP" -d "$WORK/task/floor"
+for also in "${ALSO[@]}"; do
+  case "${also%%=*}" in function|floor|defaults|records|warmup-*|classes-*|memory-*)
+    echo "--also ${also%%=*}: that label is taken" >&2; exit 2 ;; esac
+  unzip -q "${also#*=}" -d "$WORK/task/${also%%=*}"
+done
 if [ "$RUNTIME" = native ]; then
   for v in function floor; do
     [ -x "$WORK/task/$v/bootstrap" ] || { echo "the $v zip's bootstrap is not executable: Lambda could not start it" >&2; exit 1; }
@@ -234,7 +246,7 @@ measure() { # label variant warm [extra flag for the JVM or the native image]
     start=(--runtime provided.al2023 -- "$WORK/task/$variant/bootstrap" "${NATIVE_FLAGS[@]}" "${extra[@]}")
   fi
   local -a keys=()
-  if [ "$variant" = function ]; then
+  if [ "$variant" != floor ]; then
     expect='"status":"CONSISTENT"'
     fenv+=(--function-env VERIFY_UPSTREAM=live --function-env VERIFY_TOKEN_SECRET_ID=bench-token
            --function-env "AWS_ENDPOINT_URL_SECRETS_MANAGER={sm}")
@@ -267,7 +279,12 @@ measure warmup-function function 100
 measure warmup-floor floor 100
 for i in $(seq 1 "$ROUNDS"); do
   echo "round $i of $ROUNDS ..."
-  measure "function-$i" function "$WARM"
+  # The function and the --also builds in turn, each round starting one further along, so none always runs first.
+  BUILDS=(function "${ALSO[@]%%=*}")
+  for k in "${!BUILDS[@]}"; do
+    b="${BUILDS[$(((i - 1 + k) % ${#BUILDS[@]}))]}"
+    measure "$b-$i" "$b" "$WARM"
+  done
   if [ "$RUNTIME" = jvm ]; then
     TOOL_OPTIONS_OFF=1 measure "defaults-$i" function "$WARM"
     WITH_RECORDS=1 measure "records-$i" function "$WARM"
@@ -278,6 +295,12 @@ cut -d' ' -f1-3 /proc/loadavg > "$WORK/load-end"
 
 # --- 6. the results ----------------------------------------------------------------------------------
 mkdir -p "$(dirname "$RESULTS")"
+if [ "${#ALSO[@]}" -gt 0 ]; then
+  COMPARED=(--variant "function=$FUNCTION_ZIP")
+  for also in "${ALSO[@]}"; do COMPARED+=(--variant "$also"); done
+  python3 "$HERE/compare.py" --raw "$WORK/raw" --rounds "$ROUNDS" "${COMPARED[@]}" --variant "floor=$FLOOR_ZIP" \
+    --started "$(cat "$WORK/started")" --out "$(dirname "$RESULTS")/cold-start-compare.md"
+fi
 if [ "$RUNTIME" = native ]; then
   python3 "$HERE/report.py" native --raw "$WORK/raw" --rounds "$ROUNDS" --warm "$WARM" \
     --function-zip "$FUNCTION_ZIP" --floor-zip "$FLOOR_ZIP" --task-root "$WORK/task" \
