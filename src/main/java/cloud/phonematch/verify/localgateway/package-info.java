@@ -5,7 +5,8 @@
  * handler. The stage's throttling is mimicked with a token bucket; authorization is not (the {@code Auth=NONE} case).
  * <p>
  * Started by {@link cloud.phonematch.verify.localgateway.LocalGatewayStarter}, a bean that exists in dev builds only.
- * Nothing here is in the production package: the build leaves this package out of {@code function.zip} (see
- * {@code src/build/java/RepackFunctionZip.java}), so a Lambda init neither loads these classes nor opens a port.
+ * Nothing here is in the production package: Quarkus leaves this package's files out of the jar and the index of a
+ * production build (see {@code application.properties}), so a Lambda init neither loads these classes nor opens a
+ * port.
  */
 package cloud.phonematch.verify.localgateway;
