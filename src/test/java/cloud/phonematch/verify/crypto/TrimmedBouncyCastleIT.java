@@ -32,9 +32,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import cloud.phonematch.verify.support.ProjectRoot;
 
 /**
- * After {@code package} (Failsafe): the Bouncy Castle that {@code src/build/java/RepackFunctionZip.java} left in
- * {@code target/function.zip} (trimmed, inside the merged dependency jar) holds everything the function's encryption
- * needs. The function's crypto classes
+ * After {@code package} (Failsafe): the Bouncy Castle in {@code target/function.zip} (minimized by the Maven Shade
+ * plugin, inside the dependency jar {@code src/build/java/RepackFunctionZip.java} merged) holds everything the
+ * function's encryption needs. The function's crypto classes
  * and Bouncy Castle are loaded from the packaged jar and {@code target/classes} only, never from the full
  * Bouncy Castle on the test class path; each algorithm and envelope shape encrypts there, and the provider's side
  * ({@link TestDecryptor}, on the full Bouncy Castle) must recover the name and number.
