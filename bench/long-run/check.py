@@ -291,6 +291,8 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
     capped = collections.Counter()  # requests sent with less than one attempt timeout left before the margin
     short_deadline_ends = collections.Counter()  # short-deadline invocations that met a fault: how they ended
     no_time_left = collections.Counter()  # UPSTREAM_TIMEOUT without a call that may have been charged: short?
+    gave_up = collections.Counter()  # a retryable refusal returned before the last attempt, for want of time
+    max_attempts = int(env.get("VERIFY_MAX_ATTEMPTS", "3"))
 
     for inv in p.invocations:
         i, cid = inv["i"], inv["cid"]
@@ -376,6 +378,9 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
             else:
                 fault = fault_class(rows[-1])
                 allowed = AFTER_FAULT.get(fault, set())
+                if rows[-1].get("delayed_s") or rows[-1]["status"] == "gone":
+                    # Answered too late for the attempt: whatever the API did, the function stopped waiting.
+                    allowed = allowed | {("UPSTREAM_TIMEOUT", True)}
                 if fault in RETRIED_FAULTS:
                     allowed = allowed | {("UPSTREAM_TIMEOUT", False)}
                     if e.get("circuit_open"):
@@ -400,16 +405,25 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
         for k, r in enumerate(rows):
             if inv["deadline_ms"] - margin_ms - r["t0"] < attempt_ms:
                 capped["requests"] += 1
-                if k == len(rows) - 1 and a.failure is not None and a.failure["error"]["type"] == "UPSTREAM_TIMEOUT":
+                if k == len(rows) - 1 and a.failure is not None and a.failure["error"]["type"] == "UPSTREAM_TIMEOUT" \
+                        and a.failure["error"].get("outcome_unknown"):
                     capped["cut at the deadline"] += 1
         if inv["key"]:
             keyed[inv["key"]].append((i, a, charged, len(rows)))
         if inv["budget_ms"] < plan.TEMPLATE_TIMEOUT_MS and (rows and any(
                 fault_class(r) != "answer" for r in rows) or a.failure is not None):
             short_deadline_ends[label] += 1
-        if a.failure is not None and a.failure["error"]["type"] == "UPSTREAM_TIMEOUT" \
-                and not a.failure["error"].get("outcome_unknown"):
-            no_time_left[inv["budget_ms"] < plan.TEMPLATE_TIMEOUT_MS] += 1
+        if a.failure is not None and not a.failure["error"].get("outcome_unknown") \
+                and not a.failure["error"].get("circuit_open"):
+            e = a.failure["error"]
+            short = inv["budget_ms"] < plan.TEMPLATE_TIMEOUT_MS
+            if e["type"] == "UPSTREAM_TIMEOUT":
+                no_time_left[short] += 1
+            elif e["type"] in ("ENGINE_ERROR", "UPSTREAM_UNAVAILABLE", "RATE_LIMITED") and rows \
+                    and len(rows) < max_attempts and rows[-1]["kind"] != "429-retry-after-60" \
+                    and not plan.in_windows(i, windows["api-refused"]):
+                # A refusal that may be retried, fewer calls than allowed: the next wait and attempt did not fit.
+                gave_up[short] += 1
 
         # Latency: by 2,000-invocation block, and by what the invocation met.
         lat = inv["latency_ms"]
@@ -479,8 +493,9 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
     needed["Secrets Manager throttling"] = sum(1 for s in p.secrets if s["throttled"])
     needed["SECRETS_UNAVAILABLE"] = sum(n for k, n in by_type.items() if k.startswith("SECRETS_UNAVAILABLE"))
     needed["an open circuit"] = sum(n for k, n in by_type.items() if "circuit open" in k)
-    needed["a refused connection"] = sum(1 for inv in p.invocations
-                                         if plan.in_windows(inv["i"], windows["api-refused"]))
+    needed["a refused connection"] = refused_attempts
+    needed["an attempt cut off at the deadline"] = capped.get("cut at the deadline", 0)
+    needed["a retry given up for want of time"] = sum(no_time_left.values()) + sum(gave_up.values())
     if p.meta["pass"] == "records":
         for mode in ("slow", "down", "blackhole"):
             needed[f"the store {mode}"] = sum(1 for inv in p.invocations if inv["key"]
@@ -508,6 +523,7 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
         "keys": dict(key_figures),
         "short_deadline_ends": dict(short_deadline_ends),
         "no_time_left": {"short": no_time_left[True], "template": no_time_left[False]},
+        "gave_up": {"short": gave_up[True], "template": gave_up[False]},
         "capped": dict(capped), "refused_attempts": refused_attempts,
         "deadline": {"max_overshoot_ms": max(overshoots) if overshoots else None,
                      "short_deadlines": len(short_slack),
@@ -546,7 +562,8 @@ def heap_after_gc(path, warm_s):
 
 def phases(windows, records):
     """The windows of a pass, by invocation number."""
-    names = ["api-refused", "api-503-burst"] + (["store-down", "store-blackhole", "store-slow"] if records else [])
+    names = ["api-refused", "api-503-burst", "api-brownout"] + (["store-down", "store-blackhole", "store-slow"]
+                                                                 if records else [])
     return {w: windows[w] for w in names}
 
 

@@ -64,12 +64,7 @@ class _Server(ThreadingHTTPServer):
 
     def shut_all(self):
         with self.connections_lock:
-            conns = list(self.connections)
-        for c in conns:
-            try:
-                c.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+            shut(list(self.connections))
 
 
 class Closable:
@@ -106,6 +101,15 @@ class Closable:
         return f"http://127.0.0.1:{self.port}"
 
 
+def shut(sockets):
+    """Shuts each socket both ways: its peer sees the connection end (a thread blocked reading it wakes up)."""
+    for s in sockets:
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
 def reset(handler):
     """Ends the handler's connection with a TCP reset (SO_LINGER 0), without a reply."""
     handler.close_connection = True
@@ -121,8 +125,9 @@ class ApiFake:
     """The verification API. Journal: one row per request received, keyed by its x-request-id.
 
     Row: cid, n (the request's number among that id's), i (the invocation running), kind, result (the answer the
-    engine computed, when it ran), charged (the API would bill it), status (the HTTP status sent, or "reset"),
-    token (1, 2 or None), trace (the trace_id sent), t0/t1 (wall ms at arrival and at the end).
+    engine computed, when it ran), charged (the API would bill it), status (the HTTP status sent, "reset", or
+    "gone" when the function had already closed the connection), token (1, 2 or None), trace (the trace_id sent),
+    delayed_s (the wait before handling it, in the brownout), t0/t1 (wall ms at arrival and at the end).
     """
 
     def __init__(self, run, windows):
@@ -157,8 +162,13 @@ class ApiFake:
         with self.lock:
             n = self.attempts[cid] = self.attempts.get(cid, 0) + 1
         kind, result, extra = plan.api_fault(self.run.seed, cid, n)
+        delay = 0.0
         if plan.in_windows(i, self.windows["api-503-burst"]):
             kind = "503"
+        elif plan.in_windows(i, self.windows["api-brownout"]):
+            delay, refused = plan.brownout(self.run.seed, cid, n)
+            if refused:
+                kind = "503"
         row = {"cid": cid, "n": n, "i": i, "kind": kind, "result": None, "charged": False, "status": None,
                "token": None, "trace": None, "t0": t0}
         try:
@@ -187,7 +197,14 @@ class ApiFake:
                 row["charged"] = result in plan.CHARGED_CODES or kind == "unknown-code"
             trace = f"{cid}#{n}"
             row["trace"] = trace
-            self._reply(h, row, kind, result, extra, trace)
+            if delay:
+                row["delayed_s"] = delay
+                time.sleep(delay)
+            try:
+                self._reply(h, row, kind, result, extra, trace)
+            except OSError:
+                row["status"] = "gone"  # the function had stopped waiting and closed the connection
+                h.close_connection = True
         finally:
             row["t1"] = wall_ms()
             with self.lock:
@@ -217,15 +234,11 @@ class ApiFake:
             reset(h)
         elif kind in ("slow", "slowish", "slow-503"):
             time.sleep(plan.SLOW_S if kind == "slow" else extra["delay_s"])
-            try:
-                if kind == "slow-503":
-                    error(503, "service_unavailable")
-                else:
-                    row["status"] = 200
-                    h.reply(200, answer(result))
-            except OSError:
-                row["status"] = "gone"  # the function had stopped waiting and closed the connection
-                h.close_connection = True
+            if kind == "slow-503":
+                error(503, "service_unavailable")
+            else:
+                row["status"] = 200
+                h.reply(200, answer(result))
         elif kind == "malformed":
             row["status"] = 200
             h.reply(200, extra["body"])
@@ -348,21 +361,13 @@ class StoreProxy:
 
     def _unlisten(self):
         s, self.listener = self.listener, None
-        try:
-            s.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+        shut([s])
         s.close()
         self._shut_all()
 
     def _shut_all(self):
         with self.lock:
-            socks = list(self.open_sockets)
-        for c in socks:
-            try:
-                c.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+            shut(list(self.open_sockets))
 
     def _accept(self, listener):
         while True:

@@ -46,6 +46,9 @@ ENGINE_RAN = {"answer", "reset-after-read", "slow", "slowish", "malformed", "unk
 SLOW_S = 1.3                  # past the attempt timeout the run gives the function (run.sh: VERIFY_ATTEMPT_TIMEOUT)
 SLOWISH_S = (0.2, 0.9)
 SLOW_503_S = (0.2, 0.8)
+BROWNOUT_S = (0.3, 0.9)
+BROWNOUT_503_SHARE = 0.20
+BROWNOUT_DEADLINE_MS = (1500, 2500)
 UNKNOWN_CODES = ["7", "-9", "2", "x"]
 MALFORMED_BODIES = [b"<html><body>Bad Gateway</body></html>", b'{"result":', b'{"description":"ok","trace_id":"t"}',
                     b'["0"]']
@@ -86,6 +89,10 @@ def windows(n):
     return {
         # Every request answered 503 (the circuit opens; once it closes again the mix resumes).
         "api-503-burst": [at(0.15, 40), at(0.45, 40), at(0.75, 60)],
+        # An overloaded API: every request handled 0.3-0.9 s late, a fifth of them refused with 503 (not charged,
+        # so retried), every event with a 1.5-2.5 s deadline: a retry may not fit before the deadline (the function
+        # gives up), or get only what is left of it and be cut off there.
+        "api-brownout": [at(0.40, 120)],
         # The API fake's port is closed, its open connections shut: connections are refused.
         "api-refused": [at(0.30, 60), at(0.85, 60)],
         # Secrets Manager throttles every GetSecretValue for this many seconds from the given invocation on
@@ -134,6 +141,7 @@ def people(seed):
 def events(n, seed, records):
     """The pass's events, in order: dicts with what to send and what the checks need to know about it."""
     persons = people(seed)
+    brownout = windows(n)["api-brownout"]
     out = []
     keys = []  # (key, person index) of keyed events so far
     tag = "r" if records else "p"
@@ -168,7 +176,9 @@ def events(n, seed, records):
                 key = f"key-{tag}-{seed}-{i:06d}"
                 keys.append((key, p))
         budget = TEMPLATE_TIMEOUT_MS
-        if rng.random() < SHORT_DEADLINE_SHARE:
+        if in_windows(i, brownout):
+            budget = rng.randint(*BROWNOUT_DEADLINE_MS)
+        elif rng.random() < SHORT_DEADLINE_SHARE:
             budget = rng.randint(*SHORT_DEADLINE_MS)
         http = rng.random() < HTTP_SHARE
         event = {"i": i, "cid": cid, "person": p, "kind": kind, "key": key, "budget_ms": budget,
@@ -232,6 +242,13 @@ def api_fault(seed, cid, attempt):
     elif kind == "unknown-code":
         extra["code"] = rng.choice(UNKNOWN_CODES)
     return kind, result, extra
+
+
+def brownout(seed, cid, attempt):
+    """During the brownout: how many seconds a request waits before the API fake handles it, and whether it is
+    then refused with 503."""
+    rng = _rng(seed, "brownout", cid, attempt)
+    return rng.uniform(*BROWNOUT_S), rng.random() < BROWNOUT_503_SHARE
 
 
 def store_delay(seed, connection):

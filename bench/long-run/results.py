@@ -47,7 +47,10 @@ def write(results, args, root):
              f"other builds (load average {load_start or '?'} at the start, {load_end or '?'} at the end). "
              "Latencies are this machine's under that load, not Lambda's; counts do not depend on it.", "",
              "Java running the function: " + "; ".join(java_version(args.java)) + ".", "",
-             f"JVM flags: `{args.jvm_flags}`; `JAVA_TOOL_OPTIONS={args.tool_options}` (template.yaml's).", ""]
+             f"JVM flags: `{args.jvm_flags}`; `JAVA_TOOL_OPTIONS={args.tool_options}` (template.yaml's).", "",
+             "Each pass is one execution environment from its cold start to its last event, with no restart: a "
+             "long-lived environment is where leaks and state that outlives invocations (the circuit, the cached "
+             "token, the connection pool) show; cold starts are the cold-start benchmark's.", ""]
     lines += ["## Verdict", "", "| promise | " + " | ".join(r["pass"] for r in results) + " |",
               "|---|" + "---|" * len(results)]
     for key, text in PROMISES:
@@ -116,7 +119,9 @@ def _pass_section(r):
     lines += [f"**Deadlines.** Latest answer relative to its deadline: {ms(d['max_overshoot_ms'])} ms "
               f"(negative: before it); {d['short_deadlines']} events with a 1.5–3 s deadline, the closest answered "
               f"{ms(d['min_slack_short_ms'])} ms before it. Short-deadline invocations that met a fault or failed "
-              f"ended: {ends or 'none'}. UPSTREAM_TIMEOUT for want of time (nothing charged): "
+              f"ended: {ends or 'none'}. Retryable refusals returned before the last attempt because the next wait "
+              f"and attempt did not fit: {r['gave_up']['short']} with a short deadline, {r['gave_up']['template']} "
+              f"with 10 s (a 429's Retry-After of 1 s, say); UPSTREAM_TIMEOUT with no time left for any attempt: "
               f"{r['no_time_left']['short']} with a short deadline, {r['no_time_left']['template']} with 10 s. "
               f"Requests sent with less than one attempt timeout left before the deadline's margin (the attempt "
               f"bounded by the deadline): {r['capped'].get('requests', 0)}, "
@@ -180,8 +185,8 @@ SETTINGS = [
 
 def _settings_section(results):
     lines = ["## Settings", "",
-             "Every event's deadline is the template's 10 s timeout, except a tenth drawn between 1.5 and 3 s. The "
-             "function runs with:", "", "| variable | run | default | why |", "|---|---|---|---|"]
+             "Every event's deadline is the template's 10 s timeout, except a tenth drawn between 1.5 and 3 s (and "
+             "those of the brownout, below). The function runs with:", "", "| variable | run | default | why |", "|---|---|---|---|"]
     env = results[0].get("function_env", {})
     for name, default, why in SETTINGS:
         lines.append(f"| `{name}` | `{env.get(name, '?')}` | `{default}` | {why} |")
@@ -204,6 +209,10 @@ def _plan_section(results):
     def spans(name):
         return ", ".join(f"{a}–{b - 1}" for a, b in w[name])
     lines += [f"- every request answered 503: {spans('api-503-burst')};",
+              f"- a brownout: every request handled {plan.BROWNOUT_S[0]}–{plan.BROWNOUT_S[1]} s late, "
+              f"{plan.BROWNOUT_503_SHARE:.0%} of them then refused with 503, every event with a "
+              f"{plan.BROWNOUT_DEADLINE_MS[0] / 1000:g}–{plan.BROWNOUT_DEADLINE_MS[1] / 1000:g} s deadline: "
+              f"{spans('api-brownout')};",
               f"- the API's port closed (connections refused, open ones shut): {spans('api-refused')};",
               "- Secrets Manager throttling every call (400 ThrottlingException) from invocation "
               + ", ".join(f"{a} for {s:g} s" for a, s in w["sm-throttled"]) + ";",

@@ -66,10 +66,13 @@ def corruptions(p):
                           if not ("verify.summary" in line and rid in line))
 
     def stale_token(q):
-        inv = first(q, lambda i: any(r["kind"] == "invalid-token" for r in q.by_cid.get(i["cid"], []))
-                    and answer_of(i).outcome is not None)
-        for r in q.by_cid[inv["cid"]]:
+        # After the rotation, an answered call that first met a 401 and was then repeated with the same old token.
+        rotation = q.meta["windows"]["token-rotation"]
+        inv = first(q, lambda i: i["i"] >= rotation and q.by_cid.get(i["cid"]) and answer_of(i).outcome is not None)
+        rows = q.by_cid[inv["cid"]]
+        for r in rows:
             r["token"] = 1
+        rows.insert(0, dict(rows[0], n=0, kind="invalid-token", result=None, charged=False, status=401, trace=None))
 
     def key_charged_twice(q):
         keys = {}
