@@ -72,12 +72,15 @@ final class UpstreamAttempts {
                 return run.failed(noTimeLeft(), UpstreamAnswer.RefusalKind.FINAL, null);
             }
             Duration timeout = deadline.remainingAtMost(attemptTimeout);
-            run.calls++;
-            Tracing.Span span = tracing.begin("verification-api").annotate("attempt", run.calls);
+            Tracing.Span span = tracing.begin("verification-api").annotate("attempt", run.calls + 1);
             long callStart = time.nanoTime();
             UpstreamAnswer answer = gateway.check(call, timeout);
             run.upstreamNanos += time.nanoTime() - callStart;
             endSpan(span, answer);
+            if (!refusedByOpenCircuit(answer)) {
+                // An open circuit refuses before anything is sent: not a call.
+                run.calls++;
+            }
             if (!(answer instanceof UpstreamAnswer.Refused refused)) {
                 return run.answered(answer);
             }
@@ -106,6 +109,11 @@ final class UpstreamAttempts {
                 case ChargeSafeRetryPolicy.Decision.RetryAfter retry -> pause(retry.delay());
             }
         }
+    }
+
+    private static boolean refusedByOpenCircuit(UpstreamAnswer answer) {
+        return answer instanceof UpstreamAnswer.Refused refused
+                && refused.kind() == UpstreamAnswer.RefusalKind.CIRCUIT_OPEN;
     }
 
     /** Not charged: no attempt was started that could not hold an answer. */

@@ -16,6 +16,7 @@ import java.lang.reflect.Proxy;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -33,6 +34,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.handler.VerificationHandler;
 import cloud.phonematch.verify.output.ErrorType;
+import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.output.Language;
 import cloud.phonematch.verify.output.OutcomeUnknownException;
@@ -262,6 +264,65 @@ class FaultToleranceTest {
         VerificationResult.Failed failed = assertInstanceOf(VerificationResult.Failed.class, result);
         assertEquals(ErrorType.UPSTREAM_UNAVAILABLE, failed.failure().type());
         assertEquals(3, failed.attempts(), "nothing was sent, so every attempt was safe");
+    }
+
+    @Test
+    void aRetryRefusedByTheOpenCircuitIsNotCountedAsACall() {
+        // One call refused with 503 (not charged, so repeated), then the circuit is open: the retry is refused
+        // locally, before anything is sent.
+        ScriptedGateway gateway = new ScriptedGateway(List.of(
+                new UpstreamAnswer.Refused(Failure.upstream(ErrorType.UPSTREAM_UNAVAILABLE, "503", 503, null),
+                        UpstreamAnswer.RefusalKind.TRANSIENT, null),
+                openCircuit()));
+
+        VerificationResult.Failed failed = assertInstanceOf(VerificationResult.Failed.class, verifyThrough(gateway));
+
+        assertTrue(failed.failure().circuitOpen());
+        assertEquals(2, gateway.checks, "the flow asked twice");
+        assertEquals(1, failed.attempts(), "one call went out; the open circuit sent nothing");
+    }
+
+    @Test
+    void anInvocationThatMeetsAnOpenCircuitMadeNoCall() {
+        ScriptedGateway gateway = new ScriptedGateway(List.of(openCircuit()));
+
+        VerificationResult.Failed failed = assertInstanceOf(VerificationResult.Failed.class, verifyThrough(gateway));
+
+        assertTrue(failed.failure().circuitOpen());
+        assertEquals(0, failed.attempts(), "nothing was sent");
+    }
+
+    private static UpstreamAnswer openCircuit() {
+        return new UpstreamAnswer.Refused(Failure.of(ErrorType.UPSTREAM_UNAVAILABLE, "open").withCircuitOpen(),
+                UpstreamAnswer.RefusalKind.CIRCUIT_OPEN, null);
+    }
+
+    /** The live token source and records, and a gateway that answers from a list (its last answer repeats). */
+    private VerificationResult verifyThrough(VerificationGateway fixed) {
+        VerificationFlow flow = new VerificationFlow(config, tokens, fixed, records, spend, reuse, TimeSource.SYSTEM,
+                Tracing.NONE);
+        return flow.verify(new VerificationRequest(NAME, MOBILE, Language.EN, "c"),
+                new Invocation("r", "c", System.nanoTime(), Deadline.of(TimeSource.SYSTEM, System.nanoTime(), 5_000,
+                        config.deadlineMargin(), config.minAttemptTime())));
+    }
+
+    private static final class ScriptedGateway implements VerificationGateway {
+        private final List<UpstreamAnswer> answers;
+        int checks;
+
+        ScriptedGateway(List<UpstreamAnswer> answers) {
+            this.answers = answers;
+        }
+
+        @Override
+        public UpstreamAnswer check(UpstreamCall call, Duration timeout) {
+            return answers.get(Math.min(checks++, answers.size() - 1));
+        }
+
+        @Override
+        public boolean requiresToken() {
+            return true;
+        }
     }
 
     @Test

@@ -1,0 +1,706 @@
+#!/usr/bin/env python3
+"""Judges the passes of a long run (driver.py's raw data) and writes bench/results/long-run.md (results.py).
+
+Counts come from the fakes' journals; the function's answers are what is judged against them. Exits 1 when a
+promise is broken, listing every broken one:
+
+  money      an invocation with two charged requests; a charged answer without exactly one charged request (its
+             last, whose trace id it carries); a charged request behind an answer that is not billable, or behind
+             a failure that does not say outcome_unknown; an idempotency key with two charged requests over its
+             repeats, or answered twice without replay, or replayed with another answer than its first
+  deadline   an answer posted after the event's Lambda-Runtime-Deadline-Ms
+  shape      an answer that fails the published JSON Schema, or the HTTP status, Retry-After, X-Request-Id,
+             exception class, request or correlation id, masked number, attempts or trace id it should carry; an
+             answer that does not follow from what the fakes did (e.g. RATE_LIMITED with no 429 behind it)
+  token      UPSTREAM_AUTH after the rotation, or a rejected token not followed by the new one
+  memory     VmRSS at the last sample more than --rss-tolerance-mib above the sample after --warmup invocations
+  log        not exactly one summary line and one EMF object per invocation, or one that says another status,
+             billable, replayed or outcome_unknown than the caller was told, or counts other attempts than the
+             requests the API received
+  privacy    a placeholder name, number, the token or the hash key in the function's log
+  coverage   (runs of 10,000 invocations or more) a fault or phase of the plan that never happened
+  run        a request the fakes did not expect, or a pass that did not finish
+"""
+
+import argparse
+import collections
+import json
+import os
+import re
+import sys
+
+import plan
+import fakes
+
+OUTPUT = "cloud.phonematch.verify.output."
+# ErrorType's table: HTTP status, retryable, exception class a direct caller receives.
+ERROR_TYPES = {
+    "INVALID_REQUEST": (400, False, "InvalidRequestException"),
+    "NOT_FOUND": (404, False, "InvalidRequestException"),
+    "METHOD_NOT_ALLOWED": (405, False, "InvalidRequestException"),
+    "IDEMPOTENCY_KEY_REUSED": (422, False, "InvalidRequestException"),
+    "IN_PROGRESS": (409, True, "RequestInProgressException"),
+    "ENGINE_ERROR": (502, True, "EngineErrorException"),
+    "RATE_LIMITED": (429, True, "RateLimitedException"),
+    "BUDGET_EXHAUSTED": (429, False, "BudgetExhaustedException"),
+    "QUOTA_EXHAUSTED": (503, False, "QuotaExhaustedException"),
+    "UPSTREAM_AUTH": (502, False, "UpstreamAuthException"),
+    "UPSTREAM_UNAVAILABLE": (503, True, "UpstreamUnavailableException"),
+    "UPSTREAM_TIMEOUT": (504, True, "UpstreamTimeoutException"),
+    "UPSTREAM_CONTRACT": (502, False, "UpstreamContractException"),
+    "SECRETS_UNAVAILABLE": (503, True, "SecretsUnavailableException"),
+    "RECORDS_UNAVAILABLE": (503, True, "RecordsUnavailableException"),
+    "CONFIGURATION": (500, False, "ConfigurationException"),
+}
+RESULT_STATUS = {0: "CONSISTENT", 1: "INCONSISTENT", -1: "NO_RECORD", -4: "INVALID_NAME", -5: "INVALID_MOBILE",
+                 -6: "DAILY_LIMIT_EXCEEDED"}
+RETRY_AFTER = {"429-retry-after-0": 0, "429-retry-after-1": 1, "429-retry-after-60": 60, "429-no-retry-after": 1}
+# What an invocation may end with when its last request met this fault, as (type, outcome_unknown). Besides these,
+# after a fault that may be retried: "no time left" (UPSTREAM_TIMEOUT) and an open circuit on the next attempt.
+AFTER_FAULT = {
+    "engine-error": {("ENGINE_ERROR", False)},
+    "429": {("RATE_LIMITED", False)},
+    "500": {("UPSTREAM_UNAVAILABLE", False)},
+    "503": {("UPSTREAM_UNAVAILABLE", False)},
+    "slow-503": {("UPSTREAM_UNAVAILABLE", False), ("UPSTREAM_TIMEOUT", True)},
+    "502": {("UPSTREAM_UNAVAILABLE", True)},
+    "504": {("UPSTREAM_TIMEOUT", True)},
+    "reset-before-read": {("UPSTREAM_UNAVAILABLE", True)},
+    "reset-after-read": {("UPSTREAM_UNAVAILABLE", True)},
+    "slow": {("UPSTREAM_TIMEOUT", True)},
+    "slowish": {("UPSTREAM_TIMEOUT", True)},
+    "malformed": {("UPSTREAM_CONTRACT", True)},
+    "unknown-code": {("UPSTREAM_CONTRACT", True)},
+    "invalid-token": {("SECRETS_UNAVAILABLE", False)},
+}
+RETRIED_FAULTS = {"engine-error", "429", "500", "503", "slow-503"}
+# Refusals that need no call (the records, the token, the request itself); an open circuit; no time left.
+# Runs this long must meet every fault of the plan (shorter ones are tries, and say what they missed).
+COVERAGE_FROM = 10_000
+NO_CALL = {("INVALID_REQUEST", False), ("NOT_FOUND", False), ("METHOD_NOT_ALLOWED", False),
+           ("IDEMPOTENCY_KEY_REUSED", False), ("IN_PROGRESS", False), ("RECORDS_UNAVAILABLE", False),
+           ("SECRETS_UNAVAILABLE", False), ("UPSTREAM_TIMEOUT", False)}
+
+
+def percentile(values, p):
+    """Nearest rank, as the cold-start benchmark's."""
+    if not values:
+        return None
+    s = sorted(values)
+    rank = max(1, -(-len(s) * p // 100))
+    return s[int(rank) - 1]
+
+
+def duration_ms(text):
+    """A setting's duration as the function reads the simple forms used here: 500ms, 1s."""
+    m = re.fullmatch(r"(\d+)(ms|s)", text)
+    if not m:
+        raise ValueError(f"unsupported duration {text!r}")
+    return int(m.group(1)) * (1 if m.group(2) == "ms" else 1000)
+
+
+def read_jsonl(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def fault_class(row):
+    kind = row["kind"]
+    if kind == "answer" and row["result"] in (-2, -3):
+        return "engine-error"
+    if kind.startswith("429"):
+        return "429"
+    if kind == "slowish" and row["status"] == 200 and row["result"] in (-2, -3):
+        return "engine-error"
+    return kind
+
+
+class Pass:
+    def __init__(self, work, name):
+        d = os.path.join(work, name)
+        self.name = name
+        self.dir = d
+        with open(os.path.join(d, "pass.json")) as f:
+            self.meta = json.load(f)
+        self.invocations = read_jsonl(os.path.join(d, "invocations.jsonl"))
+        self.api = read_jsonl(os.path.join(d, "api.jsonl"))
+        self.secrets = read_jsonl(os.path.join(d, "secrets.jsonl"))
+        self.store = read_jsonl(os.path.join(d, "store.jsonl"))
+        with open(os.path.join(d, "rss.json")) as f:
+            self.rss = json.load(f)
+        with open(os.path.join(d, "jvm.log"), encoding="utf-8", errors="replace") as f:
+            self.log = f.read()
+        self.by_cid = collections.defaultdict(list)
+        for r in self.api:
+            self.by_cid[r["cid"]].append(r)
+        for rows in self.by_cid.values():
+            rows.sort(key=lambda r: r["n"])
+
+
+class Answer:
+    """One invocation's answer as a caller sees it, and what is wrong with its form."""
+
+    def __init__(self, inv, validator):
+        self.problems = []
+        self.json = None
+        self.http_status = None
+        self.failure = None
+        self.outcome = None
+        try:
+            self._read(inv)
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            self.problems.append(f"unreadable answer ({type(e).__name__})")
+            return
+        if self.json is not None:
+            errors = sorted(validator.iter_errors(self.json), key=lambda e: list(e.path))
+            if errors:
+                self.problems.append("schema: " + "; ".join(e.message[:160] for e in errors[:3]))
+        rid = inv["rid"]
+        if self.failure is not None:
+            err = self.failure["error"]
+            kind = ERROR_TYPES.get(err.get("type"))
+            if kind is None:
+                return
+            unknown = err.get("outcome_unknown", False)
+            expected_status = 502 if unknown and kind[0] == 503 else kind[0]
+            if self.failure.get("request_id") != rid:
+                self.problems.append("failure request_id is not the Lambda request id")
+            if err.get("retryable") != (kind[1] and not unknown):
+                self.problems.append(f"retryable {err.get('retryable')} for {err['type']} (outcome_unknown {unknown})")
+            if inv["source"] == "direct":
+                expected_class = OUTPUT + ("OutcomeUnknownException" if unknown else kind[2])
+                if self.error_type != expected_class:
+                    self.problems.append(f"errorType {self.error_type} for {err['type']}, expected {expected_class}")
+            elif self.http_status != expected_status:
+                self.problems.append(f"HTTP {self.http_status} for {err['type']}, expected {expected_status}")
+            if inv["source"] == "http-v2":
+                ra = self.headers.get("Retry-After")
+                want = err.get("retry_after_seconds")
+                if (ra is None) != (want is None) or (ra is not None and int(ra) != want):
+                    self.problems.append(f"Retry-After header {ra!r} with retry_after_seconds {want!r}")
+        if self.outcome is not None:
+            o = self.outcome
+            if o["request_id"] != rid:
+                self.problems.append("outcome request_id is not the Lambda request id")
+            if o["correlation_id"] != inv["cid"]:
+                self.problems.append("outcome correlation_id is not the one sent")
+            if inv["kind"] != "bad-mobile" and o["mobile"] != inv["masked"]:
+                self.problems.append("outcome mobile is not the number sent, masked")
+            if inv["source"] == "http-v2" and self.http_status != 200:
+                self.problems.append(f"an outcome with HTTP {self.http_status}")
+        if inv["source"] == "http-v2" and inv["route"] == "method-not-allowed" and self.headers.get("Allow") != "POST":
+            self.problems.append("405 without Allow: POST")
+
+    def _read(self, inv):
+        body = json.loads(inv["body"])
+        self.headers = {}
+        self.error_type = None
+        if inv["source"] == "direct":
+            if inv["post"] == "error":
+                self.error_type = body["errorType"]
+                self.json = json.loads(body["errorMessage"])
+            else:
+                self.json = body
+        else:
+            if inv["post"] == "error":
+                self.problems.append("an API Gateway event ended in an invocation error instead of a response")
+                return
+            self.http_status = body["statusCode"]
+            self.headers = body["headers"]
+            if body.get("isBase64Encoded"):
+                self.problems.append("response body marked base64")
+            # The correlation id: the X-Request-Id header's, else the body's once the body has been read, else
+            # the Lambda request id.
+            read = inv["route"] == "ok" and inv["kind"] != "invalid-request"
+            want = inv["cid"] if inv["cid_header"] or read else inv["rid"]
+            if self.headers.get("X-Request-Id") != want:
+                self.problems.append("X-Request-Id header is not the correlation id")
+            self.json = json.loads(body["body"])
+        if isinstance(self.json, dict) and "error" in self.json:
+            self.failure = self.json
+            if inv["source"] == "direct" and inv["post"] != "error":
+                self.problems.append("a direct invocation returned a failure instead of throwing it")
+        else:
+            self.outcome = self.json
+            if inv["source"] == "direct" and inv["post"] == "error":
+                self.problems.append("a direct invocation threw an outcome")
+
+    def label(self):
+        if self.outcome is not None:
+            o = self.outcome
+            tag = " (replayed)" if o["replayed"] else " (local)" if not o["checked_upstream"] else ""
+            return o["status"] + tag
+        if self.failure is not None:
+            e = self.failure["error"]
+            tag = " (circuit open)" if e.get("circuit_open") else ""
+            tag += " (outcome unknown)" if e.get("outcome_unknown") else ""
+            return e["type"] + tag
+        return "unreadable"
+
+
+RSS_TOLERANCE_MIB = 8
+WARMUP = 2000
+_answers = {}  # the judged form of each answer, by everything it depends on (the checks run more than once)
+
+
+def answer(inv, validator):
+    key = json.dumps(inv, sort_keys=True, ensure_ascii=False)
+    if key not in _answers:
+        _answers[key] = Answer(inv, validator)
+    return _answers[key]
+
+
+def validator():
+    """The published JSON Schema of the function's output."""
+    import jsonschema
+    root = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+    with open(os.path.join(root, "src/main/resources/schema/verification-output.schema.json")) as f:
+        return jsonschema.Draft202012Validator(json.load(f))
+
+
+def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=WARMUP):
+    v = collections.defaultdict(list)   # promise -> list of what broke it
+    n = p.meta["invocations"]
+    windows = p.meta["windows"]
+    rotation = windows["token-rotation"]
+    phase_windows = phases(windows, p.meta["pass"] == "records")
+    if not p.meta.get("ok"):
+        v["run"].append(f"the pass did not finish: {p.meta.get('error')}")
+    if p.meta.get("unexpected"):
+        v["run"].append(f"{len(p.meta['unexpected'])} unexpected requests, e.g. {p.meta['unexpected'][:3]}")
+    if len(p.invocations) != n and p.meta.get("ok"):
+        v["run"].append(f"{len(p.invocations)} invocations recorded of {n}")
+
+    by_type = collections.Counter()
+    money_by_type = collections.defaultdict(lambda: [0, 0, 0])  # label -> [invocations, API requests, charged]
+    latency_by = collections.defaultdict(list)
+    blocks = collections.defaultdict(lambda: {"all": [], "clean": []})
+    overshoots = []
+    short_slack = []
+    keyed = collections.defaultdict(list)
+    outcome_unknown = {"invocations": 0, "requests": 0, "charged": 0, "no_request": 0}
+    charged_answers = 0
+    charged_requests = sum(1 for r in p.api if r["charged"])
+    requests_of_charged_answers = 0
+    token_rejections = 0
+    answers = {}
+    throttled_at = {s["i"] for s in p.secrets if s["throttled"]}
+    env = p.meta.get("function_env", {})
+    attempt_ms = duration_ms(env.get("VERIFY_ATTEMPT_TIMEOUT", "3s"))
+    margin_ms = duration_ms(env.get("VERIFY_DEADLINE_MARGIN", "500ms"))
+    capped = collections.Counter()  # requests sent with less than one attempt timeout left before the margin
+    short_deadline_ends = collections.Counter()  # short-deadline invocations that met a fault: how they ended
+    no_time_left = collections.Counter()  # UPSTREAM_TIMEOUT without a call that may have been charged: short?
+    gave_up = collections.Counter()  # a retryable refusal returned before the last attempt, for want of time
+    max_attempts = int(env.get("VERIFY_MAX_ATTEMPTS", "3"))
+
+    for inv in p.invocations:
+        i, cid = inv["i"], inv["cid"]
+        a = answer(inv, validator)
+        answers[i] = a
+        where = f"#{i} ({inv['source']}, {cid})"
+        for problem in a.problems:
+            v["shape"].append(f"{where}: {problem}")
+        rows = p.by_cid.get(cid, [])
+        charged = sum(1 for r in rows if r["charged"])
+        label = a.label()
+        by_type[label] += 1
+        m = money_by_type[label]
+        m[0] += 1
+        m[1] += len(rows)
+        m[2] += charged
+        if charged > 1:
+            v["money"].append(f"{where}: {charged} charged requests (double charge)")
+        overshoot = inv["done_ms"] - inv["deadline_ms"]
+        overshoots.append(overshoot)
+        if overshoot > 0:
+            v["deadline"].append(f"{where}: answered {overshoot:.0f} ms after its deadline ({inv['budget_ms']} ms)")
+        if inv["budget_ms"] < plan.TEMPLATE_TIMEOUT_MS:
+            short_slack.append(-overshoot)
+        in_refused = plan.in_windows(i, windows["api-refused"])
+        token_rejections += sum(1 for r in rows if r["kind"] == "invalid-token")
+
+        if a.outcome is not None:
+            o = a.outcome
+            expect_local = {"bad-name": "INVALID_NAME", "bad-mobile": "INVALID_MOBILE"}.get(inv["kind"])
+            if o["replayed"] or not o["checked_upstream"]:
+                if rows:
+                    v["money"].append(f"{where}: {len(rows)} API requests behind an answer given without a call")
+                if not o["replayed"] and expect_local != o["status"]:
+                    v["shape"].append(f"{where}: a local {o['status']} for a {inv['kind']} event")
+                if o["replayed"] and not inv["key"]:
+                    v["shape"].append(f"{where}: replayed without an idempotency key")
+            else:
+                if expect_local and not inv["key"]:
+                    v["shape"].append(f"{where}: {inv['kind']} event answered by the API, not the pre-check")
+                last = rows[-1] if rows else None
+                if last is None or last["status"] != 200 or last["result"] != o["result_code"] \
+                        or last["trace"] != o["upstream_trace_id"]:
+                    v["shape"].append(f"{where}: answer {o['result_code']} (trace {o['upstream_trace_id']}) is not "
+                                      f"the API's last answer {last and (last['status'], last['result'], last['trace'])}")
+                if o["attempts"] != len(rows):
+                    v["shape"].append(f"{where}: attempts {o['attempts']}, the API received {len(rows)}")
+                if o["billable"] != (o["result_code"] in plan.CHARGED_CODES):
+                    v["shape"].append(f"{where}: billable {o['billable']} for result {o['result_code']}")
+            if o["billable"]:
+                charged_answers += 1
+                requests_of_charged_answers += len(rows)
+                if charged != 1 or not rows[-1]["charged"]:
+                    v["money"].append(f"{where}: a charged answer with {charged} charged requests")
+            elif charged:
+                v["money"].append(f"{where}: {charged} charged requests behind a non-billable {o['status']}")
+        elif a.failure is not None:
+            e = a.failure["error"]
+            t, unknown = e["type"], bool(e.get("outcome_unknown"))
+            if unknown:
+                outcome_unknown["invocations"] += 1
+                outcome_unknown["requests"] += len(rows)
+                outcome_unknown["charged"] += charged
+                outcome_unknown["no_request"] += not rows
+            elif charged:
+                v["money"].append(f"{where}: {charged} charged requests behind {t} without outcome_unknown")
+            if t == "UPSTREAM_AUTH":
+                v["token"].append(f"{where}: UPSTREAM_AUTH (the rotated token was not picked up)")
+            route = inv["route"]
+            if route != "ok" or inv["kind"] == "invalid-request":
+                want = {"not-found": "NOT_FOUND", "method-not-allowed": "METHOD_NOT_ALLOWED"}.get(route,
+                                                                                             "INVALID_REQUEST")
+                if t != want:
+                    v["shape"].append(f"{where}: {t} for a {route}/{inv['kind']} event, expected {want}")
+            elif not rows:
+                allowed = (t, unknown) in NO_CALL or (t == "UPSTREAM_UNAVAILABLE" and not unknown
+                                                      and (e.get("circuit_open") or in_refused))
+                allowed |= t == "UPSTREAM_TIMEOUT" and unknown and inv["key"] is not None
+                if not allowed:
+                    v["shape"].append(f"{where}: {label} with no request at the API")
+                if t in ("IDEMPOTENCY_KEY_REUSED", "IN_PROGRESS", "RECORDS_UNAVAILABLE") and not inv["key"]:
+                    v["shape"].append(f"{where}: {t} without an idempotency key")
+            else:
+                fault = fault_class(rows[-1])
+                allowed = AFTER_FAULT.get(fault, set())
+                if rows[-1].get("delayed_s") or rows[-1]["status"] == "gone":
+                    # Answered too late for the attempt: whatever the API did, the function stopped waiting.
+                    allowed = allowed | {("UPSTREAM_TIMEOUT", True)}
+                if fault in RETRIED_FAULTS:
+                    allowed = allowed | {("UPSTREAM_TIMEOUT", False)}
+                    if e.get("circuit_open"):
+                        allowed = allowed | {("UPSTREAM_UNAVAILABLE", False)}
+                if (t, unknown) not in allowed:
+                    v["shape"].append(f"{where}: {label} after the API's {fault} (expected one of {sorted(allowed)})")
+                if fault == "429" and t == "RATE_LIMITED" \
+                        and e.get("retry_after_seconds") != RETRY_AFTER[rows[-1]["kind"]]:
+                    v["shape"].append(f"{where}: retry_after_seconds {e.get('retry_after_seconds')} after "
+                                      f"{rows[-1]['kind']}")
+            if t == "SECRETS_UNAVAILABLE" and i not in throttled_at:
+                v["shape"].append(f"{where}: SECRETS_UNAVAILABLE with no throttled Secrets Manager call")
+        # A rejected token must be followed by the new one, unless re-reading the secret failed.
+        for k, r in enumerate(rows):
+            if r["kind"] == "invalid-token":
+                if r["i"] < rotation or r["token"] != 1:
+                    v["token"].append(f"{where}: token {r['token']} rejected at invocation {r['i']}")
+                followed = any(x["token"] == 2 for x in rows[k + 1:])
+                failed_refresh = a.failure is not None and a.failure["error"]["type"] == "SECRETS_UNAVAILABLE"
+                if not followed and not failed_refresh:
+                    v["token"].append(f"{where}: the rejected token was not followed by the new one")
+        for k, r in enumerate(rows):
+            if inv["deadline_ms"] - margin_ms - r["t0"] < attempt_ms:
+                capped["requests"] += 1
+                if k == len(rows) - 1 and a.failure is not None and a.failure["error"]["type"] == "UPSTREAM_TIMEOUT" \
+                        and a.failure["error"].get("outcome_unknown"):
+                    capped["cut at the deadline"] += 1
+        if inv["key"]:
+            keyed[inv["key"]].append((i, a, charged, len(rows)))
+        if inv["budget_ms"] < plan.TEMPLATE_TIMEOUT_MS and (rows and any(
+                fault_class(r) != "answer" for r in rows) or a.failure is not None):
+            short_deadline_ends[label] += 1
+        if a.failure is not None and not a.failure["error"].get("outcome_unknown") \
+                and not a.failure["error"].get("circuit_open"):
+            e = a.failure["error"]
+            short = inv["budget_ms"] < plan.TEMPLATE_TIMEOUT_MS
+            if e["type"] == "UPSTREAM_TIMEOUT":
+                no_time_left[short] += 1
+            elif e["type"] in ("ENGINE_ERROR", "UPSTREAM_UNAVAILABLE", "RATE_LIMITED") and rows \
+                    and len(rows) < max_attempts and rows[-1]["kind"] != "429-retry-after-60" \
+                    and not plan.in_windows(i, windows["api-refused"]):
+                # A refusal that may be retried, fewer calls than allowed: the next wait and attempt did not fit.
+                gave_up[short] += 1
+
+        # Latency: by 2,000-invocation block, and by what the invocation met.
+        lat = inv["latency_ms"]
+        block = i // 2000
+        blocks[block]["all"].append(lat)
+        clean = (len(rows) == 1 and rows[0]["kind"] == "answer" and rows[0]["result"] not in (-2, -3)
+                 and not inv["key"] and not in_phase(i, phase_windows))
+        if clean:
+            blocks[block]["clean"].append(lat)
+        latency_by[met(inv, rows, a, phase_windows)].append(lat)
+
+    # Idempotency keys: one charged request at most over all of a key's invocations; one answer, replayed as given.
+    key_figures = collections.Counter()
+    for key, uses in keyed.items():
+        total = sum(c for _, _, c, _ in uses)
+        key_figures["keys"] += 1
+        key_figures["repeats"] += len(uses) - 1
+        if total > 1:
+            v["money"].append(f"key {key}: {total} charged requests over {len(uses)} invocations")
+        if not any(n for _, _, _, n in uses) and any(
+                a.failure is not None and a.failure["error"].get("outcome_unknown") for _, a, _, _ in uses):
+            # Refused as possibly charged, though no request with this key ever reached the API: its claim was
+            # written but not confirmed in time, or its settle failed after an answer that was not charged.
+            key_figures["outcome unknown, never sent"] += 1
+        first = None
+        for k, (i, a, _, _) in enumerate(uses):
+            if k:
+                key_figures["repeat: " + a.label()] += 1
+            o = a.outcome
+            if o is None:
+                continue
+            if not o["replayed"]:
+                if first is not None:
+                    v["money"].append(f"key {key}: answered again without replay at #{i} (first at #{first[0]})")
+                first = (i, o)
+            else:
+                key_figures["replayed"] += 1
+                if first is None:
+                    v["shape"].append(f"key {key}: #{i} replayed an answer this run never gave")
+                elif any(o[f] != first[1][f] for f in ("status", "result_code", "mobile", "match", "description")):
+                    v["shape"].append(f"key {key}: #{i} replayed another answer than #{first[0]} gave")
+
+    # Memory: no growth after warm-up.
+    rss = {s["after"]: s for s in p.rss}
+    memory = {"samples": p.rss, "tolerance_mib": rss_tolerance_kb / 1024, "warmup": warmup}
+    if warmup in rss and len(p.rss) >= 2:
+        base, last = rss[warmup]["rss_kb"], p.rss[-1]["rss_kb"]
+        memory.update(base_kb=base, last_kb=last, growth_kb=last - base,
+                      max_hwm_kb=max(s["hwm_kb"] for s in p.rss),
+                      max_after_warmup_kb=max(s["rss_kb"] for s in p.rss if s["after"] >= warmup))
+        if last - base > rss_tolerance_kb:
+            v["memory"].append(f"VmRSS {last / 1024:.1f} MiB after {p.rss[-1]['after']} invocations, "
+                               f"{(last - base) / 1024:.1f} MiB above {base / 1024:.1f} MiB after {warmup} "
+                               f"(tolerance {rss_tolerance_kb / 1024:.0f} MiB)")
+    elif p.meta.get("ok"):
+        memory["note"] = f"not judged: the run is too short for a sample after {warmup} invocations and a later one"
+    memory["gc"] = heap_after_gc(os.path.join(p.dir, "gc.log"), rss.get(warmup, {}).get("t_s", 0))
+
+    v["privacy"].extend(privacy(p.log, p.meta["seed"]))
+    log_problems, refused_attempts = log_lines(p.log, p, answers, phase_windows)
+    v["log"].extend(log_problems)
+
+    # A plan that was not met proves nothing: every fault of the mix, and every phase, must have happened.
+    met_kinds = collections.Counter(r["kind"] for r in p.api)
+    needed = {kind: met_kinds[kind] for kind, _ in plan.API_MIX}
+    needed["401 invalid_token after the rotation"] = token_rejections
+    needed["Secrets Manager throttling"] = sum(1 for s in p.secrets if s["throttled"])
+    needed["SECRETS_UNAVAILABLE"] = sum(n for k, n in by_type.items() if k.startswith("SECRETS_UNAVAILABLE"))
+    needed["an open circuit"] = sum(n for k, n in by_type.items() if "circuit open" in k)
+    needed["a refused connection"] = refused_attempts
+    needed["an attempt cut off at the deadline"] = capped.get("cut at the deadline", 0)
+    needed["a retry given up for want of time"] = sum(no_time_left.values()) + sum(gave_up.values())
+    if p.meta["pass"] == "records":
+        for mode in ("slow", "down", "blackhole"):
+            needed[f"the store {mode}"] = sum(1 for inv in p.invocations if inv["key"]
+                                             and plan.in_windows(inv["i"], windows["store-" + mode]))
+        needed["a replayed answer"] = sum(n for k, n in by_type.items() if "replayed" in k)
+        needed["RECORDS_UNAVAILABLE"] = by_type.get("RECORDS_UNAVAILABLE", 0)
+    missing = sorted(k for k, count in needed.items() if not count)
+    coverage = {"judged": n >= COVERAGE_FROM, "missing": missing}
+    if missing and n >= COVERAGE_FROM:
+        v["coverage"].append("never met: " + ", ".join(missing))
+
+    sm = collections.Counter("throttled" if s["throttled"] else f"token {s['version']}" for s in p.secrets)
+    store = collections.Counter(s["mode"] for s in p.store)
+    store_delayed_past = sum(1 for s in p.store if s["delay_s"] and s["delay_s"] > 0.5)
+    figures = {
+        "pass": p.meta["pass"], "seed": p.meta["seed"], "invocations": len(p.invocations), "run_s": p.meta.get("run_s"),
+        "init_s": p.meta.get("init_s"), "function_env": p.meta.get("function_env", {}), "windows": windows,
+        "by_type": dict(by_type), "money_by_type": {k: list(x) for k, x in money_by_type.items()},
+        "api_requests": len(p.api), "api_by_kind": dict(collections.Counter(fault_class(r) for r in p.api)),
+        "charged_requests": charged_requests, "charged_answers": charged_answers,
+        "requests_of_charged_answers": requests_of_charged_answers,
+        "outcome_unknown": outcome_unknown, "token_rejections": token_rejections,
+        "secrets": dict(sm), "store": dict(store), "store_delayed_past_timeout": store_delayed_past,
+        "store_client_gone": sum(1 for s in p.store if s["client_gone"]),
+        "keys": dict(key_figures),
+        "short_deadline_ends": dict(short_deadline_ends),
+        "no_time_left": {"short": no_time_left[True], "template": no_time_left[False]},
+        "gave_up": {"short": gave_up[True], "template": gave_up[False]},
+        "capped": dict(capped), "refused_attempts": refused_attempts,
+        "deadline": {"max_overshoot_ms": max(overshoots) if overshoots else None,
+                     "short_deadlines": len(short_slack),
+                     "min_slack_short_ms": min(short_slack) if short_slack else None,
+                     "min_slack_ms": -max(overshoots) if overshoots else None},
+        "memory": memory, "coverage": coverage,
+        "latency_blocks": [{"block": b, "n": len(x["all"]), "p50": percentile(x["all"], 50),
+                            "p99": percentile(x["all"], 99), "clean_n": len(x["clean"]),
+                            "clean_p50": percentile(x["clean"], 50), "clean_p99": percentile(x["clean"], 99)}
+                           for b, x in sorted(blocks.items())],
+        "latency_by": {k: {"n": len(x), "p50": percentile(x, 50), "p99": percentile(x, 99), "max": max(x)}
+                       for k, x in sorted(latency_by.items(), key=lambda kv: -len(kv[1]))},
+        "violations": {k: x for k, x in v.items() if x},
+    }
+    return figures
+
+
+def heap_after_gc(path, warm_s):
+    """The Java heap after each collection (-Xlog:gc), from the first one after warm-up to the last: a leak on the
+    heap shows here before it shows in RSS."""
+    collections_ = []
+    try:
+        with open(path) as f:
+            for line in f:
+                m = re.match(r"\[(\d+\.\d+)s\] GC\(\d+\) Pause (\w+).* \d+M->(\d+)M\(\d+M\)", line)
+                if m:
+                    collections_.append((float(m.group(1)), m.group(2), int(m.group(3))))
+    except OSError:
+        return None
+    after = [c for c in collections_ if c[0] >= warm_s]
+    if not after:
+        return None
+    return {"collections": len(collections_), "full": sum(1 for c in collections_ if c[1] == "Full"),
+            "after_warmup_mib": after[0][2], "last_mib": after[-1][2], "max_mib": max(c[2] for c in after)}
+
+
+def phases(windows, records):
+    """The windows of a pass, by invocation number."""
+    names = ["api-refused", "api-503-burst", "api-brownout"] + (["store-down", "store-blackhole", "store-slow"]
+                                                                 if records else [])
+    return {w: windows[w] for w in names}
+
+
+def in_phase(i, windows):
+    return any(plan.in_windows(i, ranges) for ranges in windows.values())
+
+
+def met(inv, rows, a, windows):
+    """What an invocation met, for the latency table."""
+    i = inv["i"]
+    for w, ranges in windows.items():
+        if plan.in_windows(i, ranges):
+            return "window: " + w
+    if a.outcome is not None and a.outcome["replayed"]:
+        return "replayed"
+    if a.outcome is not None and not a.outcome["checked_upstream"]:
+        return "answered by the pre-check"
+    if a.failure is not None and a.failure["error"].get("circuit_open"):
+        return "circuit open"
+    if not rows:
+        return "no call: " + a.label()
+    faults = [fault_class(r) for r in rows if not (r["kind"] == "answer" and r["result"] not in (-2, -3))]
+    if not faults:
+        return "answered at once" + (" (keyed)" if inv["key"] else "")
+    return "met " + faults[-1]
+
+
+def log_lines(log, p, answers, windows):
+    """One summary line and one EMF object per invocation, saying what the caller was told; the attempts they count
+    are the requests the API received (plus connections refused, inside the windows where the port is closed)."""
+    found = []
+    refused_attempts = 0
+    summaries = collections.defaultdict(list)
+    metrics = collections.defaultdict(list)
+    for line in log.splitlines():
+        if not line.startswith("{"):
+            continue  # the runtime's own report of a thrown error
+        try:
+            j = json.loads(line)
+        except ValueError:
+            continue
+        if "_aws" in j:
+            metrics[j.get("aws_request_id")].append(j)
+        elif j.get("loggerName") == "cloud.phonematch.verify.summary":
+            summaries[j["mdc"].get("aws_request_id")].append(j["mdc"])
+    rids = {inv["rid"] for inv in p.invocations}
+    strays = (set(summaries) | set(metrics)) - rids
+    if strays:
+        found.append(f"{len(strays)} summary lines or metrics objects of no invocation")
+    for inv in p.invocations:
+        where = f"#{inv['i']} ({inv['source']}, {inv['cid']})"
+        s, m = summaries.get(inv["rid"], []), metrics.get(inv["rid"], [])
+        if len(s) != 1 or len(m) != 1:
+            found.append(f"{where}: {len(s)} summary lines and {len(m)} metrics objects")
+            continue
+        s, m = s[0], m[0]
+        a = answers[inv["i"]]
+        rows = p.by_cid.get(inv["cid"], [])
+        if a.outcome is not None:
+            o = a.outcome
+            told = (o["status"], o["billable"], o["replayed"], False, o["attempts"])
+        elif a.failure is not None:
+            e = a.failure["error"]
+            told = (e["type"], False, False, bool(e.get("outcome_unknown")), None)
+        else:
+            continue
+        logged = (s.get("status") or s.get("error.type"), s.get("billable") == "true", s.get("replayed") == "true",
+                  s.get("outcome_unknown") == "true", int(s.get("attempts", -1)))
+        counted = (m.get("Status"), m.get("Billable") == 1, m.get("Replayed") == 1, m.get("OutcomeUnknown") == 1,
+                   m.get("Attempts"))
+        for name, got in (("summary line", logged), ("metrics object", counted)):
+            if got[:4] != told[:4] or (told[4] is not None and got[4] != told[4]):
+                found.append(f"{where}: the {name} says {got}, the caller was told {told}")
+        attempts = logged[4]
+        refused = plan.in_windows(inv["i"], windows["api-refused"])
+        if attempts < len(rows) or (attempts != len(rows) and not refused):
+            found.append(f"{where}: {attempts} attempts logged, the API received {len(rows)} requests")
+        elif refused:
+            refused_attempts += attempts - len(rows)
+    return found, refused_attempts
+
+
+def privacy(log, seed):
+    """The plaintext placeholders must never reach the function's log."""
+    found = []
+    mobiles = {x.mobile for x in plan.people(seed)}
+    # Every run of digits that holds a placeholder number; any mainland mobile number standing alone; the forms
+    # callers typed (+86 with hyphens, 0086, full-width digits).
+    for m in re.finditer(r"\d{11,}", log):
+        run = m.group()
+        if any(run[k:k + 11] in mobiles for k in range(len(run) - 10)):
+            found.append("a placeholder mobile number in jvm.log")
+            break
+        alone = not (log[m.start() - 1:m.start()].isalpha() or log[m.end():m.end() + 1].isalpha())
+        if alone and re.fullmatch(r"1[3-9]\d{9}", run):
+            found.append("an 11-digit mobile number in jvm.log")
+            break
+    if ("+86 " in log and re.search(r"\+86 1\d{2}-\d{4}-\d{4}", log)) \
+            or ("0086" in log and re.search(r"(?<!\d)00861[3-9]\d{9}(?!\d)", log)) \
+            or re.search("[\uff10-\uff19]{4,}", log):
+        found.append("a mobile number as a caller typed it in jvm.log")
+    for secret in plan.NAMES + list(fakes.TOKENS) + [fakes.HASH_KEY]:
+        if secret in log:
+            found.append(f"a placeholder name, token or hash key ({len(secret)} characters) in jvm.log")
+    return found
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--passes", nargs="+", required=True)
+    ap.add_argument("--rss-tolerance-mib", type=float, default=RSS_TOLERANCE_MIB)
+    ap.add_argument("--warmup", type=int, default=WARMUP)
+    ap.add_argument("--java", default="java")
+    ap.add_argument("--jvm-flags", default="")
+    ap.add_argument("--tool-options", default="")
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+
+    import results
+    root = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+    schema = validator()
+
+    passes = []
+    for name in args.passes:
+        figures = check_pass(Pass(args.work, name), schema, int(args.rss_tolerance_mib * 1024), args.warmup)
+        with open(os.path.join(args.work, name, "figures.json"), "w") as f:
+            json.dump(figures, f, indent=1, ensure_ascii=False)
+        passes.append(figures)
+    results.write(passes, args, root)
+    broken = [(r["pass"], k, x) for r in passes for k, x in r["violations"].items()]
+    for pass_name, promise, items in broken:
+        sys.stderr.write(f"[{pass_name}] BROKEN {promise}: {len(items)}\n")
+        for item in items[:20]:
+            sys.stderr.write(f"    {item}\n")
+    sys.exit(1 if broken else 0)
+
+
+if __name__ == "__main__":
+    main()

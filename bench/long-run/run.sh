@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# The long run under faults: the packaged JVM function.zip, run the way Lambda's java21 runtime runs it (under the
+# Runtime Interface Client, as bench/cold-start/run.sh does), serves --invocations events in one execution
+# environment while local fakes of the verification API, Secrets Manager and the records store apply a fixed,
+# seeded mix of faults (bench/long-run/plan.py). Two passes, each its own environment: without the records store,
+# then with VERIFY_RECORDS_TABLE on a local DynamoDB engine (moto) behind a proxy that makes it slow or unreachable
+# for a while, and idempotency keys on a share of the events.
+#
+# Usage: bench/long-run/run.sh [--invocations N] [--seed S] [--no-build] [--only plain|records]
+#   --invocations N  invocations per pass (default 20000)
+#   --seed S         the plan's seed (default 1130)
+#   --no-build       reuse target/function.zip
+#   --only P         run one pass
+# Environment: JAVA_HOME (Maven's JDK; default Temurin 25 when present), BENCH_JAVA (the java that runs the
+# function; default a JDK 21 if one is installed, else $JAVA_HOME/bin/java).
+#
+# Writes bench/results/long-run.md and prints it; raw data under target/long-run/. Exits non-zero when a promise is
+# broken (bench/long-run/check.py: a double charge, an answer after its deadline, an answer of the wrong shape, RSS
+# growth after warm-up beyond the tolerance, a placeholder name or number in the function's log, ...), or when a
+# corrupted copy of the raw data would not break them (bench/long-run/selftest.py).
+# Everything listens on 127.0.0.1 only; every wait is bounded; every process started is stopped.
+set -euo pipefail
+
+INVOCATIONS=20000
+SEED=1130
+BUILD=1
+ONLY=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --invocations) INVOCATIONS="$2"; shift 2 ;;
+    --seed) SEED="$2"; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    --only) ONLY="$2"; shift 2 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+[[ "$INVOCATIONS" =~ ^[1-9][0-9]{2,6}$ ]] || { echo "--invocations must be 100..9999999" >&2; exit 2; }
+[[ "$SEED" =~ ^[0-9]{1,9}$ ]] || { echo "--seed must be a number" >&2; exit 2; }
+[[ "$ONLY" =~ ^(|plain|records)$ ]] || { echo "--only must be plain or records" >&2; exit 2; }
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+cd "$ROOT"
+WORK="$ROOT/target/long-run"
+RESULTS="$ROOT/bench/results/long-run.md"
+
+if [ -z "${JAVA_HOME:-}" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
+  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+fi
+if [ -z "${BENCH_JAVA:-}" ]; then
+  for j in /usr/lib/jvm/*-21-*/bin/java /usr/lib/jvm/*21*/bin/java; do
+    if [ -x "$j" ]; then BENCH_JAVA="$j"; break; fi
+  done
+  BENCH_JAVA="${BENCH_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/java}}"
+  BENCH_JAVA="${BENCH_JAVA:-java}"
+fi
+JAVA_MAJOR="$("$BENCH_JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')"
+if [ -z "$JAVA_MAJOR" ] || [ "$JAVA_MAJOR" -lt 21 ]; then
+  echo "BENCH_JAVA=$BENCH_JAVA is Java ${JAVA_MAJOR:-?}; the function is built for Java 21" >&2
+  exit 2
+fi
+python3 -c 'import jsonschema' 2>/dev/null || { echo "python3 lacks jsonschema (installed with moto)" >&2; exit 2; }
+
+DRIVER_PID=""
+DYNAMODB_PID=""
+JVM_PID_FILE="$WORK/jvm.pid"
+cleanup() {
+  local rc=$?
+  if [ -n "$DRIVER_PID" ] && kill -0 "$DRIVER_PID" 2>/dev/null; then
+    kill -TERM "$DRIVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 20); do kill -0 "$DRIVER_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$DRIVER_PID" 2>/dev/null || true
+  fi
+  if [ -f "$JVM_PID_FILE" ]; then
+    local jvm
+    jvm="$(cat "$JVM_PID_FILE" 2>/dev/null || true)"
+    if [ -n "$jvm" ] && kill -0 "$jvm" 2>/dev/null \
+        && tr '\0' ' ' < "/proc/$jvm/cmdline" 2>/dev/null | grep -q 'api.client.AWSLambda'; then
+      kill -KILL "$jvm" 2>/dev/null || true
+    fi
+    rm -f "$JVM_PID_FILE"
+  fi
+  if [ -n "$DYNAMODB_PID" ] && kill -0 "$DYNAMODB_PID" 2>/dev/null; then
+    kill -TERM "$DYNAMODB_PID" 2>/dev/null || true
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+export PYTHONDONTWRITEBYTECODE=1  # nothing written beside the sources, bench/cold-start/ included
+mkdir -p "$WORK"
+if [ "$BUILD" = 1 ]; then
+  echo "building target/function.zip ..."
+  "$ROOT/mvnw" -B -q package -DskipTests
+fi
+FUNCTION_ZIP="$ROOT/target/function.zip"
+[ -f "$FUNCTION_ZIP" ] || { echo "missing $FUNCTION_ZIP (run without --no-build)" >&2; exit 1; }
+echo "fetching the AWS Lambda Java Runtime Interface Client (bench/cold-start/ric/pom.xml) ..."
+rm -rf "$WORK/ric"
+"$ROOT/mvnw" -B -q -f "$ROOT/bench/cold-start/ric/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+  -DoutputDirectory="$WORK/ric"
+RIC_CP="$(ls "$WORK"/ric/*.jar | paste -sd: -)"
+rm -rf "$WORK/task"
+python3 -m zipfile -e "$FUNCTION_ZIP" "$WORK/task"
+
+# Lambda's java21 JVM command line for a 512 MB function (the reasons for each flag are in bench/cold-start/run.sh),
+# plus a GC log for reading the memory figures.
+JVM_FLAGS=(
+  -XX:MaxRAM=512m -XX:MaxHeapSize=445645k -XX:+UseSerialGC -Xshare:auto
+  -XX:+TieredCompilation -XX:TieredStopAtLevel=1
+  --add-opens=java.base/java.io=ALL-UNNAMED -Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac
+  -Djava.net.preferIPv4Stack=true -XX:+ErrorFileToStderr
+)
+if [ "$JAVA_MAJOR" -ge 24 ]; then
+  JVM_FLAGS+=(--enable-native-access=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED)
+fi
+TOOL_OPTIONS="$(sed -n 's/^ *JAVA_TOOL_OPTIONS: !If \[IsJvm, "\([^"]*\)", !Ref AWS::NoValue\] *$/\1/p' "$ROOT/template.yaml")"
+[ -n "$TOOL_OPTIONS" ] || { echo "no JAVA_TOOL_OPTIONS for the JVM runtime found in template.yaml" >&2; exit 1; }
+HANDLER="io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"
+
+# The function's settings for the run: shorter than the defaults where a default would make a 20,000-invocation
+# run take hours (a slow answer costs one attempt timeout) or keep a fault from ever being met (a token cached for
+# 5 minutes would never meet a throttling burst); the rules are the same. results.py's SETTINGS says why each value
+# (bench/results/long-run.md shows it).
+FUNCTION_ENV=(
+  "JAVA_TOOL_OPTIONS=$TOOL_OPTIONS"
+  VERIFY_UPSTREAM=live
+  "VERIFY_API_BASE_URL={api}"
+  VERIFY_TOKEN_SECRET_ID=long-run-token
+  "AWS_ENDPOINT_URL_SECRETS_MANAGER={sm}"
+  VERIFY_ATTEMPT_TIMEOUT=1s
+  VERIFY_MIN_ATTEMPT_TIME=300ms
+  VERIFY_CONNECT_TIMEOUT=500ms
+  VERIFY_DEADLINE_MARGIN=500ms
+  VERIFY_MAX_ATTEMPTS=3
+  VERIFY_RETRY_BASE_DELAY=50ms
+  VERIFY_RETRY_MAX_DELAY=400ms
+  VERIFY_CIRCUIT_DELAY=1s
+  VERIFY_TOKEN_CACHE_TTL=5s
+  VERIFY_TOKEN_STALE_LIMIT=10s
+  VERIFY_SECRET_TIMEOUT=1s
+  VERIFY_RECORDS_TIMEOUT=500ms
+)
+
+run_pass() { # name [extra driver arguments]
+  local name="$1"
+  shift
+  rm -rf "${WORK:?}/$name"
+  mkdir -p "$WORK/$name"
+  local -a fenv=()
+  for kv in "${FUNCTION_ENV[@]}"; do fenv+=(--function-env "$kv"); done
+  python3 "$HERE/driver.py" --pass-name "$name" --invocations "$INVOCATIONS" --seed "$SEED" \
+    --task-root "$WORK/task" --work "$WORK/$name" "${fenv[@]}" "$@" --pid-file "$JVM_PID_FILE" \
+    -- "$BENCH_JAVA" "${JVM_FLAGS[@]}" "-Xlog:gc:file=$WORK/$name/gc.log:uptime" -classpath "$RIC_CP" \
+       com.amazonaws.services.lambda.runtime.api.client.AWSLambda "$HANDLER" &
+  DRIVER_PID=$!
+  local rc=0
+  wait "$DRIVER_PID" || rc=$?
+  DRIVER_PID=""
+  rm -f "$JVM_PID_FILE"
+  [ "$rc" = 0 ] || { echo "FAILED: the $name pass (exit $rc); see $WORK/$name/jvm.log" >&2; exit 1; }
+}
+
+cut -d' ' -f1-3 /proc/loadavg > "$WORK/load-start"
+date -u +%Y-%m-%dT%H:%M:%SZ > "$WORK/started"
+PASSES=()
+if [ "$ONLY" != records ]; then
+  echo "pass 1: $INVOCATIONS invocations without the records store ..."
+  run_pass plain
+  PASSES+=(plain)
+fi
+if [ "$ONLY" != plain ]; then
+  # moto's DynamoDB, one request at a time (the tests' engine, src/test/python/serial_moto_server.py), with the
+  # records table created as template.yaml creates it; the function reaches it through the driver's proxy.
+  DYNAMODB_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  python3 "$ROOT/src/test/python/serial_moto_server.py" 127.0.0.1 "$DYNAMODB_PORT" > "$WORK/moto.log" 2>&1 &
+  DYNAMODB_PID=$!
+  python3 - "http://127.0.0.1:$DYNAMODB_PORT" <<'PY'
+import sys, time, boto3
+client = boto3.client("dynamodb", endpoint_url=sys.argv[1], region_name="us-east-1",
+                      aws_access_key_id="long-run", aws_secret_access_key="long-run")
+for _ in range(120):
+    try:
+        client.list_tables()
+        break
+    except Exception:
+        time.sleep(0.5)
+client.create_table(TableName="long-run-records", BillingMode="PAY_PER_REQUEST",
+                    AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                    KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+PY
+  echo "pass 2: $INVOCATIONS invocations with the records store (idempotency keys) ..."
+  FUNCTION_ENV+=(VERIFY_RECORDS_TABLE=long-run-records "AWS_ENDPOINT_URL_DYNAMODB={store}")
+  run_pass records --dynamodb-port "$DYNAMODB_PORT"
+  PASSES+=(records)
+  kill -TERM "$DYNAMODB_PID" 2>/dev/null || true
+  DYNAMODB_PID=""
+fi
+cut -d' ' -f1-3 /proc/loadavg > "$WORK/load-end"
+
+mkdir -p "$(dirname "$RESULTS")"
+rc=0
+python3 "$HERE/check.py" --work "$WORK" --passes "${PASSES[@]}" --java "$BENCH_JAVA" \
+  --jvm-flags "${JVM_FLAGS[*]}" --tool-options="$TOOL_OPTIONS" --out "$RESULTS" || rc=$?
+echo
+cat "$RESULTS"
+# The checks must be able to fail: each corruption of the raw data must break the promise it stands for.
+python3 "$HERE/selftest.py" --work "$WORK" --passes "${PASSES[@]}" || rc=1
+exit "$rc"
