@@ -1,10 +1,8 @@
 package cloud.phonematch.verify.handler;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -30,15 +28,16 @@ import io.quarkus.runtime.ImageMode;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Work done during init, before the first invocation, so that callers after a cold start do not pay it. Two parts,
- * run side by side on two threads (init waits for both): the request path of a live invocation, once, against a
- * loopback server with placeholders ({@link RequestPathPriming}; in an init that precedes a SnapStart snapshot it runs
- * in the snapshot hook instead, {@link SnapStartHooks}, which this also registers); and the
+ * Work done during init, before the first invocation, so that callers after a cold start do not pay it: the
  * local code paths of an invocation — the JSON mapper on every shape the function reads and writes, the
  * pre-check with libphonenumber's China metadata and carrier tables, the output JSON, the summary line's
  * formatting and the EMF object (neither written) — run {@value #ROUNDS} times,
  * enough for Lambda's C1-only JIT to compile them (after 60 calls with the template's
- * {@code -XX:CompileThresholdScaling=0.3}), and the classes of the first call's libraries are loaded and initialized.
+ * {@code -XX:CompileThresholdScaling=0.3}), and the classes of the first call's libraries are loaded and initialized;
+ * then the request path of a live invocation, once, as far as the kind of init allows ({@link RequestPathPriming}: its
+ * code without a connection in an on-demand init, end to end against a loopback server where no caller waits, in the
+ * SnapStart hook before a snapshot, {@link SnapStartHooks}, which this registers). One after the other: on two
+ * threads they were slower (the function's class loader loads one class at a time).
  * <p>
  * Measured (BENCHMARKS.md, "the first caller's wait"). On SnapStart both run before the snapshot, so restored
  * containers start primed.
@@ -50,8 +49,6 @@ import io.quarkus.runtime.StartupEvent;
 @Singleton
 public class InitPriming {
     static final int ROUNDS = 100;
-    /** The longest init waits for the request path's priming, whose every step is bounded itself. */
-    static final Duration REQUEST_PATH_WAIT = Duration.ofSeconds(15);
     private final InvocationSummary summary;
     private final RequestPathPriming requestPath;
     private final SnapStartHooks snapStart;
@@ -82,27 +79,19 @@ public class InitPriming {
     void primeAtStartup(@Observes StartupEvent event) {
         long start = System.nanoTime();
         snapStart.register();
-        boolean requestPathNow = requestPath.applies() && !snapStart.snapshotFollows();
-        AtomicBoolean requestPathPrimed = new AtomicBoolean();
-        Thread requestPathThread = requestPathNow
-                ? Thread.ofPlatform().name("priming").daemon().start(
-                        () -> requestPathPrimed.set(requestPath.primeOnce().isPresent()))
-                : null;
         preloadFirstCallClasses();
         // A native executable has no JIT to feed: one round loads libphonenumber's tables, which is all it needs.
         int rounds = ImageMode.current() == ImageMode.NATIVE_RUN ? 1 : ROUNDS;
         for (int i = 0; i < rounds; i++) {
             prime();
         }
-        if (requestPathThread != null) {
-            try {
-                requestPathThread.join(REQUEST_PATH_WAIT);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        LOG.infof("primed the local paths %d times%s in %d ms", rounds,
-                requestPathPrimed.get() ? " and the request path once" : "", (System.nanoTime() - start) / 1_000_000);
+        String requestPath = switch (this.requestPath.atStartup().orElse(null)) {
+            case RequestPathPriming.WarmedUp w -> " and the request path's code without a connection";
+            case RequestPathPriming.Rehearsed r -> " and the request path against a loopback server";
+            case null -> "";
+        };
+        LOG.infof("primed the local paths %d times%s in %d ms", rounds, requestPath,
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     private static void preloadFirstCallClasses() {

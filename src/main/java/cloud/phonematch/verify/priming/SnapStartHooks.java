@@ -3,7 +3,6 @@ package cloud.phonematch.verify.priming;
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Singleton;
@@ -11,7 +10,6 @@ import jakarta.inject.Singleton;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import cloud.phonematch.verify.verification.UniquePerContainer;
 import io.quarkus.arc.Arc;
@@ -19,8 +17,9 @@ import io.quarkus.arc.InjectableContext;
 
 /**
  * The function's SnapStart runtime hooks, through {@code org.crac} (Lambda's java21 runtime answers them for
- * SnapStart): before the snapshot, the request path is primed ({@link RequestPathPriming}, unless it already ran at
- * startup), so that every container restored from the snapshot starts with it loaded and compiled; after a restore,
+ * SnapStart): before the snapshot, the request path is rehearsed end to end ({@link RequestPathPriming}, unless it was
+ * already primed in this process), so that every container restored from the snapshot starts with it loaded and run
+ * once; after a restore,
  * every bean already created that holds state which must differ between containers ({@link UniquePerContainer}: random
  * generators, a hash key of the container's own, the API's circuit) draws it anew. Beans created after the restore
  * draw theirs then.
@@ -31,20 +30,10 @@ import io.quarkus.arc.InjectableContext;
  */
 @Singleton
 public class SnapStartHooks implements Resource {
-    /** The initialization type Lambda gives the init that precedes a SnapStart snapshot. */
-    static final String SNAP_START = "snap-start";
-
     private final RequestPathPriming requestPath;
-    private final Optional<String> initializationType;
 
-    /**
-     * @param initializationType {@code AWS_LAMBDA_INITIALIZATION_TYPE}, which Lambda sets ({@code on-demand},
-     *        {@code provisioned-concurrency} or {@code snap-start}); empty outside Lambda
-     */
-    public SnapStartHooks(RequestPathPriming requestPath,
-            @ConfigProperty(name = "aws.lambda.initialization-type") Optional<String> initializationType) {
+    public SnapStartHooks(RequestPathPriming requestPath) {
         this.requestPath = requestPath;
-        this.initializationType = initializationType;
     }
 
     /**
@@ -55,17 +44,9 @@ public class SnapStartHooks implements Resource {
         Core.getGlobalContext().register(this);
     }
 
-    /**
-     * Whether a SnapStart snapshot follows this init ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}): then the
-     * request path is primed just before it, by {@link #beforeCheckpoint}, rather than at startup.
-     */
-    public boolean snapshotFollows() {
-        return initializationType.filter(SNAP_START::equals).isPresent();
-    }
-
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
-        requestPath.primeOnce();
+        requestPath.beforeSnapshot();
     }
 
     @Override

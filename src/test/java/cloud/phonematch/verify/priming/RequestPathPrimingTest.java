@@ -2,11 +2,17 @@ package cloud.phonematch.verify.priming;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,6 +27,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.secrets.SecretsManagerAccess;
 import cloud.phonematch.verify.support.ApiStubs;
 import cloud.phonematch.verify.support.FakeApis;
@@ -35,9 +42,11 @@ import io.quarkus.test.junit.TestProfile;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
 /**
- * The request path's priming, on (as in production): it runs the whole path against its own loopback server, counted
- * by that server, and leaves nothing behind — no open server, no connection, none of the function's own clients built,
- * nothing in the API's circuit, no log line. WireMock's journal shows that the fakes of the real services saw nothing.
+ * The request path's priming, on (as in production), in an on-demand init: at startup the warm-up, which sends nothing;
+ * the rehearsal (what runs where no caller waits for the init) runs the whole path against its own loopback server,
+ * counted by that server. Both leave nothing behind — no open server, no connection, none of the function's own clients
+ * built, nothing in the API's circuit, no log line. WireMock's journal shows that the fakes of the real services saw
+ * nothing.
  */
 @QuarkusTest
 @QuarkusTestResource(FakeApis.class)
@@ -60,20 +69,23 @@ class RequestPathPrimingTest {
     @Inject
     SecretsManagerAccess secrets;
 
+    @Inject
+    VerifyConfig config;
+
+    @Inject
+    Clock clock;
+
     @BeforeEach
     void reset() {
         Fakes.reset();
     }
 
     @Test
-    void primedOnceAtStartupWithoutBuildingTheFunctionsOwnClients() {
-        RequestPathPriming.Rehearsal startup = priming.last().orElseThrow(() -> new AssertionError("not primed"));
+    void anOnDemandInitWarmsThePathUpOnceWithoutBuildingTheFunctionsOwnClients() {
+        assertInstanceOf(RequestPathPriming.WarmedUp.class, priming.last().orElseThrow(
+                () -> new AssertionError("not primed")));
 
-        assertEquals(1, startup.secretReads(), "one GetSecretValue answered by the loopback server");
-        assertEquals(1, startup.apiCalls(), "one API call answered by the loopback server");
-        assertEquals(0, startup.recordWrites(), "no records table in this configuration");
-        assertEquals(0, startup.unknown(), "every request was one the server plays");
-        assertTrue(priming.primeOnce().isEmpty(), "once per process");
+        assertTrue(priming.beforeSnapshot().isEmpty(), "once per process");
         assertFalse(apiClients.built(), "the function's API client is still built on first use");
         assertFalse(secrets.connected(), "the function's Secrets Manager client is still set up on first use");
         assertThrows(IllegalArgumentException.class,
@@ -82,8 +94,25 @@ class RequestPathPrimingTest {
     }
 
     @Test
-    void everyRoundRunsThePathAgainstTheLoopbackServerOnly() {
-        RequestPathPriming.Rehearsal rehearsal = priming.prime(3, false);
+    void theWarmUpConnectsNowhere() throws Exception {
+        try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            listening.setSoTimeout(300);
+            URI there = URI.create("http://127.0.0.1:" + listening.getLocalPort());
+
+            new RequestPathWarmUp(config, secrets, clock, there).run(true);
+
+            assertThrows(SocketTimeoutException.class, () -> listening.accept().close(),
+                    "no connection was opened to where its clients point");
+        }
+        assertEquals(0, ApiStubs.calls().size());
+        assertEquals(0, SecretsManagerStubs.calls());
+        assertFalse(apiClients.built());
+        assertFalse(secrets.connected());
+    }
+
+    @Test
+    void everyRoundOfTheRehearsalRunsThePathAgainstTheLoopbackServerOnly() {
+        RequestPathPriming.Rehearsed rehearsal = priming.rehearse(3, false);
 
         assertEquals(3, rehearsal.secretReads());
         assertEquals(3, rehearsal.apiCalls());
@@ -94,7 +123,7 @@ class RequestPathPrimingTest {
 
     @Test
     void withARecordsTableAClaimAndASettleGoToDynamoDb() {
-        RequestPathPriming.Rehearsal rehearsal = priming.prime(1, true);
+        RequestPathPriming.Rehearsed rehearsal = priming.rehearse(1, true);
 
         assertEquals(2, rehearsal.recordWrites(), "PutItem to claim, PutItem to settle");
         assertEquals(1, rehearsal.apiCalls());
@@ -104,7 +133,7 @@ class RequestPathPrimingTest {
 
     @Test
     void leavesNoServerNoConnectionAndNoClientOfTheFunctionsOwn() {
-        RequestPathPriming.Rehearsal rehearsal = priming.prime(1, true);
+        RequestPathPriming.Rehearsed rehearsal = priming.rehearse(1, true);
 
         assertEquals(0, rehearsal.leftOpen(), "the priming's clients closed every connection they opened");
         assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", rehearsal.port()).close(),
@@ -134,7 +163,8 @@ class RequestPathPrimingTest {
         Logger root = Logger.getLogger("");
         root.addHandler(recorder);
         try {
-            priming.prime(2, true);
+            priming.rehearse(2, true);
+            priming.warmUp(true);
         } finally {
             root.removeHandler(recorder);
         }
