@@ -121,16 +121,6 @@ public final class AwsJsonClient implements AutoCloseable {
     }
 
     /**
-     * One operation, signed now, as {@link #call} sends it.
-     *
-     * @throws software.amazon.awssdk.core.exception.SdkException when the credentials could not be had
-     */
-    public SignedJsonRequest sign(String operation, byte[] body) {
-        return SignedJsonRequest.sign(service, operation, endpoint, region, credentials.resolveCredentials(), body,
-                clock);
-    }
-
-    /**
      * Sends one operation, signed now, and waits at most {@code timeout} for the whole reply.
      *
      * @throws NoReply when no reply came back in time
@@ -138,7 +128,8 @@ public final class AwsJsonClient implements AutoCloseable {
      *     sent)
      */
     public Reply call(String operation, byte[] body, Duration timeout) {
-        SignedJsonRequest request = sign(operation, body);
+        SignedJsonRequest request = SignedJsonRequest.sign(service, operation, endpoint, region,
+                credentials.resolveCredentials(), body, clock);
         Response response;
         try {
             response = api.call(request.contentType(), request.target(), request.date(), request.securityToken(),

@@ -3,8 +3,8 @@ package cloud.phonematch.verify.priming;
 import java.util.Optional;
 
 /**
- * The kind of init this process runs in, from {@code AWS_LAMBDA_INITIALIZATION_TYPE}, which decides how far the
- * request path is primed during it: whether a caller is waiting for the init to end.
+ * The kind of init this process runs in, from {@code AWS_LAMBDA_INITIALIZATION_TYPE}: whether a caller waits for the
+ * init to end, which decides whether the request path is primed during it.
  */
 public enum LambdaInit {
     /** {@code on-demand}, and any process outside Lambda: the first caller of the container waits for the init. */

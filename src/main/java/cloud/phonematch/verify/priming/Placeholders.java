@@ -1,7 +1,5 @@
 package cloud.phonematch.verify.priming;
 
-import java.net.URI;
-
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -18,8 +16,6 @@ final class Placeholders {
             AwsSessionCredentials.create("PRIMINGPLACEHOLDER", "priming-placeholder", "priming-placeholder"));
     /** The records' HMAC key. */
     static final byte[] HASH_KEY = new byte[32];
-    /** Where the warm-up's clients point (the discard port); nothing is ever sent there. */
-    static final URI NOWHERE = URI.create("http://127.0.0.1:9");
 
     private Placeholders() {
     }

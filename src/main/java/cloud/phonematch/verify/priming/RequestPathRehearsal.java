@@ -60,7 +60,7 @@ final class RequestPathRehearsal {
      *
      * @param withRecords whether the records' claim and settle on DynamoDB are part of it (a records table is set)
      */
-    RequestPathPriming.Rehearsed run(int rounds, boolean withRecords) {
+    RequestPathPriming.Rehearsal run(int rounds, boolean withRecords) {
         LoopbackApis apis = LoopbackApis.start(vertx, config.tokenSecretField(), TIMEOUT);
         try {
             try (AwsJsonClient secretsClient = AwsJsonClient.rehearsal(SecretsManagerAccess.SECRETS_MANAGER,
@@ -81,7 +81,7 @@ final class RequestPathRehearsal {
         } finally {
             apis.close();
         }
-        return new RequestPathPriming.Rehearsed(apis.answered(LoopbackApis.Service.VERIFICATION_API),
+        return new RequestPathPriming.Rehearsal(apis.answered(LoopbackApis.Service.VERIFICATION_API),
                 apis.answered(LoopbackApis.Service.SECRETS_MANAGER), apis.answered(LoopbackApis.Service.DYNAMODB),
                 apis.answered(LoopbackApis.Service.UNKNOWN), apis.port(), apis.leftOpen());
     }

@@ -19,10 +19,9 @@ import io.quarkus.arc.InjectableContext;
  * The function's SnapStart runtime hooks, through {@code org.crac} (Lambda's java21 runtime answers them for
  * SnapStart): before the snapshot, the request path is rehearsed end to end ({@link RequestPathPriming}, unless it was
  * already primed in this process), so that every container restored from the snapshot starts with it loaded and run
- * once; after a restore,
- * every bean already created that holds state which must differ between containers ({@link UniquePerContainer}: random
- * generators, a hash key of the container's own, the API's circuit) draws it anew. Beans created after the restore
- * draw theirs then.
+ * once; after a restore, every bean already created that holds state which must differ between containers
+ * ({@link UniquePerContainer}: random generators, a hash key of the container's own, the API's circuit) draws it anew.
+ * Beans created after the restore draw theirs then.
  * <p>
  * Quarkus's own SnapStart support ({@code quarkus.snapstart.*}) preloads and initializes the application's classes and
  * starts the application during init, before the snapshot; it registers no priming of its own, so nothing is primed
