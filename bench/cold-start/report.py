@@ -192,6 +192,7 @@ def jvm_report(a):
     census = {v: class_census(os.path.join(a.raw, f"classes-{v}.txt")) for v in ("function", "floor")}
     dfl = [load(a.raw, f"defaults-{i}") for i in range(1, a.rounds + 1)]
     rec = [load(a.raw, f"records-{i}") for i in range(1, a.rounds + 1)]
+    primed = [load(a.raw, f"primed-{i}") for i in range(1, a.rounds + 1)]
     nmt = {v: native_memory(os.path.join(a.raw, f"memory-{v}.log")) for v in ("function", "floor")}
     jit = {}
     for v in ("function", "floor"):
@@ -225,7 +226,8 @@ def jvm_report(a):
     w("`{\"name\":\"n\",\"mobile\":\"m\"}` to the same fake with `java.net.http` and returns the answer; it gets the same")
     w("event, flags and environment.")
     w("")
-    w(f"{a.rounds} cold starts each, alternating function / function on JVM defaults / function with idempotency keys / floor after one discarded round (page cache); each cold start")
+    w(f"{a.rounds} cold starts each, alternating function / function on JVM defaults / function with idempotency keys / function")
+    w("primed end to end at startup / floor after one discarded round (page cache); each cold start")
     w(f"then serves {a.warm:,} warm invocations one at a time. Figures are medians over the {a.rounds} cold starts; the")
     w("warm percentiles are computed per cold start over its warm invocations, then the median is taken.")
     w("")
@@ -284,6 +286,18 @@ def jvm_report(a):
       f"floor, target ≤ 1.3×: {verdict(caller_r <= 1.3 * caller_l)}), warm p50 {med(rec, 'warm_p50_ms'):.2f} ms ({p50_f:.2f}), warm p99 "
       f"{med(rec, 'warm_p99_ms'):.2f} ms ({p99_f:.2f}). The warm figures include the engine's two writes, which "
       f"are moto's time on this machine, not DynamoDB's.")
+    first_p, init_p = med(primed, "first_invocation_ms"), med(primed, "init_ms")
+    rss_p = med(primed, "max_rss_kb") / 1024
+    w("")
+    w(f"The function primed end to end at startup, as under provisioned concurrency and as before a SnapStart snapshot "
+      f"(`AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency`: the request path rehearsed once against a loopback "
+      f"server; the init is then on no caller's path, so the first caller waits for the first invocation alone), "
+      f"{a.rounds} more cold starts in the same rounds (medians; the on-demand figure in brackets): first invocation "
+      f"{first_p:.1f} ms ({first_f:.1f}; {first_p / first_l:.2f}× the floor's {first_l:.1f} ms), init {init_p:.0f} ms "
+      f"({init_f:.0f}; {init_p / init_l:.2f}× the floor's), warm p50 {med(primed, 'warm_p50_ms'):.2f} ms ({p50_f:.2f}), "
+      f"warm p99 {med(primed, 'warm_p99_ms'):.2f} ms ({p99_f:.2f}; target ≤ floor + 2 ms: "
+      f"{verdict(med(primed, 'warm_p99_ms') <= p99_l + 2)}), max RSS {rss_p:.0f} MiB ({rss_f:.0f}; "
+      f"{rss_p / rss_l:.2f}× the floor, target ≤ 1.3×: {verdict(rss_p <= 1.3 * rss_l)}).")
     if nmt["function"] and nmt["floor"] and census["function"] and census["floor"]:
         cf, cl = census["function"], census["floor"]
         w("")
@@ -310,7 +324,7 @@ def jvm_report(a):
           f"{jit['floor'][0]:,}, of which {jit['floor'][1]:,} after. The compiler thread shares the two cores with "
           "the warm invocations, and code not yet compiled runs interpreted.")
     w("")
-    lines.extend(every_cold_start(r for runs in zip(fn, dfl, fl) for r in runs))
+    lines.extend(every_cold_start(r for runs in zip(fn, dfl, rec, primed, fl) for r in runs))
     w("")
     lines.extend(machine_lines(a))
     w("Java running the functions: " + "; ".join(jv) + ".")
