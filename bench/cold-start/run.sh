@@ -10,7 +10,8 @@
 #                the JVM's). The floor is built natively too, so the ratios compare like with like. Writes
 #                bench/results/cold-start-native.md.
 #   --rounds N   cold starts per variant, alternating function / function without the template's
-#                JAVA_TOOL_OPTIONS / function with idempotency keys / floor (default 7; medians are reported)
+#                JAVA_TOOL_OPTIONS / function with idempotency keys / function primed end to end at startup, as
+#                under provisioned concurrency or before a SnapStart snapshot / floor (default 7; medians are reported)
 #   --warm N     warm invocations after the first one, per cold start (default 1000)
 #   --no-build   reuse target/function.zip and the floor's zip from an earlier run (of the same kind)
 #   --also LABEL=ZIP  (repeatable) another build of the function to measure in the same rounds, in turn with the
@@ -231,8 +232,11 @@ else
 fi
 
 # --- 5. measure ------------------------------------------------------------------------------------------
+# The per-variant switches of measure (set for one call each below), never taken from the caller's environment.
+unset TOOL_OPTIONS_OFF WITH_RECORDS INIT_TYPE
 measure() { # label variant warm [extra flag for the JVM or the native image]
-            # (TOOL_OPTIONS_OFF=1: without the template's JAVA_TOOL_OPTIONS; WITH_RECORDS=1: idempotency keys)
+            # (TOOL_OPTIONS_OFF=1: without the template's JAVA_TOOL_OPTIONS; WITH_RECORDS=1: idempotency keys;
+            # INIT_TYPE=...: the AWS_LAMBDA_INITIALIZATION_TYPE Lambda would set, on-demand otherwise)
   local label="$1" variant="$2" warm="$3" expect
   local -a extra=("${@:4}")
   local -a fenv=(--function-env "VERIFY_API_BASE_URL={api}")
@@ -250,6 +254,11 @@ measure() { # label variant warm [extra flag for the JVM or the native image]
     expect='"status":"CONSISTENT"'
     fenv+=(--function-env VERIFY_UPSTREAM=live --function-env VERIFY_TOKEN_SECRET_ID=bench-token
            --function-env "AWS_ENDPOINT_URL_SECRETS_MANAGER={sm}")
+    if [ -n "${INIT_TYPE:-}" ]; then
+      # provisioned-concurrency: the function primes its request path end to end at startup, as it does before a
+      # SnapStart snapshot (which cannot be taken here); the init is then on no caller's path.
+      fenv+=(--function-env "AWS_LAMBDA_INITIALIZATION_TYPE=$INIT_TYPE")
+    fi
     if [ "${WITH_RECORDS:-0}" = 1 ]; then
       # Every invocation with a new idempotency key on the shared table: a claim and a settle each time.
       fenv+=(--function-env VERIFY_RECORDS_TABLE=bench-records --function-env "AWS_ENDPOINT_URL_DYNAMODB=$DYNAMODB")
@@ -288,6 +297,7 @@ for i in $(seq 1 "$ROUNDS"); do
   if [ "$RUNTIME" = jvm ]; then
     TOOL_OPTIONS_OFF=1 measure "defaults-$i" function "$WARM"
     WITH_RECORDS=1 measure "records-$i" function "$WARM"
+    INIT_TYPE=provisioned-concurrency measure "primed-$i" function "$WARM"
   fi
   measure "floor-$i" floor "$WARM"
 done

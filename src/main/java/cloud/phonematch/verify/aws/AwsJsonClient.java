@@ -1,5 +1,7 @@
 package cloud.phonematch.verify.aws;
 
+import java.io.Closeable;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +31,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
  * ({@link AwsEndpoints}). Create one on first use, never during init, so that no connection or credentials are
  * captured in a SnapStart snapshot.
  */
-public final class AwsJsonClient {
+public final class AwsJsonClient implements AutoCloseable {
     private final AwsJsonService service;
     private final URI endpoint;
     private final Region region;
@@ -81,10 +83,41 @@ public final class AwsJsonClient {
         return new AwsJsonClient(service, endpoint, region, credentials, timeout, clock);
     }
 
+    /**
+     * A client that sets itself up as {@link #fromEnvironment} does — the region from the environment, the endpoint
+     * resolved by the same rules (the SDK's endpoint rules of the service when no endpoint is configured) — but sends
+     * every call to {@code sendTo}, signed with {@code credentials}: what the priming at init runs a call through,
+     * against a loopback server with placeholder credentials. Nothing is asked over the network: a region the
+     * environment does not name is {@link #PLACEHOLDER_REGION}, not looked up.
+     */
+    public static AwsJsonClient rehearsal(AwsJsonService service, URI sendTo, AwsCredentialsProvider credentials,
+            Duration timeout, Clock clock) {
+        Map<String, String> env = System.getenv();
+        Region region = LambdaSdkSettings.region(env).orElse(PLACEHOLDER_REGION);
+        // Resolved and then not used: resolving it is the work the first real call does.
+        AwsEndpoints.resolve(service, region, env, System::getProperty);
+        return new AwsJsonClient(service, sendTo, region, credentials, timeout, clock);
+    }
+
+    /** The region of a rehearsal where the environment names none. */
+    static final Region PLACEHOLDER_REGION = Region.US_EAST_1;
+
     /** The service at a given endpoint, region and credentials (a local engine in tests). */
     public static AwsJsonClient of(AwsJsonService service, URI endpoint, Region region,
             AwsCredentialsProvider credentials, Duration timeout, Clock clock) {
         return new AwsJsonClient(service, endpoint, region, credentials, timeout, clock);
+    }
+
+    /** Closes the REST client and with it its connections; the function's own clients live as long as the container. */
+    @Override
+    public void close() {
+        if (api instanceof Closeable closeable) {
+            try {
+                closeable.close();
+            } catch (IOException e) {
+                // Closing a REST client releases its connections; it reports no failure worth more than this.
+            }
+        }
     }
 
     /**

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.verification.Tracing;
+import cloud.phonematch.verify.verification.UniquePerContainer;
 
 /**
  * X-Ray subsegments under the segment Lambda opens for each invocation (with {@code Tracing: Active}): a
@@ -29,14 +30,15 @@ import cloud.phonematch.verify.verification.Tracing;
  * trace header says {@code Sampled=1} and a daemon address is known.
  */
 @ApplicationScoped
-public class XRayTracing implements Tracing {
+public class XRayTracing implements Tracing, UniquePerContainer {
     private static final Logger LOG = Logger.getLogger(XRayTracing.class);
     /** Where the Lambda runtimes (Quarkus's poll loop and AWS's Java runtime) put the invocation's trace header. */
     static final String TRACE_HEADER_PROPERTY = "com.amazonaws.xray.traceHeader";
     static final String DAEMON_PROPERTY = "com.amazonaws.xray.emitters.daemonAddress";
     private static final byte[] HEADER = "{\"format\":\"json\",\"version\":1}\n".getBytes(StandardCharsets.UTF_8);
 
-    private final SecureRandom random = new SecureRandom();
+    /** Draws the subsegment ids; renewed after a SnapStart restore, so that restored containers draw different ids. */
+    private volatile SecureRandom random = new SecureRandom();
     private volatile DatagramSocket socket;
 
     @Override
@@ -47,6 +49,16 @@ public class XRayTracing implements Tracing {
             return NO_SPAN;
         }
         return new Subsegment(name, header.get(), daemon.get());
+    }
+
+    @Override
+    public void renewAfterRestore() {
+        random = new SecureRandom();
+    }
+
+    /** The generator subsegment ids are drawn from now. */
+    SecureRandom random() {
+        return random;
     }
 
     private static String currentTraceHeader() {

@@ -1,11 +1,11 @@
 package cloud.phonematch.verify.records;
 
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
@@ -19,6 +19,7 @@ import cloud.phonematch.verify.aws.AwsJsonService;
 import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.TimeSource;
+import cloud.phonematch.verify.verification.UniquePerContainer;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointParams;
 import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointProvider;
@@ -72,7 +73,7 @@ import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointProvid
  * credentials come from the environment on the first call ({@link AwsJsonClient#fromEnvironment}); the endpoint
  * settings are the SDK's {@code aws.endpointUrlDynamoDb} / {@code AWS_ENDPOINT_URL_DYNAMODB}.
  */
-public final class DynamoDbRecordStore implements RecordStore {
+public final class DynamoDbRecordStore implements RecordStore, UniquePerContainer {
     private static final Logger LOG = Logger.getLogger(DynamoDbRecordStore.class);
 
     /** DynamoDB: AWS JSON 1.0, signing name {@code dynamodb}, the SDK's DynamoDB endpoint rules. */
@@ -107,6 +108,11 @@ public final class DynamoDbRecordStore implements RecordStore {
     private final TimeSource time;
     private final Supplier<AwsJsonClient> connect;
     private AwsJsonClient client;
+    /**
+     * Draws the wait before a second try. Not {@code ThreadLocalRandom}, whose per-thread state a SnapStart snapshot
+     * copies into every restored container (their retries would come in step); renewed after a restore.
+     */
+    private volatile SecureRandom jitter = new SecureRandom();
 
     /**
      * @param table the table's name ({@code VERIFY_RECORDS_TABLE})
@@ -115,6 +121,14 @@ public final class DynamoDbRecordStore implements RecordStore {
     public DynamoDbRecordStore(String table, Duration callTimeout) {
         this(table, callTimeout, TimeSource.SYSTEM,
                 () -> AwsJsonClient.fromEnvironment(DYNAMODB, callTimeout, Clock.systemUTC()));
+    }
+
+    /**
+     * The store sending every call through {@code client} (the priming's, against a loopback server) instead of a
+     * client set up from the environment on first use.
+     */
+    public static DynamoDbRecordStore through(AwsJsonClient client, String table, Duration callTimeout) {
+        return new DynamoDbRecordStore(table, callTimeout, TimeSource.SYSTEM, () -> client);
     }
 
     DynamoDbRecordStore(String table, Duration callTimeout, TimeSource time, Supplier<AwsJsonClient> connect) {
@@ -283,8 +297,18 @@ public final class DynamoDbRecordStore implements RecordStore {
                         + (attempt == MAX_TRIES ? " twice" : " with no time left for another try"));
             }
             LOG.debugf("%s on the records table failed (%s); trying once more", operation, busy);
-            sleep(Duration.ofMillis(ThreadLocalRandom.current().nextLong(MAX_RETRY_WAIT.toMillis() + 1)), operation);
+            sleep(Duration.ofMillis(jitter.nextLong(MAX_RETRY_WAIT.toMillis() + 1)), operation);
         }
+    }
+
+    @Override
+    public void renewAfterRestore() {
+        jitter = new SecureRandom();
+    }
+
+    /** The generator the waits before a second try are drawn from now. */
+    SecureRandom jitter() {
+        return jitter;
     }
 
     private void sleep(Duration wait, String operation) {

@@ -1,7 +1,6 @@
 package cloud.phonematch.verify.records;
 
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.Arrays;
 
 import cloud.phonematch.verify.output.ErrorType;
@@ -13,7 +12,8 @@ import cloud.phonematch.verify.verification.TokenSource;
 
 /**
  * Where the records' HMAC key comes from. Nothing is drawn or read during init, so a SnapStart snapshot holds no
- * key and every restored container draws its own where it should.
+ * key and every restored container draws its own where it should (and a key of this container's own drawn before a
+ * snapshot all the same is drawn anew after the restore).
  */
 public interface HashKeys {
 
@@ -30,19 +30,7 @@ public interface HashKeys {
      * only, which no other container needs to recognize.
      */
     static HashKeys perContainer() {
-        return new HashKeys() {
-            private RecordHashing hashing;
-
-            @Override
-            public synchronized RecordHashing current(Deadline deadline) {
-                if (hashing == null) {
-                    byte[] key = new byte[32];
-                    new SecureRandom().nextBytes(key);
-                    hashing = new RecordHashing(key);
-                }
-                return hashing;
-            }
-        };
+        return new ContainerHashKey();
     }
 
     /**

@@ -53,7 +53,21 @@ public class SecretsManagerAccess {
     }
 
     /**
-     * The secret's SecretString (null when it only has a SecretBinary).
+     * The secret's SecretString (null when it only has a SecretBinary), read through this function's client, which is
+     * set up on the first read; retried as {@link #secretString(AwsJsonClient, String, Deadline)} says.
+     *
+     * @throws SecretsManagerBusy when it stayed unavailable
+     * @throws SecretsManagerOutOfTime when the deadline left no time for (another) call
+     * @throws SecretsManagerRefusal for a refusal that repeating cannot fix
+     */
+    public String secretString(String secretId, Deadline deadline) {
+        // Through the bean's own interception of the method below (Quarkus intercepts calls a bean makes on itself).
+        return secretString(client(), secretId, deadline);
+    }
+
+    /**
+     * The secret's SecretString (null when it only has a SecretBinary), read through {@code client}: this function's
+     * own, or the priming's at init, against its loopback server.
      * <p>
      * Fault tolerance: each call is bounded by {@code VERIFY_SECRET_TIMEOUT} and by the time {@code deadline} has
      * left, and a call is not started with less than {@link #MIN_TRY} left; when Secrets Manager throttles, fails
@@ -67,20 +81,25 @@ public class SecretsManagerAccess {
      * @throws SecretsManagerRefusal for a refusal that repeating cannot fix
      */
     @Retry(maxRetries = 2, delay = 100, jitter = 100, maxDuration = 3000, retryOn = SecretsManagerBusy.class)
-    public String secretString(String secretId, Deadline deadline) {
+    public String secretString(AwsJsonClient client, String secretId, Deadline deadline) {
         Duration left = deadline.remaining();
         if (left.compareTo(MIN_TRY) < 0) {
             throw new SecretsManagerOutOfTime();
         }
         AwsJsonClient.Reply reply;
         try {
-            reply = client().call("GetSecretValue", getSecretValue(secretId),
+            reply = client.call("GetSecretValue", getSecretValue(secretId),
                     deadline.remainingAtMost(config.secretTimeout()));
         } catch (AwsJsonClient.NoReply e) {
             // Connection failures, timeouts, a reply that broke while being read: all worth another try.
             throw new SecretsManagerBusy(e.getMessage());
         }
         return SecretsManagerReply.secretString(reply.status(), reply.errorType(), reply.body());
+    }
+
+    /** Whether this function's own client has been set up (and so may hold a connection). */
+    public synchronized boolean connected() {
+        return client != null;
     }
 
     /** The body of GetSecretValue: {@code {"SecretId": ...}}, exactly as the SDK's own client sends it. */

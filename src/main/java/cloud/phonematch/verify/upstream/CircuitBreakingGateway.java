@@ -11,9 +11,11 @@ import org.jboss.logging.Logger;
 import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
+import cloud.phonematch.verify.verification.UniquePerContainer;
 import cloud.phonematch.verify.verification.UpstreamAnswer;
 import cloud.phonematch.verify.verification.UpstreamCall;
 import cloud.phonematch.verify.verification.VerificationGateway;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.TypedGuard;
 
 /**
@@ -26,27 +28,52 @@ import io.smallrye.faulttolerance.api.TypedGuard;
  * are refused here as {@code UPSTREAM_UNAVAILABLE} with {@code circuit_open}, without touching the network.
  * <p>
  * Built with the programmatic API because its thresholds are typed values of {@link VerifyConfig}; it is
- * created with this bean, on first use, and keeps its state for the life of the container.
+ * created with this bean, on first use, and keeps its state for the life of the container — except across a
+ * SnapStart restore, after which the circuit starts closed with an empty window.
  */
-public final class CircuitBreakingGateway implements VerificationGateway {
+public final class CircuitBreakingGateway implements VerificationGateway, UniquePerContainer {
+    /** The API's circuit breaker, under this name in SmallRye's {@link CircuitBreakerMaintenance}. */
+    public static final String NAME = "verification-api";
+
     private static final Logger LOG = Logger.getLogger(CircuitBreakingGateway.class);
     private static final Set<ErrorType> COUNTED = EnumSet.of(ErrorType.UPSTREAM_UNAVAILABLE,
             ErrorType.UPSTREAM_TIMEOUT, ErrorType.ENGINE_ERROR);
 
     private final VerificationGateway delegate;
+    /** {@link #NAME}, or null for a circuit of its own that no name reaches. */
+    private final String name;
     private final TypedGuard<UpstreamAnswer> guard;
 
+    /** The API's circuit breaker, {@link #NAME}: one per container. */
     public CircuitBreakingGateway(VerificationGateway delegate, VerifyConfig config) {
+        this(delegate, config, NAME);
+    }
+
+    /**
+     * The same policy around {@code delegate} with a circuit of its own, registered under no name: what the priming at
+     * init runs its calls through, so that they leave nothing in the API's circuit.
+     */
+    public static CircuitBreakingGateway unregistered(VerificationGateway delegate, VerifyConfig config) {
+        return new CircuitBreakingGateway(delegate, config, null);
+    }
+
+    private CircuitBreakingGateway(VerificationGateway delegate, VerifyConfig config, String name) {
         this.delegate = delegate;
+        this.name = name;
         this.guard = TypedGuard.create(UpstreamAnswer.class)
                 .withCircuitBreaker()
-                .name("verification-api")
+                .with(breaker -> {
+                    if (name != null) {
+                        // Only the API's own circuit is named, and only its changes are news.
+                        breaker.name(name).onStateChange(state -> LOG.infof("verification API circuit is now %s",
+                                state));
+                    }
+                })
                 .requestVolumeThreshold(config.circuitRequestVolume())
                 .failureRatio(config.circuitFailureRatio())
                 .delay(config.circuitDelay().toMillis(), ChronoUnit.MILLIS)
                 .successThreshold(1)
                 .failOn(CountedFailure.class)
-                .onStateChange(state -> LOG.infof("verification API circuit is now %s", state))
                 .done()
                 .build();
     }
@@ -74,6 +101,17 @@ public final class CircuitBreakingGateway implements VerificationGateway {
             return new UpstreamAnswer.Refused(
                     Failure.of(ErrorType.UPSTREAM_UNAVAILABLE, "the API call failed").maybeCharged(),
                     UpstreamAnswer.RefusalKind.TRANSIENT, null);
+        }
+    }
+
+    /**
+     * After a SnapStart restore the circuit starts closed with an empty window: what the snapshot's container saw of
+     * the API says nothing about the API now.
+     */
+    @Override
+    public void renewAfterRestore() {
+        if (name != null) {
+            CircuitBreakerMaintenance.get().reset(name);
         }
     }
 

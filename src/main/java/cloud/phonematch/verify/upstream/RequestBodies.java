@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -14,6 +15,7 @@ import cloud.phonematch.verify.crypto.EnvelopeShape;
 import cloud.phonematch.verify.crypto.FieldEncryptor;
 import cloud.phonematch.verify.crypto.ProviderPublicKey;
 import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.verification.UniquePerContainer;
 import cloud.phonematch.verify.verification.UpstreamCall;
 
 /**
@@ -23,18 +25,20 @@ import cloud.phonematch.verify.verification.UpstreamCall;
  * rebuilt only when the provider key changes (e.g. a rotated secret).
  */
 @ApplicationScoped
-public class RequestBodies {
+public class RequestBodies implements UniquePerContainer {
     /** Empty when encryption is off. */
     private final Optional<Algorithm> algorithm;
     /** A VERIFY_ENCRYPTION value that names no algorithm: every call then fails as CONFIGURATION. */
     private final boolean unknownAlgorithm;
     private final EnvelopeShape shape;
     private final Optional<String> configuredKey;
-    private final SecureRandom random = new SecureRandom();
+    /** Each request's fresh key and IV come from it; renewed (with the encryptor) after a SnapStart restore. */
+    private SecureRandom random = new SecureRandom();
 
     private String encryptorKeyText;
     private FieldEncryptor encryptor;
 
+    @Inject
     public RequestBodies(VerifyConfig config) {
         // A misspelt setting must fail every call as CONFIGURATION, never fall back to sending plaintext.
         Optional<Algorithm> parsed = Optional.empty();
@@ -48,6 +52,21 @@ public class RequestBodies {
         this.unknownAlgorithm = unknown;
         this.shape = EnvelopeShape.fromSetting(config.encryptionShape());
         this.configuredKey = config.encryptionPublicKey().filter(k -> !k.isBlank());
+    }
+
+    private RequestBodies(EnvelopeShape shape) {
+        this.algorithm = Optional.empty();
+        this.unknownAlgorithm = false;
+        this.shape = shape;
+        this.configuredKey = Optional.empty();
+    }
+
+    /**
+     * Bodies in the clear whatever the settings say: the priming's, which sends placeholders to a loopback server
+     * and must not build an encryptor (no key material before a SnapStart snapshot).
+     */
+    public static RequestBodies plaintext() {
+        return new RequestBodies(EnvelopeShape.ARRAY);
     }
 
     public boolean encrypting() {
@@ -69,6 +88,19 @@ public class RequestBodies {
             return body;
         }
         return encryptorFor(call).encrypt(call.name(), call.mobile()).writeInto(body);
+    }
+
+    /** A new generator, and the encryptor built on it is dropped (the next request builds one on the new one). */
+    @Override
+    public synchronized void renewAfterRestore() {
+        random = new SecureRandom();
+        encryptor = null;
+        encryptorKeyText = null;
+    }
+
+    /** The generator the next encryptor is built on. */
+    synchronized SecureRandom random() {
+        return random;
     }
 
     private synchronized FieldEncryptor encryptorFor(UpstreamCall call) {

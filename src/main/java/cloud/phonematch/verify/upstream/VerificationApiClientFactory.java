@@ -1,9 +1,12 @@
 package cloud.phonematch.verify.upstream;
 
+import java.io.Closeable;
+import java.io.IOException;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import cloud.phonematch.verify.config.VerifyConfig;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
@@ -13,23 +16,57 @@ import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
  * settings as the rest of the function and no connection exists before the first invocation.
  */
 @ApplicationScoped
-public class VerificationApiClientFactory {
+public class VerificationApiClientFactory implements AutoCloseable {
     private final VerifyConfig config;
+    /** Null: the API's own base URL ({@code VERIFY_API_BASE_URL}), read when the client is built. */
+    private final URI baseUri;
     private VerificationApi api;
 
+    @Inject
     public VerificationApiClientFactory(VerifyConfig config) {
+        this(config, null);
+    }
+
+    private VerificationApiClientFactory(VerifyConfig config, URI baseUri) {
         this.config = config;
+        this.baseUri = baseUri;
+    }
+
+    /**
+     * A client of the API's interface, with the same timeouts, for another base URL: the priming's, against its
+     * loopback server. Whoever makes one closes it.
+     */
+    public static VerificationApiClientFactory at(URI baseUri, VerifyConfig config) {
+        return new VerificationApiClientFactory(config, baseUri);
     }
 
     public synchronized VerificationApi api() {
         if (api == null) {
             api = QuarkusRestClientBuilder.newBuilder()
-                    .baseUri(URI.create(config.apiBaseUrl()))
+                    .baseUri(baseUri != null ? baseUri : URI.create(config.apiBaseUrl()))
                     .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .readTimeout(config.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .disableDefaultMapper(true)
                     .build(VerificationApi.class);
         }
         return api;
+    }
+
+    /** Whether the client has been built (and so may hold connections). */
+    public synchronized boolean built() {
+        return api != null;
+    }
+
+    /** Closes the client, if one was built, and with it its connections. */
+    @Override
+    public synchronized void close() {
+        if (api instanceof Closeable closeable) {
+            try {
+                closeable.close();
+            } catch (IOException e) {
+                // Closing a REST client releases its connections; it reports no failure worth more than this.
+            }
+        }
+        api = null;
     }
 }

@@ -25,7 +25,7 @@ import cloud.phonematch.verify.precheck.PreCheckResult;
  * {@link ChargeSafeRetryPolicy}, the one place that decides it.
  */
 @ApplicationScoped
-public class VerificationFlow {
+public class VerificationFlow implements UniquePerContainer {
 
     private final PreCheck preCheck;
     private final VerificationRecords records;
@@ -34,6 +34,8 @@ public class VerificationFlow {
     private final VerificationGateway gateway;
     private final UpstreamAttempts attempts;
     private final TimeSource time;
+    /** The retries' jitter; renewed after a SnapStart restore, so that restored containers do not retry in step. */
+    private volatile SecureRandom jitter = new SecureRandom();
 
     public VerificationFlow(VerifyConfig config, TokenSource tokens, VerificationGateway gateway,
             VerificationRecords records, SpendGuard spend, ResultReuse reuse, TimeSource time, Tracing tracing) {
@@ -44,10 +46,19 @@ public class VerificationFlow {
         this.gateway = gateway;
         this.time = time;
         // Jitter only spreads retries; SecureRandom keeps it unpredictable across containers at no real cost.
-        SecureRandom random = new SecureRandom();
         ChargeSafeRetryPolicy policy = new ChargeSafeRetryPolicy(config.maxAttempts(), config.retryBaseDelay(),
-                config.retryMaxDelay(), config.retryOnTimeout(), random::nextDouble);
+                config.retryMaxDelay(), config.retryOnTimeout(), () -> jitter.nextDouble());
         this.attempts = new UpstreamAttempts(gateway, tokens, policy, config.attemptTimeout(), time, tracing);
+    }
+
+    @Override
+    public void renewAfterRestore() {
+        jitter = new SecureRandom();
+    }
+
+    /** The generator the retries' jitter is drawn from now. */
+    SecureRandom jitter() {
+        return jitter;
     }
 
     /**

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -16,14 +15,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +34,7 @@ import cloud.phonematch.verify.support.Events;
 import cloud.phonematch.verify.support.FakeApis;
 import cloud.phonematch.verify.support.Fakes;
 import cloud.phonematch.verify.support.Lambda;
+import cloud.phonematch.verify.support.RecordedLogs;
 import cloud.phonematch.verify.support.StdoutRecorder;
 import cloud.phonematch.verify.support.TestPeople;
 import cloud.phonematch.verify.upstream.CircuitBreakingGateway;
@@ -90,11 +85,9 @@ class DashboardTest {
     record Emitted(String namespace, String metric, Set<String> dimensions) {
     }
 
-    record LoggedMessage(String logger, String message) {
-    }
-
     /** What the function wrote during {@link #run()}. */
-    record Written(Set<Emitted> metrics, Map<String, Set<String>> dimensionValues, List<LoggedMessage> messages) {
+    record Written(Set<Emitted> metrics, Map<String, Set<String>> dimensionValues,
+            List<RecordedLogs.Message> messages) {
     }
 
     static Template template;
@@ -166,9 +159,9 @@ class DashboardTest {
         // @message is the JSON line: the phrase matches it as it matches the message only if JSON escapes none of it.
         assertTrue(phrase.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\'), phrase);
 
-        List<LoggedMessage> stateChanges = w.messages().stream()
+        List<RecordedLogs.Message> stateChanges = w.messages().stream()
                 .filter(m -> m.logger().equals(CircuitBreakingGateway.class.getName())).toList();
-        List<LoggedMessage> counted = w.messages().stream().filter(m -> m.message().contains(phrase)).toList();
+        List<RecordedLogs.Message> counted = w.messages().stream().filter(m -> m.message().contains(phrase)).toList();
         assertTrue(stateChanges.size() >= 2, "the circuit opened and then closed again: " + stateChanges);
         assertEquals(List.of(stateChanges.get(0)), counted,
                 "the query counts the one opening, not the later state changes or any other line");
@@ -348,25 +341,7 @@ class DashboardTest {
      * opens, one call refused by the open circuit, and a call after the delay that closes it again.
      */
     private static Written run() {
-        List<LoggedMessage> messages = Collections.synchronizedList(new ArrayList<>());
-        Handler recorder = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                String message = r instanceof ExtLogRecord ext ? ext.getFormattedMessage() : r.getMessage();
-                messages.add(new LoggedMessage(r.getLoggerName(), message));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        recorder.setLevel(Level.ALL);
-        Logger root = Logger.getLogger("");
-        root.addHandler(recorder);
+        RecordedLogs logs = RecordedLogs.start();
         int before = StdoutRecorder.lines().size();
         try {
             Fakes.reset();
@@ -395,7 +370,7 @@ class DashboardTest {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         } finally {
-            root.removeHandler(recorder);
+            logs.close();
         }
 
         Set<Emitted> metrics = new LinkedHashSet<>();
@@ -419,7 +394,7 @@ class DashboardTest {
             }
         }
         assertFalse(metrics.isEmpty(), "no EMF object recorded");
-        return new Written(metrics, dimensionValues, List.copyOf(messages));
+        return new Written(metrics, dimensionValues, logs.messages());
     }
 
     private static JsonNode readJson(String line) {

@@ -2,6 +2,7 @@ package cloud.phonematch.verify.observability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramPacket;
@@ -9,6 +10,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -80,5 +82,15 @@ class XRayTracingTest {
         assertTrue(h.sampled());
         assertTrue(XRayTracing.TraceHeader.parse("Sampled=1").isEmpty());
         assertTrue(XRayTracing.TraceHeader.parse(null).isEmpty());
+    }
+
+    @Test
+    void afterARestoreIdsAreDrawnFromANewGenerator() {
+        XRayTracing tracing = new XRayTracing();
+        SecureRandom before = tracing.random();
+
+        tracing.renewAfterRestore();
+
+        assertNotSame(before, tracing.random(), "a generator copied from the snapshot is replaced");
     }
 }

@@ -7,10 +7,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -442,5 +444,15 @@ class DynamoDbRecordStoreRequestsTest {
 
     private static JsonNode json(String text) {
         return Json.parseObject(text).orElseThrow(() -> new AssertionError("not a JSON object: " + text));
+    }
+
+    @Test
+    void afterARestoreTheWaitsBeforeASecondTryAreDrawnFromANewGenerator() {
+        DynamoDbRecordStore store = store(CALL_TIMEOUT);
+        SecureRandom before = store.jitter();
+
+        store.renewAfterRestore();
+
+        assertNotSame(before, store.jitter(), "a generator copied from the snapshot is replaced");
     }
 }

@@ -16,6 +16,7 @@ import cloud.phonematch.verify.verification.ApiToken;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.FailureException;
 import cloud.phonematch.verify.verification.TokenSource;
+import cloud.phonematch.verify.verification.UniquePerContainer;
 import cloud.phonematch.verify.verification.VerificationRecords.Claim;
 import cloud.phonematch.verify.verification.VerificationRecords.KeyedRequest;
 
@@ -86,5 +87,17 @@ class HashKeysTest {
                 HashKeys.fromSecret(new Secret("t", null), "hash_key"), new MutableClock(), Duration.ofHours(1), false);
         assertEquals(ErrorType.CONFIGURATION, assertInstanceOf(Claim.Refused.class,
                 records.claim(new KeyedRequest("k", "n", "m"), deadline())).failure().type());
+    }
+
+    @Test
+    void aContainersOwnKeyIsDrawnAgainAfterARestore() {
+        HashKeys keys = HashKeys.perContainer();
+        String before = keys.current(deadline()).person("张三丰", "13912345670");
+        assertEquals(before, keys.current(deadline()).person("张三丰", "13912345670"), "one key for the container");
+
+        ((UniquePerContainer) keys).renewAfterRestore();
+
+        assertNotEquals(before, keys.current(deadline()).person("张三丰", "13912345670"),
+                "a key copied from the snapshot is not used after the restore");
     }
 }

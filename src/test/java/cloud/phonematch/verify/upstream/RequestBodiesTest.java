@@ -2,10 +2,12 @@ package cloud.phonematch.verify.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
+import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Optional;
 
@@ -53,5 +55,27 @@ class RequestBodiesTest {
 
         CryptoConfigurationException e = assertThrows(CryptoConfigurationException.class, () -> bodies.bodyFor(CALL));
         assertTrue(e.getMessage().contains("no public key"));
+    }
+
+    @Test
+    void afterARestoreKeysAndIvsAreDrawnFromANewGenerator() {
+        RequestBodies bodies = new RequestBodies(config("SM4-GCM", null));
+        SecureRandom before = bodies.random();
+
+        bodies.renewAfterRestore();
+
+        assertNotSame(before, bodies.random(), "a generator copied from the snapshot is replaced");
+    }
+
+    @Test
+    void thePrimingsBodiesAreInTheClear() {
+        RequestBodies bodies = RequestBodies.plaintext();
+
+        var body = bodies.bodyFor(CALL);
+
+        assertFalse(bodies.encrypting());
+        assertEquals(Map.of("name", "张三丰", "mobile", "13912345670"),
+                Map.of("name", body.path("name").asText(), "mobile", body.path("mobile").asText()));
+        assertEquals(2, body.size());
     }
 }

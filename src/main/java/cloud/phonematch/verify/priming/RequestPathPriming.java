@@ -1,0 +1,109 @@
+package cloud.phonematch.verify.priming;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.secrets.SecretsManagerAccess;
+import io.quarkus.runtime.ImageMode;
+import io.vertx.core.Vertx;
+
+/**
+ * Primes the request path of a live invocation once per process, end to end against a loopback server
+ * ({@link RequestPathRehearsal}), so that the first caller of a new container does not wait for it to be loaded, linked
+ * and first run (AWS's "priming") — where no caller waits for the init ({@link LambdaInit}): just before a SnapStart
+ * snapshot ({@link SnapStartHooks}), and at startup under provisioned concurrency. Restored or provisioned containers
+ * then answer their first call about as fast as the floor does (BENCHMARKS.md, "the first caller's wait").
+ * <p>
+ * Not in an on-demand init, which the first caller waits for: there it moved more time into the init than it took out
+ * of the first invocation, and pushed the init past its budget of 1.5 times the floor's; so did running only the path's
+ * code without a connection (measured, BENCHMARKS.md).
+ * <p>
+ * Only for the live API on the JVM: the sandbox has no request path, and a native executable neither loads classes nor
+ * compiles code at run time. Nothing leaves the process (no network beyond 127.0.0.1), only placeholders are used,
+ * none of the function's own clients is built or state touched, and nothing is logged or measured (a failure, which
+ * only means a slower first invocation, is a DEBUG line naming the exception's class).
+ */
+@Singleton
+public class RequestPathPriming {
+    private static final Logger LOG = Logger.getLogger(RequestPathPriming.class);
+
+    private final VerifyConfig config;
+    private final RequestPathRehearsal rehearsal;
+    private final LambdaInit init;
+    private final boolean enabled;
+    private final AtomicBoolean ran = new AtomicBoolean();
+    private volatile Rehearsal last;
+
+    /**
+     * What the loopback server answered during a rehearsal and how the rehearsal left it.
+     *
+     * @param port the port the server listened on (closed when the rehearsal returned)
+     * @param leftOpen connections the rehearsal's clients had not closed when it was done (closed by the server)
+     */
+    public record Rehearsal(int apiCalls, int secretReads, int recordWrites, int unknown, int port, int leftOpen) {
+    }
+
+    /**
+     * @param initializationType {@code AWS_LAMBDA_INITIALIZATION_TYPE}, which Lambda sets
+     * @param enabled {@code priming.request-path.enabled}: off in the tests, unless a test turns it on
+     */
+    public RequestPathPriming(Vertx vertx, VerifyConfig config, SecretsManagerAccess secrets, Clock clock,
+            @ConfigProperty(name = "aws.lambda.initialization-type") Optional<String> initializationType,
+            @ConfigProperty(name = "priming.request-path.enabled", defaultValue = "true") boolean enabled) {
+        this.config = config;
+        this.rehearsal = new RequestPathRehearsal(vertx, config, secrets, clock);
+        this.init = LambdaInit.of(initializationType);
+        this.enabled = enabled;
+    }
+
+    /** Whether this process has a request path to prime: the live API, on the JVM, priming on. */
+    boolean applies() {
+        return enabled && config.upstream() == VerifyConfig.Upstream.LIVE
+                && ImageMode.current() != ImageMode.NATIVE_RUN;
+    }
+
+    /**
+     * At startup: the rehearsal under provisioned concurrency; nothing in an on-demand init, nor when a snapshot
+     * follows (the snapshot hook rehearses).
+     *
+     * @return what the loopback server answered; empty when nothing ran
+     */
+    public Optional<Rehearsal> atStartup() {
+        return init == LambdaInit.PROVISIONED_CONCURRENCY ? once() : Optional.empty();
+    }
+
+    /** Just before a SnapStart snapshot: the rehearsal, unless it already ran in this process. */
+    public Optional<Rehearsal> beforeSnapshot() {
+        return once();
+    }
+
+    /** What this process's rehearsal left, once it has run. */
+    public Optional<Rehearsal> last() {
+        return Optional.ofNullable(last);
+    }
+
+    private Optional<Rehearsal> once() {
+        if (!applies() || !ran.compareAndSet(false, true)) {
+            return Optional.empty();
+        }
+        try {
+            last = rehearsal.run(1, config.recordsTable().filter(t -> !t.isBlank()).isPresent());
+            return Optional.of(last);
+        } catch (RuntimeException e) {
+            LOG.debugf("priming the request path failed: %s", e.getClass().getSimpleName());
+            return Optional.empty();
+        }
+    }
+
+    /** Runs the rehearsal again, outside the once-per-process rule: for tests of what it does. */
+    Rehearsal rehearse(int rounds, boolean withRecords) {
+        return rehearsal.run(rounds, withRecords);
+    }
+}

@@ -1,0 +1,74 @@
+package cloud.phonematch.verify.priming;
+
+import java.lang.annotation.Annotation;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
+
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+
+import cloud.phonematch.verify.verification.UniquePerContainer;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.InjectableContext;
+
+/**
+ * The function's SnapStart runtime hooks, through {@code org.crac} (Lambda's java21 runtime answers them for
+ * SnapStart): before the snapshot, the request path is rehearsed end to end ({@link RequestPathPriming}, unless it was
+ * already primed in this process), so that every container restored from the snapshot starts with it loaded and run
+ * once; after a restore, every bean already created that holds state which must differ between containers
+ * ({@link UniquePerContainer}: random generators, a hash key of the container's own, the API's circuit) draws it anew.
+ * Beans created after the restore draw theirs then.
+ * <p>
+ * Quarkus's own SnapStart support ({@code quarkus.snapstart.*}) preloads and initializes the application's classes and
+ * starts the application during init, before the snapshot; it registers no priming of its own, so nothing is primed
+ * twice: the local paths are primed at startup ({@code InitPriming}), the request path once per process.
+ */
+@Singleton
+public class SnapStartHooks implements Resource {
+    private final RequestPathPriming requestPath;
+
+    public SnapStartHooks(RequestPathPriming requestPath) {
+        this.requestPath = requestPath;
+    }
+
+    /**
+     * Registers with the runtime's global context. The context holds its resources weakly; this bean, a singleton,
+     * is what keeps the hooks alive.
+     */
+    public void register() {
+        Core.getGlobalContext().register(this);
+    }
+
+    @Override
+    public void beforeCheckpoint(Context<? extends Resource> context) {
+        requestPath.beforeSnapshot();
+    }
+
+    @Override
+    public void afterRestore(Context<? extends Resource> context) {
+        renewExisting();
+    }
+
+    /** Renews every {@link UniquePerContainer} among the beans created so far; those it renewed. */
+    static List<UniquePerContainer> renewExisting() {
+        List<UniquePerContainer> renewed = new ArrayList<>();
+        for (Class<? extends Annotation> scope : List.<Class<? extends Annotation>>of(ApplicationScoped.class,
+                Singleton.class)) {
+            InjectableContext context = Arc.container().getActiveContext(scope);
+            if (context == null) {
+                continue;
+            }
+            for (Object bean : context.getState().getContextualInstances().values()) {
+                if (bean instanceof UniquePerContainer unique) {
+                    unique.renewAfterRestore();
+                    renewed.add(unique);
+                }
+            }
+        }
+        return renewed;
+    }
+}

@@ -1,0 +1,57 @@
+package cloud.phonematch.verify.priming;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import cloud.phonematch.verify.secrets.SecretsManagerAccess;
+import cloud.phonematch.verify.support.FakeApis;
+import cloud.phonematch.verify.upstream.VerificationApiClientFactory;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/** Where no caller waits for the init (provisioned concurrency), the startup rehearses the path end to end. */
+@QuarkusTest
+@QuarkusTestResource(FakeApis.class)
+@TestProfile(ProvisionedConcurrencyPrimingTest.Provisioned.class)
+class ProvisionedConcurrencyPrimingTest {
+
+    public static class Provisioned implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("priming.request-path.enabled", "true",
+                    "aws.lambda.initialization-type", "provisioned-concurrency");
+        }
+    }
+
+    @Inject
+    RequestPathPriming priming;
+
+    @Inject
+    VerificationApiClientFactory apiClients;
+
+    @Inject
+    SecretsManagerAccess secrets;
+
+    @Test
+    void theStartupRehearsesThePathAgainstTheLoopbackServer() {
+        RequestPathPriming.Rehearsal startup = priming.last().orElseThrow(() -> new AssertionError("not primed"));
+
+        assertEquals(1, startup.secretReads(), "one GetSecretValue answered by the loopback server");
+        assertEquals(1, startup.apiCalls(), "one API call answered by the loopback server");
+        assertEquals(0, startup.recordWrites(), "no records table in this configuration");
+        assertEquals(0, startup.unknown(), "every request was one the server plays");
+        assertEquals(0, startup.leftOpen(), "no connection left open");
+        assertTrue(priming.beforeSnapshot().isEmpty(), "once per process");
+        assertFalse(apiClients.built(), "the function's API client is still built on first use");
+        assertFalse(secrets.connected(), "the function's Secrets Manager client is still set up on first use");
+    }
+}

@@ -1,0 +1,123 @@
+package cloud.phonematch.verify.priming;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ConnectException;
+import java.net.Socket;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import cloud.phonematch.verify.secrets.SecretsManagerAccess;
+import cloud.phonematch.verify.support.ApiStubs;
+import cloud.phonematch.verify.support.FakeApis;
+import cloud.phonematch.verify.support.Fakes;
+import cloud.phonematch.verify.support.RecordedLogs;
+import cloud.phonematch.verify.support.SecretsManagerStubs;
+import cloud.phonematch.verify.upstream.CircuitBreakingGateway;
+import cloud.phonematch.verify.upstream.VerificationApiClientFactory;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+
+/**
+ * The request path's priming, on (as in production), in an on-demand init: nothing at startup, which the first caller
+ * waits for; the rehearsal (what runs where no caller waits for the init) runs the whole path against its own loopback
+ * server, counted by that server, and leaves nothing behind — no open server, no connection, none of the function's
+ * own clients built, nothing in the API's circuit, no log line. WireMock's journal shows that the fakes of the real
+ * services saw nothing.
+ */
+@QuarkusTest
+@QuarkusTestResource(FakeApis.class)
+@TestProfile(RequestPathPrimingTest.PrimingOn.class)
+class RequestPathPrimingTest {
+
+    public static class PrimingOn implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("priming.request-path.enabled", "true");
+        }
+    }
+
+    @Inject
+    RequestPathPriming priming;
+
+    @Inject
+    VerificationApiClientFactory apiClients;
+
+    @Inject
+    SecretsManagerAccess secrets;
+
+    @BeforeEach
+    void reset() {
+        Fakes.reset();
+    }
+
+    @Test
+    void anOnDemandInitLeavesTheRequestPathToTheFirstCall() {
+        assertTrue(priming.last().isEmpty(), "not primed at startup");
+        assertFalse(apiClients.built(), "the function's API client is built on first use");
+        assertFalse(secrets.connected(), "the function's Secrets Manager client is set up on first use");
+    }
+
+    @Test
+    void theRehearsalLeavesTheApisCircuitAlone() {
+        priming.rehearse(1, false);
+
+        assertThrows(IllegalArgumentException.class,
+                () -> CircuitBreakerMaintenance.get().currentState(CircuitBreakingGateway.NAME),
+                "the API's circuit does not exist before the first call: the rehearsal used a circuit of its own");
+    }
+
+    @Test
+    void everyRoundOfTheRehearsalRunsThePathAgainstTheLoopbackServerOnly() {
+        RequestPathPriming.Rehearsal rehearsal = priming.rehearse(3, false);
+
+        assertEquals(3, rehearsal.secretReads());
+        assertEquals(3, rehearsal.apiCalls());
+        assertEquals(0, rehearsal.recordWrites());
+        assertEquals(0, ApiStubs.calls().size(), "the API's fake saw nothing");
+        assertEquals(0, SecretsManagerStubs.calls(), "Secrets Manager's fake saw nothing");
+    }
+
+    @Test
+    void withARecordsTableAClaimAndASettleGoToDynamoDb() {
+        RequestPathPriming.Rehearsal rehearsal = priming.rehearse(1, true);
+
+        assertEquals(2, rehearsal.recordWrites(), "PutItem to claim, PutItem to settle");
+        assertEquals(1, rehearsal.apiCalls());
+        assertEquals(1, rehearsal.secretReads());
+        assertEquals(0, rehearsal.unknown());
+    }
+
+    @Test
+    void leavesNoServerNoConnectionAndNoClientOfTheFunctionsOwn() {
+        RequestPathPriming.Rehearsal rehearsal = priming.rehearse(1, true);
+
+        assertEquals(0, rehearsal.leftOpen(), "the priming's clients closed every connection they opened");
+        assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", rehearsal.port()).close(),
+                "the loopback server is stopped");
+        assertFalse(apiClients.built());
+        assertFalse(secrets.connected());
+    }
+
+    @Test
+    void logsNothing() {
+        List<RecordedLogs.Message> logged;
+        try (RecordedLogs logs = RecordedLogs.start()) {
+            priming.rehearse(2, true);
+            logged = logs.messages();
+        }
+
+        assertEquals(List.of(), logged);
+    }
+}
