@@ -22,6 +22,7 @@ import cloud.phonematch.verify.output.ResultCode;
 import cloud.phonematch.verify.output.VerificationStatus;
 import cloud.phonematch.verify.precheck.MobileNumbers;
 import cloud.phonematch.verify.precheck.PersonNames;
+import cloud.phonematch.verify.priming.LambdaInit;
 import cloud.phonematch.verify.priming.RequestPathPriming;
 import cloud.phonematch.verify.priming.SnapStartHooks;
 import io.quarkus.runtime.ImageMode;
@@ -36,8 +37,8 @@ import io.quarkus.runtime.StartupEvent;
  * {@code -XX:CompileThresholdScaling=0.3}), and the classes of the first call's libraries are loaded and initialized;
  * then, where no caller waits for the init (provisioned concurrency), the request path of a live invocation end to end
  * against a loopback server ({@link RequestPathPriming}; before a SnapStart snapshot the snapshot hook does it,
- * {@link SnapStartHooks}, which this registers). One after the other: on two threads they were no faster (the
- * function's class loader loads one class at a time).
+ * {@link SnapStartHooks}, which this registers in such an init). One after the other: on two threads they were no
+ * faster (the function's class loader loads one class at a time).
  * <p>
  * Measured (BENCHMARKS.md): the local paths, init about 110 ms longer, the first invocation about 80 ms shorter, and
  * the early warm invocations faster, which is where the warm p99 was made; the request path, "the first caller's
@@ -79,7 +80,10 @@ public class InitPriming {
 
     void primeAtStartup(@Observes StartupEvent event) {
         long start = System.nanoTime();
-        snapStart.register();
+        if (requestPath.init() == LambdaInit.SNAP_START) {
+            // Only then is there a snapshot to prime for and a restore to follow.
+            snapStart.register();
+        }
         preloadFirstCallClasses();
         // A native executable has no JIT to feed: one round loads libphonenumber's tables, which is all it needs.
         int rounds = ImageMode.current() == ImageMode.NATIVE_RUN ? 1 : ROUNDS;

@@ -63,6 +63,11 @@ public class RequestPathPriming {
         this.enabled = enabled;
     }
 
+    /** The kind of init this process runs in. */
+    public LambdaInit init() {
+        return init;
+    }
+
     /** Whether this process has a request path to prime: the live API, on the JVM, priming on. */
     boolean applies() {
         return enabled && config.upstream() == VerifyConfig.Upstream.LIVE
