@@ -11,12 +11,18 @@ final class Placeholders {
     static final String MOBILE = "13800000000";
     /** Secret id, correlation id, idempotency key, table name. */
     static final String ID = "priming";
-    /** Session credentials, as Lambda gives a function (the session token is signed too). */
-    static final AwsCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(
-            AwsSessionCredentials.create("PRIMINGPLACEHOLDER", "priming-placeholder", "priming-placeholder"));
     /** The records' HMAC key. */
     static final byte[] HASH_KEY = new byte[32];
 
     private Placeholders() {
+    }
+
+    /**
+     * Session credentials, as Lambda gives a function (the session token is signed too). Made when asked for: Quarkus
+     * initializes every application class during init, and only a rehearsal needs these.
+     */
+    static AwsCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(
+                AwsSessionCredentials.create("PRIMINGPLACEHOLDER", "priming-placeholder", "priming-placeholder"));
     }
 }

@@ -27,6 +27,7 @@ import cloud.phonematch.verify.verification.UpstreamCall;
 import cloud.phonematch.verify.verification.VerificationRecords;
 import cloud.phonematch.verify.verification.VerificationResult;
 import io.vertx.core.Vertx;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
  * The request path of a live invocation run end to end against {@link LoopbackApis}: GetSecretValue through its retry
@@ -61,13 +62,14 @@ final class RequestPathRehearsal {
      * @param withRecords whether the records' claim and settle on DynamoDB are part of it (a records table is set)
      */
     RequestPathPriming.Rehearsal run(int rounds, boolean withRecords) {
+        AwsCredentialsProvider credentials = Placeholders.credentials();
         LoopbackApis apis = LoopbackApis.start(vertx, config.tokenSecretField(), TIMEOUT);
         try {
             try (AwsJsonClient secretsClient = AwsJsonClient.rehearsal(SecretsManagerAccess.SECRETS_MANAGER,
-                    apis.uri(), Placeholders.CREDENTIALS, TIMEOUT, clock);
+                    apis.uri(), credentials, TIMEOUT, clock);
                     VerificationApiClientFactory api = VerificationApiClientFactory.at(apis.uri(), config);
                     AwsJsonClient recordsClient = withRecords ? AwsJsonClient.rehearsal(DynamoDbRecordStore.DYNAMODB,
-                            apis.uri(), Placeholders.CREDENTIALS, TIMEOUT, clock) : null) {
+                            apis.uri(), credentials, TIMEOUT, clock) : null) {
                 CircuitBreakingGateway gateway = CircuitBreakingGateway.unregistered(
                         new LiveVerificationGateway(api, clock, RequestBodies.plaintext()), config);
                 Optional<VerificationRecords> records = Optional.ofNullable(recordsClient)
