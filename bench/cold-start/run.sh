@@ -53,22 +53,12 @@ WORK="$ROOT/target/cold-start"
 RESULTS="$ROOT/bench/results/cold-start.md"
 [ "$RUNTIME" = jvm ] || RESULTS="$ROOT/bench/results/cold-start-native.md"
 
-if [ -z "${JAVA_HOME:-}" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
-  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
+# shellcheck source=../lib/java.sh
+. "$ROOT/bench/lib/java.sh"
+default_java_home
+# The native runtime runs bootstrap itself: only the JVM runtime needs a java to run the function.
 if [ "$RUNTIME" = jvm ]; then
-  if [ -z "${BENCH_JAVA:-}" ]; then
-    for j in /usr/lib/jvm/*-21-*/bin/java /usr/lib/jvm/*21*/bin/java; do
-      if [ -x "$j" ]; then BENCH_JAVA="$j"; break; fi
-    done
-    BENCH_JAVA="${BENCH_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/java}}"
-    BENCH_JAVA="${BENCH_JAVA:-java}"
-  fi
-  JAVA_MAJOR="$("$BENCH_JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')"
-  if [ -z "$JAVA_MAJOR" ] || [ "$JAVA_MAJOR" -lt 21 ]; then
-    echo "BENCH_JAVA=$BENCH_JAVA is Java ${JAVA_MAJOR:-?}; the function is built for Java 21: set BENCH_JAVA to a JDK >= 21" >&2
-    exit 2
-  fi
+  choose_bench_java
 fi
 
 # --- cleanup: stop whatever this script started ---------------------------------------------------

@@ -44,21 +44,9 @@ cd "$ROOT"
 WORK="$ROOT/target/long-run"
 RESULTS="$ROOT/bench/results/long-run.md"
 
-if [ -z "${JAVA_HOME:-}" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
-  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
-if [ -z "${BENCH_JAVA:-}" ]; then
-  for j in /usr/lib/jvm/*-21-*/bin/java /usr/lib/jvm/*21*/bin/java; do
-    if [ -x "$j" ]; then BENCH_JAVA="$j"; break; fi
-  done
-  BENCH_JAVA="${BENCH_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/java}}"
-  BENCH_JAVA="${BENCH_JAVA:-java}"
-fi
-JAVA_MAJOR="$("$BENCH_JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')"
-if [ -z "$JAVA_MAJOR" ] || [ "$JAVA_MAJOR" -lt 21 ]; then
-  echo "BENCH_JAVA=$BENCH_JAVA is Java ${JAVA_MAJOR:-?}; the function is built for Java 21" >&2
-  exit 2
-fi
+# shellcheck source=../lib/java.sh
+. "$ROOT/bench/lib/java.sh"
+choose_bench_java
 python3 -c 'import jsonschema' 2>/dev/null || { echo "python3 lacks jsonschema (installed with moto)" >&2; exit 2; }
 
 DRIVER_PID=""
