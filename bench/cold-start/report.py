@@ -148,6 +148,26 @@ def floor_targets(init_f, init_l, caller_f, caller_l, p99_f, p99_l, rss_f, rss_l
     ]
 
 
+def cpu_lines(a):
+    """Whose CPU the runs had: the machine's for both phases, or Lambda's model (--invoke-cpu)."""
+    if not a.invoke_cpu:
+        return ["CPU: the machine's, the same for the init and the invocations. Lambda gives an invocation less (see",
+                "`run.sh --lambda-cpu`), so here work moved from the first invocation into the init only moves."]
+    quota = round(a.invoke_cpu * 100_000)
+    return [f"CPU as Lambda gives it to a 512 MB function (`run.sh --lambda-cpu`): the init unthrottled, and from the first",
+            f"`/next` on every thread of the process (the JIT's and the GC's too) capped at {a.invoke_cpu:.3f} of one CPU,",
+            f"a CFS quota of {quota:,} µs per 100,000 µs on a cgroup of its own: one vCPU at 1,769 MB, and an on-demand",
+            "init on a full, unthrottled vCPU (AWS, *Effectively running Java on Serverless*). Lambda's quota period is",
+            "not published; with this one an invocation that finds the period's share used (most often by the JIT's",
+            "thread) waits for the next period, so the warm percentiles show the quota more than the code and are",
+            "judged only on the machine's CPU (`bench/results/cold-start.md`)."]
+
+
+def judged(checks, a):
+    """The targets that mean something under the run's CPU: not warm p99 under the quota (see cpu_lines)."""
+    return [c for c in checks if not (a.invoke_cpu and c[0] == "p99")]
+
+
 def machine_lines(a):
     m = machine()
     return [f"Machine: {m['nproc']} cores, {m['memory']}, {m['arch']}, {m['cpu']}, Linux {m['kernel']}; shared with other",
@@ -192,20 +212,20 @@ def jvm_report(a):
     census = {v: class_census(os.path.join(a.raw, f"classes-{v}.txt")) for v in ("function", "floor")}
     dfl = [load(a.raw, f"defaults-{i}") for i in range(1, a.rounds + 1)]
     rec = [load(a.raw, f"records-{i}") for i in range(1, a.rounds + 1)]
-    primed = [load(a.raw, f"primed-{i}") for i in range(1, a.rounds + 1)]
+    unprimed = [load(a.raw, f"unprimed-{i}") for i in range(1, a.rounds + 1)]
     nmt = {v: native_memory(os.path.join(a.raw, f"memory-{v}.log")) for v in ("function", "floor")}
     jit = {}
     for v in ("function", "floor"):
         run = load(a.raw, f"memory-{v}")
         jit[v] = compilations(os.path.join(a.raw, f"memory-{v}.log"), run["init_ms"] + run["first_invocation_ms"])
 
-    checks = floor_targets(init_f, init_l, caller_f, caller_l, p99_f, p99_l, rss_f, rss_l) + [
+    checks = judged(floor_targets(init_f, init_l, caller_f, caller_l, p99_f, p99_l, rss_f, rss_l), a) + [
         ("zip", fz <= TARGET_ZIP_BYTES, "≤ 20 MB (package limit)"),
     ]
     c = {k: (ok, t) for k, ok, t in checks}
 
     def row(name, f, l, unit, fmt, key=None, ratio=False):
-        target, result = ("—", "—") if key is None else (c[key][1], verdict(c[key][0]))
+        target, result = ("—", "—") if key not in c else (c[key][1], verdict(c[key][0]))
         if ratio:  # how many times the floor's, beside the verdict if there is one
             result = f"{f / l:.2f}× the floor" if key is None else f"{result} ({f / l:.2f}×)"
         return f"| {name} | {f:{fmt}} {unit} | {l:{fmt}} {unit} | {target} | {result} |"
@@ -227,7 +247,7 @@ def jvm_report(a):
     w("event, flags and environment.")
     w("")
     w(f"{a.rounds} cold starts each, alternating function / function on JVM defaults / function with idempotency keys / function")
-    w("primed end to end at startup / floor after one discarded round (page cache); each cold start")
+    w("with its request path not primed at startup / floor after one discarded round (page cache); each cold start")
     w(f"then serves {a.warm:,} warm invocations one at a time. Figures are medians over the {a.rounds} cold starts; the")
     w("warm percentiles are computed per cold start over its warm invocations, then the median is taken.")
     w("")
@@ -237,6 +257,8 @@ def jvm_report(a):
     w("  container waits for (the median of the sums, so not the sum of the two medians)")
     w("- warm: the same for each following invocation (includes the RIC's two Runtime API round trips)")
     w("- max RSS: the JVM's `VmHWM` from `/proc/<pid>/status` after the last invocation")
+    w("")
+    lines.extend(cpu_lines(a))
     w("")
     w("| measure | function | floor | target | result |")
     w("|---|---|---|---|---|")
@@ -286,18 +308,20 @@ def jvm_report(a):
       f"floor, target ≤ 1.3×: {verdict(caller_r <= 1.3 * caller_l)}), warm p50 {med(rec, 'warm_p50_ms'):.2f} ms ({p50_f:.2f}), warm p99 "
       f"{med(rec, 'warm_p99_ms'):.2f} ms ({p99_f:.2f}). The warm figures include the engine's two writes, which "
       f"are moto's time on this machine, not DynamoDB's.")
-    first_p, init_p = med(primed, "first_invocation_ms"), med(primed, "init_ms")
-    rss_p = med(primed, "max_rss_kb") / 1024
+    for r in unprimed:
+        r["first_caller_ms"] = r["init_ms"] + r["first_invocation_ms"]
+    first_u, init_u, caller_u = (med(unprimed, k) for k in ("first_invocation_ms", "init_ms", "first_caller_ms"))
     w("")
-    w(f"The function primed end to end at startup, as under provisioned concurrency and as before a SnapStart snapshot "
-      f"(`AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency`: the request path rehearsed once against a loopback "
-      f"server; the init is then on no caller's path, so the first caller waits for the first invocation alone), "
-      f"{a.rounds} more cold starts in the same rounds (medians; the on-demand figure in brackets): first invocation "
-      f"{first_p:.1f} ms ({first_f:.1f}; {first_p / first_l:.2f}× the floor's {first_l:.1f} ms), init {init_p:.0f} ms "
-      f"({init_f:.0f}; {init_p / init_l:.2f}× the floor's), warm p50 {med(primed, 'warm_p50_ms'):.2f} ms ({p50_f:.2f}), "
-      f"warm p99 {med(primed, 'warm_p99_ms'):.2f} ms ({p99_f:.2f}; target ≤ floor + 2 ms: "
-      f"{verdict(med(primed, 'warm_p99_ms') <= p99_l + 2)}), max RSS {rss_p:.0f} MiB ({rss_f:.0f}; "
-      f"{rss_p / rss_l:.2f}× the floor, target ≤ 1.3×: {verdict(rss_p <= 1.3 * rss_l)}).")
+    w(f"The function with its request path not primed at startup (`PRIMING_REQUEST_PATH_ENABLED=false`: the local "
+      f"paths only, so the first invocation loads and first runs the REST client, the signing and the fault "
+      f"tolerance), {a.rounds} more cold starts in the same rounds (medians; the primed figure in brackets): init "
+      f"{init_u:.0f} ms ({init_f:.0f}; {init_u / init_l:.2f}× the floor's), first invocation {first_u:.1f} ms "
+      f"({first_f:.1f}; {first_u / first_l:.2f}× the floor's), first caller's cold start {caller_u:.0f} ms "
+      f"({caller_f:.0f}; {caller_u / caller_l:.2f}× the floor's), warm p50 {med(unprimed, 'warm_p50_ms'):.2f} ms "
+      f"({p50_f:.2f}), warm p99 {med(unprimed, 'warm_p99_ms'):.2f} ms ({p99_f:.2f}), max RSS "
+      f"{med(unprimed, 'max_rss_kb') / 1024:.0f} MiB ({rss_f:.0f}). Under provisioned concurrency and after a "
+      f"SnapStart restore the init is on no caller's path: the first caller waits for the first invocation alone "
+      f"({first_f:.1f} ms primed).")
     if nmt["function"] and nmt["floor"] and census["function"] and census["floor"]:
         cf, cl = census["function"], census["floor"]
         w("")
@@ -324,7 +348,7 @@ def jvm_report(a):
           f"{jit['floor'][0]:,}, of which {jit['floor'][1]:,} after. The compiler thread shares the two cores with "
           "the warm invocations, and code not yet compiled runs interpreted.")
     w("")
-    lines.extend(every_cold_start(r for runs in zip(fn, dfl, rec, primed, fl) for r in runs))
+    lines.extend(every_cold_start(r for runs in zip(fn, dfl, rec, unprimed, fl) for r in runs))
     w("")
     lines.extend(machine_lines(a))
     w("Java running the functions: " + "; ".join(jv) + ".")
@@ -371,7 +395,7 @@ def native_report(a):
     figure = {k: (med(fn, k), med(fl, k)) for k in
               ("init_ms", "first_invocation_ms", "first_caller_ms", "warm_p50_ms", "warm_p99_ms", "max_rss_kb")}
     rss_f, rss_l = (v / 1024 for v in figure["max_rss_kb"])
-    checks = floor_targets(*figure["init_ms"], *figure["first_caller_ms"], *figure["warm_p99_ms"], rss_f, rss_l)
+    checks = judged(floor_targets(*figure["init_ms"], *figure["first_caller_ms"], *figure["warm_p99_ms"], rss_f, rss_l), a)
     builder = native_builder(a.build_stats) if a.build_stats else None
 
     lines = []
@@ -391,6 +415,8 @@ def native_report(a):
     w(f"{a.warm:,} warm invocations one at a time. Figures are medians over the {a.rounds} cold starts (the warm")
     w("percentiles per cold start, then their median). init: process start → the first `GET /runtime/invocation/next`;")
     w("first invocation and warm: event written → response received; max RSS: `VmHWM` after the last invocation.")
+    w("")
+    lines.extend(cpu_lines(a))
     w("")
     w("| measure | function | floor | function against floor |")
     w("|---|---|---|---|")
@@ -446,6 +472,8 @@ def main():
         p.add_argument("--load-end", required=True)
         p.add_argument("--started", required=True)
         p.add_argument("--out", required=True)
+        p.add_argument("--invoke-cpu", type=float, default=0.0,
+                       help="the share of one CPU each invocation was capped at (run.sh --lambda-cpu); 0: the machine's")
     jvm.add_argument("--java", required=True)
     jvm.add_argument("--jvm-flags", required=True)
     jvm.add_argument("--tool-options", required=True)

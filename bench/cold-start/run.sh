@@ -10,9 +10,12 @@
 #                the JVM's). The floor is built natively too, so the ratios compare like with like. Writes
 #                bench/results/cold-start-native.md.
 #   --rounds N   cold starts per variant, alternating function / function without the template's
-#                JAVA_TOOL_OPTIONS / function with idempotency keys / function primed end to end at startup, as
-#                under provisioned concurrency or before a SnapStart snapshot / floor (default 7; medians are reported)
+#                JAVA_TOOL_OPTIONS / function with idempotency keys / function with its request path not primed at
+#                startup (the local paths only) / floor (default 7; medians are reported)
 #   --warm N     warm invocations after the first one, per cold start (default 1000)
+#   --lambda-cpu Lambda's CPU instead of the machine's: the init unthrottled, every invocation capped at the CPU a
+#                512 MB function gets (512/1769 of one vCPU), by a cgroup CFS quota applied at the first /next (needs
+#                root and a cgroup cpu controller). Writes bench/results/cold-start-lambda-cpu.md.
 #   --no-build   reuse target/function.zip and the floor's zip from an earlier run (of the same kind)
 #   --also LABEL=ZIP  (repeatable) another build of the function to measure in the same rounds, in turn with the
 #                function, with the function's settings: packaging variants compared on one machine state.
@@ -30,6 +33,7 @@ ROUNDS=7
 WARM=1000
 BUILD=1
 RUNTIME=jvm
+LAMBDA_CPU=0
 ALSO=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -37,6 +41,7 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS="$2"; shift 2 ;;
     --warm) WARM="$2"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
+    --lambda-cpu) LAMBDA_CPU=1; shift ;;
     --also)
       [[ "${2:-}" =~ ^[a-z][a-z0-9-]*=.+$ ]] && [ -f "${2#*=}" ] || { echo "--also wants LABEL=ZIP (an existing zip)" >&2; exit 2; }
       ALSO+=("$2"); shift 2 ;;
@@ -52,6 +57,7 @@ cd "$ROOT"
 WORK="$ROOT/target/cold-start"
 RESULTS="$ROOT/bench/results/cold-start.md"
 [ "$RUNTIME" = jvm ] || RESULTS="$ROOT/bench/results/cold-start-native.md"
+[ "$LAMBDA_CPU" = 0 ] || RESULTS="${RESULTS%.md}-lambda-cpu.md"
 
 # shellcheck source=../lib/java.sh
 . "$ROOT/bench/lib/java.sh"
@@ -122,7 +128,7 @@ mkdir -p "$WORK/task" "$WORK/raw"
 unzip -q "$FUNCTION_ZIP" -d "$WORK/task/function"
 unzip -q "$FLOOR_ZIP" -d "$WORK/task/floor"
 for also in "${ALSO[@]}"; do
-  case "${also%%=*}" in function|floor|defaults|records|warmup-*|classes-*|memory-*)
+  case "${also%%=*}" in function|floor|defaults|records|unprimed|warmup-*|classes-*|memory-*)
     echo "--also ${also%%=*}: that label is taken" >&2; exit 2 ;; esac
   unzip -q "${also#*=}" -d "$WORK/task/${also%%=*}"
 done
@@ -133,6 +139,10 @@ if [ "$RUNTIME" = native ]; then
 fi
 
 MEMORY_MB=512
+# Under --lambda-cpu: the share of one CPU each invocation gets. Lambda gives a function CPU in proportion to its
+# memory, one vCPU at 1,769 MB (outside an on-demand init, which runs unthrottled).
+INVOKE_CPU=0
+[ "$LAMBDA_CPU" = 0 ] || INVOKE_CPU="$(python3 -c "print(round($MEMORY_MB / 1769, 4))")"
 HANDLER="io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"
 EVENT="$WORK/event.json"
 printf '%s' '{"name":"张三丰","mobile":"13912345670"}' > "$EVENT"
@@ -223,10 +233,10 @@ fi
 
 # --- 5. measure ------------------------------------------------------------------------------------------
 # The per-variant switches of measure (set for one call each below), never taken from the caller's environment.
-unset TOOL_OPTIONS_OFF WITH_RECORDS INIT_TYPE
+unset TOOL_OPTIONS_OFF WITH_RECORDS UNPRIMED
 measure() { # label variant warm [extra flag for the JVM or the native image]
             # (TOOL_OPTIONS_OFF=1: without the template's JAVA_TOOL_OPTIONS; WITH_RECORDS=1: idempotency keys;
-            # INIT_TYPE=...: the AWS_LAMBDA_INITIALIZATION_TYPE Lambda would set, on-demand otherwise)
+            # UNPRIMED=1: the request path not primed at startup)
   local label="$1" variant="$2" warm="$3" expect
   local -a extra=("${@:4}")
   local -a fenv=(--function-env "VERIFY_API_BASE_URL={api}")
@@ -239,15 +249,16 @@ measure() { # label variant warm [extra flag for the JVM or the native image]
     fenv+=(--function-env "DISABLE_SIGNAL_HANDLERS=$SIGNAL_HANDLERS")
     start=(--runtime provided.al2023 -- "$WORK/task/$variant/bootstrap" "${NATIVE_FLAGS[@]}" "${extra[@]}")
   fi
-  local -a keys=()
+  local -a keys=() cpu=()
+  [ "$INVOKE_CPU" = 0 ] || cpu=(--invoke-cpu "$INVOKE_CPU")
   if [ "$variant" != floor ]; then
     expect='"status":"CONSISTENT"'
     fenv+=(--function-env VERIFY_UPSTREAM=live --function-env VERIFY_TOKEN_SECRET_ID=bench-token
            --function-env "AWS_ENDPOINT_URL_SECRETS_MANAGER={sm}")
-    if [ -n "${INIT_TYPE:-}" ]; then
-      # provisioned-concurrency: the function primes its request path end to end at startup, as it does before a
-      # SnapStart snapshot (which cannot be taken here); the init is then on no caller's path.
-      fenv+=(--function-env "AWS_LAMBDA_INITIALIZATION_TYPE=$INIT_TYPE")
+    if [ "${UNPRIMED:-0}" = 1 ]; then
+      # What the priming of the request path at startup (priming.RequestPathPriming) buys: without it the first
+      # invocation loads and first runs the REST client, the signing and the fault tolerance.
+      fenv+=(--function-env PRIMING_REQUEST_PATH_ENABLED=false)
     fi
     if [ "${WITH_RECORDS:-0}" = 1 ]; then
       # Every invocation with a new idempotency key on the shared table: a claim and a settle each time.
@@ -258,7 +269,7 @@ measure() { # label variant warm [extra flag for the JVM or the native image]
     expect='"result":"0"'
   fi
   python3 "$HERE/runtime_api.py" --label "$label" --task-root "$WORK/task/$variant" --event "$EVENT" \
-    --expect "$expect" --warm "$warm" "${fenv[@]}" "${keys[@]}" --log "$WORK/raw/$label.log" \
+    --expect "$expect" --warm "$warm" "${fenv[@]}" "${keys[@]}" "${cpu[@]}" --log "$WORK/raw/$label.log" \
     --pid-file "$FUNCTION_PID_FILE" --out "$WORK/raw/$label.json" "${start[@]}" &
   DRIVER_PID=$!
   local rc=0
@@ -287,7 +298,7 @@ for i in $(seq 1 "$ROUNDS"); do
   if [ "$RUNTIME" = jvm ]; then
     TOOL_OPTIONS_OFF=1 measure "defaults-$i" function "$WARM"
     WITH_RECORDS=1 measure "records-$i" function "$WARM"
-    INIT_TYPE=provisioned-concurrency measure "primed-$i" function "$WARM"
+    UNPRIMED=1 measure "unprimed-$i" function "$WARM"
   fi
   measure "floor-$i" floor "$WARM"
 done
@@ -307,7 +318,7 @@ if [ "$RUNTIME" = native ]; then
     --bootstrap-args="${NATIVE_FLAGS[*]}" --environment "DISABLE_SIGNAL_HANDLERS=$SIGNAL_HANDLERS" \
     --build-stats "$(ls "$ROOT"/target/*-native-image-source-jar/*-build-output-stats.json 2>/dev/null | head -1)" \
     --load-start "$(cat "$WORK/load-start")" --load-end "$(cat "$WORK/load-end")" \
-    --started "$(cat "$WORK/started")" --out "$RESULTS"
+    --started "$(cat "$WORK/started")" --out "$RESULTS" --invoke-cpu "$INVOKE_CPU"
   echo
   cat "$RESULTS"
   exit 0
@@ -326,6 +337,7 @@ python3 "$HERE/report.py" jvm --raw "$WORK/raw" --rounds "$ROUNDS" --warm "$WARM
   --function-zip "$FUNCTION_ZIP" --floor-zip "$FLOOR_ZIP" --java "$BENCH_JAVA" \
   --jvm-flags "${JVM_FLAGS[*]}" --tool-options="$TOOL_OPTIONS" --ric "$(ls "$WORK"/ric | paste -sd' ' -)" \
   --load-start "$(cat "$WORK/load-start")" --load-end "$(cat "$WORK/load-end")" \
-  --started "$(cat "$WORK/started")" --sources "$HERE/native-and-snapstart.md" --out "$RESULTS"
+  --started "$(cat "$WORK/started")" --sources "$HERE/native-and-snapstart.md" --out "$RESULTS" \
+  --invoke-cpu "$INVOKE_CPU"
 echo
 cat "$RESULTS"

@@ -11,6 +11,11 @@ This process plays Lambda's part for one execution environment, on 127.0.0.1 onl
 * a zero-latency fake of the verification API (POST /identity/phone/check-2e answers result 0);
 * a zero-latency fake of Secrets Manager (POST / with X-Amz-Target secretsmanager.GetSecretValue, AWS JSON 1.1).
 
+With --invoke-cpu F the process gets Lambda's CPU: the init unthrottled, and from its first /next (the init's end)
+at most F of one CPU, by a CFS quota on a cgroup of its own. AWS's guide to Java on Lambda: an on-demand function has
+a full, unthrottled vCPU during its init, and otherwise CPU in proportion to its memory (1,769 MB = one vCPU); so
+work moved from the first invocation into the init gets faster, not just earlier.
+
 It starts the function process (ports are passed in its environment, with the variables --runtime's Lambda
 runtime sets), timestamps the process start (just before exec), the first /next (= init done), every hand-out and
 every response, feeds the events one at a time as Lambda does for one environment, reads the process's peak RSS
@@ -97,6 +102,52 @@ class State:
         self.unexpected = []               # requests no fake knows: the function did something unplanned
         self.stopping = threading.Event()
         self.init_over = threading.Event()  # set by the first /next or by an init error
+        self.throttle = None               # the CpuQuota applied to the function process at its first /next
+        self.pid = None
+
+
+class CpuQuota:
+    """A cgroup (v1 `cpu` controller, or v2 with `cpu` enabled) whose CFS quota caps its processes at `fraction` of
+    one CPU. Created before the function starts; the process is moved into it when its init ends."""
+
+    PERIOD_US = 100_000  # the kernel's default CFS period; Lambda's own is not published
+
+    def __init__(self, name, fraction):
+        quota = max(1000, int(self.PERIOD_US * fraction))
+        v1 = "/sys/fs/cgroup/cpu"
+        v2 = "/sys/fs/cgroup"
+        if os.path.isfile(os.path.join(v1, "cpu.cfs_quota_us")):
+            self.path = os.path.join(v1, name)
+            os.makedirs(self.path, exist_ok=True)
+            self._write("cpu.cfs_period_us", str(self.PERIOD_US))
+            self._write("cpu.cfs_quota_us", str(quota))
+        elif "cpu" in open(os.path.join(v2, "cgroup.subtree_control")).read().split():
+            self.path = os.path.join(v2, name)
+            os.makedirs(self.path, exist_ok=True)
+            self._write("cpu.max", f"{quota} {self.PERIOD_US}")
+        else:
+            raise Failed("--invoke-cpu needs a writable cgroup cpu controller (v1 at /sys/fs/cgroup/cpu, or v2 with"
+                         " cpu in /sys/fs/cgroup/cgroup.subtree_control); run as root")
+        self.fraction = quota / self.PERIOD_US
+
+    def _write(self, name, value):
+        with open(os.path.join(self.path, name), "w") as f:
+            f.write(value)
+
+    def add(self, pid):
+        """Moves the whole process, every thread (the JIT's and the GC's too), as cgroup.procs does."""
+        self._write("cgroup.procs", str(pid))
+
+    def remove(self):
+        """Removes the cgroup once its process is gone (a cgroup with processes cannot be removed)."""
+        for _ in range(50):
+            try:
+                os.rmdir(self.path)
+                return
+            except FileNotFoundError:
+                return
+            except OSError:
+                time.sleep(0.1)
 
 
 def runtime_handler(state):
@@ -109,6 +160,10 @@ def runtime_handler(state):
             with state.lock:
                 if state.first_next_ns is None:
                     state.first_next_ns = t
+                    if state.throttle is not None:
+                        # The init is over: from now on the process runs on its share of the CPU, before it is
+                        # handed its first event.
+                        state.throttle.add(state.pid)
                     state.init_over.set()
             while not state.stopping.is_set():
                 try:
@@ -245,6 +300,8 @@ def main():
                     help="KEY=VALUE for the function process; {api} and {sm} become the fakes' base URLs")
     ap.add_argument("--init-timeout", type=float, default=60.0)
     ap.add_argument("--invoke-timeout", type=float, default=15.0)
+    ap.add_argument("--invoke-cpu", type=float,
+                    help="after the init, cap the function process at this fraction of one CPU (Lambda: memory/1769 MB)")
     ap.add_argument("--log", required=True, help="file for the function process's stdout and stderr")
     ap.add_argument("--pid-file", help="where to write the function process's pid (for the caller's trap)")
     ap.add_argument("--out", required=True)
@@ -292,10 +349,16 @@ def main():
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGHUP, on_term)
     result = {"label": args.label, "ok": False}
+    if args.invoke_cpu is not None and not 0 < args.invoke_cpu <= 64:
+        ap.error("--invoke-cpu must be in (0, 64]")
     try:
+        if args.invoke_cpu is not None:
+            state.throttle = CpuQuota(f"cold-start-bench-{os.getpid()}", args.invoke_cpu)
+            result["invoke_cpu"] = state.throttle.fraction
         start_ns = now_ns()
         proc = subprocess.Popen(command, cwd=args.task_root, env=env, stdout=log, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL)
+        state.pid = proc.pid  # set before the JVM can have started, let alone asked for an event
         if args.pid_file:
             with open(args.pid_file, "w") as f:
                 f.write(str(proc.pid))
@@ -371,6 +434,8 @@ def main():
         for s in servers:
             s.shutdown()
             s.server_close()
+        if state.throttle is not None:
+            state.throttle.remove()
         log.close()
         with open(args.out, "w") as f:
             json.dump(result, f, indent=1, ensure_ascii=False)

@@ -3,8 +3,9 @@ package cloud.phonematch.verify.priming;
 import java.util.Optional;
 
 /**
- * The kind of init this process runs in, from {@code AWS_LAMBDA_INITIALIZATION_TYPE}: whether a caller waits for the
- * init to end, which decides whether the request path is primed during it.
+ * The kind of init this process runs in, from {@code AWS_LAMBDA_INITIALIZATION_TYPE}: whether a snapshot follows it,
+ * which decides when the request path is primed (at startup, or just before the snapshot) and whether what must differ
+ * between containers is drawn again after a restore.
  */
 public enum LambdaInit {
     /** {@code on-demand}, and any process outside Lambda: the first caller of the container waits for the init. */

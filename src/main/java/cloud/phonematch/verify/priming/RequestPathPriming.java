@@ -17,13 +17,14 @@ import io.vertx.core.Vertx;
 /**
  * Primes the request path of a live invocation once per process, end to end against a loopback server
  * ({@link RequestPathRehearsal}), so that the first caller of a new container does not wait for it to be loaded, linked
- * and first run (AWS's "priming") — where no caller waits for the init ({@link LambdaInit}): just before a SnapStart
- * snapshot ({@link SnapStartHooks}), and at startup under provisioned concurrency. Restored or provisioned containers
- * then answer their first call about as fast as the floor does (BENCHMARKS.md, "the first caller's wait").
+ * and first run (AWS's "priming"): at startup in an on-demand init and under provisioned concurrency, and just before
+ * the snapshot when SnapStart takes one ({@link SnapStartHooks}, after the init, so not twice).
  * <p>
- * Not in an on-demand init, which the first caller waits for: there it moved more time into the init than it took out
- * of the first invocation, and pushed the init past its budget of 1.5 times the floor's; so did running only the path's
- * code without a connection (measured, BENCHMARKS.md).
+ * Why in an on-demand init too, which the first caller waits for: Lambda runs an on-demand init on a full, unthrottled
+ * vCPU, and the invocations on the share of a vCPU the function's memory buys (512/1,769 of one at 512 MB). The same
+ * work costs the first caller about three and a half times as long in the first invocation as in the init: measured
+ * under that CPU model, priming here takes about half off the first caller's wait (BENCHMARKS.md, "the first caller's
+ * wait"). On a machine that gives both phases the same CPU it moves the work without shortening it.
  * <p>
  * Only for the live API on the JVM: the sandbox has no request path, and a native executable neither loads classes nor
  * compiles code at run time. Nothing leaves the process (no network beyond 127.0.0.1), only placeholders are used,
@@ -75,13 +76,12 @@ public class RequestPathPriming {
     }
 
     /**
-     * At startup: the rehearsal under provisioned concurrency; nothing in an on-demand init, nor when a snapshot
-     * follows (the snapshot hook rehearses).
+     * At startup: the rehearsal, unless a snapshot follows (the snapshot hook rehearses then, once the init is done).
      *
      * @return what the loopback server answered; empty when nothing ran
      */
     public Optional<Rehearsal> atStartup() {
-        return init == LambdaInit.PROVISIONED_CONCURRENCY ? once() : Optional.empty();
+        return init == LambdaInit.SNAP_START ? Optional.empty() : once();
     }
 
     /** Just before a SnapStart snapshot: the rehearsal, unless it already ran in this process. */

@@ -30,9 +30,9 @@ import io.quarkus.test.junit.TestProfile;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
 /**
- * The request path's priming, on (as in production), in an on-demand init: nothing at startup, which the first caller
- * waits for; the rehearsal (what runs where no caller waits for the init) runs the whole path against its own loopback
- * server, counted by that server, and leaves nothing behind — no open server, no connection, none of the function's
+ * The request path's priming, on (as in production), in an on-demand init: rehearsed once at startup, where Lambda's
+ * init CPU is unthrottled. The rehearsal runs the whole path against its own loopback server, counted by that server,
+ * and leaves nothing behind — no open server, no connection, none of the function's
  * own clients built, nothing in the API's circuit, no log line. WireMock's journal shows that the fakes of the real
  * services saw nothing.
  */
@@ -63,8 +63,13 @@ class RequestPathPrimingTest {
     }
 
     @Test
-    void anOnDemandInitLeavesTheRequestPathToTheFirstCall() {
-        assertTrue(priming.last().isEmpty(), "not primed at startup");
+    void anOnDemandInitRehearsesThePathAtStartupWithoutBuildingTheFunctionsClients() {
+        RequestPathPriming.Rehearsal startup = priming.last().orElseThrow(() -> new AssertionError("not primed"));
+
+        assertEquals(1, startup.secretReads(), "one GetSecretValue answered by the loopback server");
+        assertEquals(1, startup.apiCalls(), "one API call answered by the loopback server");
+        assertEquals(0, startup.unknown(), "every request was one the server plays");
+        assertTrue(priming.atStartup().isEmpty(), "once per process");
         assertFalse(apiClients.built(), "the function's API client is built on first use");
         assertFalse(secrets.connected(), "the function's Secrets Manager client is set up on first use");
     }
