@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -40,6 +41,9 @@ import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointProvid
  * <tr><td>{@code outcome}</td><td>S</td><td>the stored outcome (number masked); only when the record has one</td></tr>
  * <tr><td>{@code expires_at}</td><td>N</td><td>epoch <b>seconds</b>: the table's TTL attribute</td></tr>
  * <tr><td>{@code version}</td><td>N</td><td>the record's version</td></tr>
+ * <tr><td>{@code owner}</td><td>S</td><td>the random id of the claim that wrote it (hex, 128 bits): how a write
+ * whose reply was lost is told from another invocation's; absent on kept answers and on items written before records
+ * had owners</td></tr>
  * </table>
  * Times are rounded up to the unit stored, so a stored time is never earlier than the record's: a lock or a record
  * may last up to one unit longer, never shorter. A record read back carries the stored (rounded) times.
@@ -52,8 +56,9 @@ import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointProvid
  * {@code ReturnValuesOnConditionCheckFailure: ALL_OLD}: a refused write returns the live item that refused it, as it
  * was when the condition was checked — the one consistent read this store needs, at no read capacity — so there is
  * never a GetItem.</li>
- * <li>{@link #replace}: PutItem conditioned on {@code version = :previous}; a missing item fails it too.</li>
- * <li>{@link #delete}: DeleteItem conditioned on {@code version = :version}.</li>
+ * <li>{@link #replace}: PutItem conditioned on {@code version = :previous}, with
+ * {@code ReturnValuesOnConditionCheckFailure: ALL_OLD}; a missing item fails it too.</li>
+ * <li>{@link #delete}: DeleteItem conditioned on {@code version = :version AND #owner = :owner}.</li>
  * </ul>
  *
  * <h2>Time and failures</h2>
@@ -65,9 +70,14 @@ import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointProvid
  * code, never the service's message.
  * <p>
  * A 5xx or a missing reply leaves open whether the first try was applied. If the second try then finds its condition
- * false, that may be the first try's own doing: {@code putIfAbsent} that finds an item equal to its own,
- * {@code replace} and {@code delete} that find any condition false, cannot tell and throw {@link RecordsUnavailable}
- * (the contract's "could not tell in time"), rather than report a loss that may have been a win.
+ * false, that may be the first try's own doing. The item that failed it tells when it carries the owner written:
+ * {@code putIfAbsent} and {@code replace} that find the very item they were writing (same owner, same version) were
+ * applied; any other item {@code putIfAbsent} finds is another writer's, whatever the first try did. Otherwise
+ * ({@code replace} that finds another item or none, {@code delete}, a kept answer's {@code putIfAbsent} that finds an
+ * item equal to its own: kept answers have no owner) it cannot tell and throws {@link RecordsUnavailable} (the
+ * contract's "could not tell in time"), rather than report a loss that may have been a win. Every
+ * {@link RecordsUnavailable} thrown after such a try says the write {@linkplain RecordsUnavailable#maybeApplied() may
+ * have been applied}.
  * <p>
  * Not a bean: which store the function uses is decided where the records are wired in. Region, endpoint and
  * credentials come from the environment on the first call ({@link AwsJsonClient#fromEnvironment}); the endpoint
@@ -97,7 +107,8 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
 
     static final String ABSENT_OR_EXPIRED = "attribute_not_exists(pk) OR expires_at <= :now";
     static final String FOLLOWS_PREVIOUS = "version = :previous";
-    static final String HAS_VERSION = "version = :version";
+    /** The version and the owner: only the claim that wrote a record deletes it. */
+    static final String OWNED_AT_VERSION = "version = :version AND #owner = :owner";
     /** A counter may count one more when it is new or below the limit ({@code #n} is its count). */
     static final String BELOW_LIMIT = "attribute_not_exists(pk) OR #n < :limit";
     static final String ABOVE_ZERO = "#n > :zero";
@@ -153,12 +164,17 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
         }
         JsonNode found = written.found()
                 .orElseThrow(() -> new RecordsUnavailable("the records table refused PutItem without the item it"
-                        + " found"));
-        if (written.uncertain() && found.equals(item)) {
-            throw new RecordsUnavailable("could not tell whether PutItem was applied: the first try got no usable reply"
-                    + " and the second found an item equal to the one written");
+                        + " found", written.uncertain()));
+        StoredRecord existing = RecordItems.record(found);
+        if (written.uncertain() && existing.sameWriteAs(record)) {
+            // Our owner id on it: the first try was applied and the key is ours.
+            return Optional.empty();
         }
-        return Optional.of(RecordItems.record(found));
+        if (written.uncertain() && record.owner() == null && found.equals(item)) {
+            throw new RecordsUnavailable("could not tell whether PutItem was applied: the first try got no usable reply"
+                    + " and the second found an item equal to the one written", true);
+        }
+        return Optional.of(existing);
     }
 
     /** GetItem with a consistent read (a charged answer written a moment ago must be seen). */
@@ -177,12 +193,22 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
     public boolean replace(StoredRecord next, Deadline deadline) {
         ObjectNode request = request(FOLLOWS_PREVIOUS, ":previous", RecordItems.number(next.version() - 1));
         request.set("Item", RecordItems.item(next));
-        return conditionHeld(write("PutItem", request, deadline), "PutItem");
+        request.put("ReturnValuesOnConditionCheckFailure", "ALL_OLD");
+        Written written = write("PutItem", request, deadline);
+        if (!written.applied() && written.uncertain()
+                && written.found().map(RecordItems::record).filter(f -> f.sameWriteAs(next)).isPresent()) {
+            // The item that failed the condition is the one written: the first try was applied.
+            return true;
+        }
+        return conditionHeld(written, "PutItem");
     }
 
     @Override
-    public boolean delete(String key, long version, Deadline deadline) {
-        ObjectNode request = request(HAS_VERSION, ":version", RecordItems.number(version));
+    public boolean delete(String key, long version, String owner, Deadline deadline) {
+        Objects.requireNonNull(owner, "owner");
+        ObjectNode request = request(OWNED_AT_VERSION, ":version", RecordItems.number(version));
+        ((ObjectNode) request.get("ExpressionAttributeValues")).set(":owner", RecordItems.string(owner));
+        request.putObject("ExpressionAttributeNames").put("#owner", RecordItems.OWNER);
         request.set("Key", RecordItems.key(key));
         return conditionHeld(write("DeleteItem", request, deadline), "DeleteItem");
     }
@@ -229,7 +255,7 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
     private static boolean conditionHeld(Written written, String operation) {
         if (!written.applied() && written.uncertain()) {
             throw new RecordsUnavailable("could not tell whether " + operation + " was applied: the first try got no"
-                    + " usable reply and the second found its condition false");
+                    + " usable reply and the second found its condition false", true);
         }
         return written.applied();
     }
@@ -259,7 +285,7 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
         for (int attempt = 1;; attempt++) {
             Duration left = deadline.remaining();
             if (left.compareTo(MIN_CALL) < 0) {
-                throw new RecordsUnavailable("no time left for " + operation + " on the records table");
+                throw new RecordsUnavailable("no time left for " + operation + " on the records table", uncertain);
             }
             AwsJsonClient.Reply reply = null;
             String busy;
@@ -270,11 +296,12 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
                 uncertain = true;
                 busy = "no reply (" + e.getMessage() + ")";
             } catch (SdkException e) {
-                // Nothing was sent.
-                throw new RecordsUnavailable("the region or credentials for the records table could not be had");
+                // Nothing was sent by this try.
+                throw new RecordsUnavailable("the region or credentials for the records table could not be had",
+                        uncertain);
             } catch (RuntimeException e) {
                 throw new RecordsUnavailable("the records table could not be called (" + e.getClass().getSimpleName()
-                        + ")");
+                        + ")", uncertain);
             }
             if (reply != null) {
                 if (reply.status() == 200) {
@@ -288,16 +315,16 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
                 }
                 busy = reply.status() + " " + code;
                 if (!AwsErrorCode.busy(reply.status(), code)) {
-                    throw new RecordsUnavailable("the records table refused " + operation + ": " + busy);
+                    throw new RecordsUnavailable("the records table refused " + operation + ": " + busy, uncertain);
                 }
                 uncertain |= reply.status() >= 500;
             }
             if (attempt == MAX_TRIES || deadline.remaining().compareTo(MIN_CALL.plus(MAX_RETRY_WAIT)) < 0) {
                 throw new RecordsUnavailable(operation + " on the records table failed (" + busy + ")"
-                        + (attempt == MAX_TRIES ? " twice" : " with no time left for another try"));
+                        + (attempt == MAX_TRIES ? " twice" : " with no time left for another try"), uncertain);
             }
             LOG.debugf("%s on the records table failed (%s); trying once more", operation, busy);
-            sleep(Duration.ofMillis(jitter.nextLong(MAX_RETRY_WAIT.toMillis() + 1)), operation);
+            sleep(Duration.ofMillis(jitter.nextLong(MAX_RETRY_WAIT.toMillis() + 1)), operation, uncertain);
         }
     }
 
@@ -311,12 +338,12 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
         return jitter;
     }
 
-    private void sleep(Duration wait, String operation) {
+    private void sleep(Duration wait, String operation, boolean uncertain) {
         try {
             time.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RecordsUnavailable("interrupted before trying " + operation + " again");
+            throw new RecordsUnavailable("interrupted before trying " + operation + " again", uncertain);
         }
     }
 

@@ -11,6 +11,7 @@ import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.FailureException;
+import cloud.phonematch.verify.verification.UniquePerContainer;
 import cloud.phonematch.verify.verification.VerificationRecords;
 import cloud.phonematch.verify.verification.VerificationResult;
 
@@ -30,8 +31,15 @@ import cloud.phonematch.verify.verification.VerificationResult;
  * </ul>
  * A store that cannot answer in time refuses the invocation ({@code RECORDS_UNAVAILABLE}, nothing sent): without
  * the record, a repeat could not be recognized.
+ * <p>
+ * Every claim carries an owner id of its own ({@link ClaimOwners}), written on the record: a claim whose write was
+ * made although its reply was lost is recognized as this invocation's and goes on. When the claim fails all the same
+ * after a write that may have been made, this invocation deletes the record if it is there and its own (one try,
+ * conditioned on the owner, never on the version alone: another invocation's claim of the key has version 1 too), so
+ * that the caller's retry is not refused for a lock nobody holds, nor later as outcome-unknown for a call never made.
+ * If that fails too, the key stays locked until the lock ends and then counts as outcome-unknown: it can only refuse.
  */
-public final class IdempotencyRecords implements VerificationRecords {
+public final class IdempotencyRecords implements VerificationRecords, UniquePerContainer {
     private static final Logger LOG = Logger.getLogger(IdempotencyRecords.class);
     /**
      * Added to a lock beyond Lambda's timeout: another container reads the lock with its own clock, and clocks of
@@ -44,6 +52,7 @@ public final class IdempotencyRecords implements VerificationRecords {
     private final Clock clock;
     private final Duration ttl;
     private final boolean retryMaybeCharged;
+    private final ClaimOwners owners = new ClaimOwners();
 
     public IdempotencyRecords(RecordStore store, HashKeys hashKeys, Clock clock, Duration ttl,
             boolean retryMaybeCharged) {
@@ -67,17 +76,48 @@ public final class IdempotencyRecords implements VerificationRecords {
         String key = hashing.idempotencyKey(request.idempotencyKey());
         String fingerprint = hashing.person(request.name(), request.mobile());
         StoredRecord mine = new StoredRecord(key, fingerprint, RecordState.IN_PROGRESS, lockEnd(now, deadline), null,
-                now.plus(ttl), 1);
+                now.plus(ttl), 1, owners.next());
+        Optional<StoredRecord> existing;
         try {
-            Optional<StoredRecord> existing = store.putIfAbsent(mine, now, deadline);
-            if (existing.isEmpty()) {
-                return new Claim.Granted(key, fingerprint, mine.version());
+            existing = store.putIfAbsent(mine, now, deadline);
+        } catch (RecordsUnavailable e) {
+            Claim refused = unavailable(e);
+            if (e.maybeApplied()) {
+                release(mine, deadline);
             }
+            return refused;
+        }
+        if (existing.isEmpty()) {
+            return new Claim.Granted(key, fingerprint, mine.version(), mine.owner());
+        }
+        try {
             return judge(existing.get(), fingerprint, now, deadline);
         } catch (RecordsUnavailable e) {
-            LOG.warnf("idempotency record could not be claimed: %s", e.getMessage());
-            return new Claim.Refused(Failure.of(ErrorType.RECORDS_UNAVAILABLE,
-                    "the idempotency records could not be read or written in time; nothing was sent, try again"));
+            // A retaking write that may have been made is not released: deleting it would also delete the mark of
+            // the earlier call that may have been charged. Its lock runs out; the key is outcome-unknown again.
+            return unavailable(e);
+        }
+    }
+
+    private static Claim unavailable(RecordsUnavailable e) {
+        LOG.warnf("idempotency record could not be claimed: %s", e.getMessage());
+        return new Claim.Refused(Failure.of(ErrorType.RECORDS_UNAVAILABLE,
+                "the idempotency records could not be read or written in time; nothing was sent, try again"));
+    }
+
+    /**
+     * Takes back a claim that failed after its write may have been made: deletes the record if it is still this
+     * claim's (its owner), so that the caller's retry finds the key free. Best effort: one delete within the time
+     * left; when it fails, the refusal stands all the same.
+     */
+    private void release(StoredRecord mine, Deadline deadline) {
+        try {
+            if (store.delete(mine.key(), mine.version(), mine.owner(), deadline)) {
+                LOG.debug("a claim that may have been written was released");
+            }
+        } catch (RecordsUnavailable e) {
+            LOG.warnf("a claim that may have been written could not be released; its lock runs out: %s",
+                    e.getMessage());
         }
     }
 
@@ -104,9 +144,10 @@ public final class IdempotencyRecords implements VerificationRecords {
      */
     private Claim outcomeUnknown(StoredRecord existing, Instant now, Deadline deadline) {
         if (retryMaybeCharged) {
-            StoredRecord retaken = existing.next(RecordState.IN_PROGRESS, lockEnd(now, deadline), null, now.plus(ttl));
+            StoredRecord retaken = existing.next(RecordState.IN_PROGRESS, lockEnd(now, deadline), null, now.plus(ttl))
+                    .ownedBy(owners.next());
             if (store.replace(retaken, deadline)) {
-                return new Claim.Granted(retaken.key(), retaken.fingerprint(), retaken.version());
+                return new Claim.Granted(retaken.key(), retaken.fingerprint(), retaken.version(), retaken.owner());
             }
             return new Claim.Refused(Failure.of(ErrorType.IN_PROGRESS,
                     "a request with this idempotency key has just started; try again after it has answered")
@@ -122,14 +163,14 @@ public final class IdempotencyRecords implements VerificationRecords {
         Instant now = clock.instant();
         Deadline settling = deadline.afterAnswer();
         StoredRecord held = new StoredRecord(claim.key(), claim.fingerprint(), RecordState.IN_PROGRESS, null, null,
-                now.plus(ttl), claim.version());
+                now.plus(ttl), claim.version(), claim.owner());
         try {
             boolean written = switch (result) {
                 case VerificationResult.Answered answered -> store.replace(held.next(RecordState.COMPLETED, null,
                         StoredOutcome.write(answered.outcome()), now.plus(ttl)), settling);
                 case VerificationResult.Failed failed -> failed.failure().outcomeUnknown()
                         ? store.replace(held.next(RecordState.OUTCOME_UNKNOWN, null, null, now.plus(ttl)), settling)
-                        : store.delete(claim.key(), claim.version(), settling);
+                        : store.delete(claim.key(), claim.version(), claim.owner(), settling);
             };
             if (!written) {
                 LOG.warn("idempotency record changed while this invocation held it; left as it is");
@@ -138,6 +179,17 @@ public final class IdempotencyRecords implements VerificationRecords {
             // The lock runs out at Lambda's timeout; the key then counts as outcome-unknown: it can only refuse.
             LOG.warnf("idempotency record could not be settled: %s", e.getMessage());
         }
+    }
+
+    /** Claims drawn after a SnapStart restore get owner ids no other restored container draws. */
+    @Override
+    public void renewAfterRestore() {
+        owners.renewAfterRestore();
+    }
+
+    /** Where owner ids are drawn from now. */
+    ClaimOwners owners() {
+        return owners;
     }
 
     /** Until Lambda's timeout of this invocation, when its holder is dead for sure, and a little more. */

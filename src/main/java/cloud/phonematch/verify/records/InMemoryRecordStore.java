@@ -1,6 +1,7 @@
 package cloud.phonematch.verify.records;
 
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -52,10 +53,11 @@ public final class InMemoryRecordStore implements RecordStore {
     }
 
     @Override
-    public boolean delete(String key, long version, Deadline deadline) {
+    public boolean delete(String key, long version, String owner, Deadline deadline) {
+        Objects.requireNonNull(owner, "owner");
         boolean[] deleted = new boolean[1];
         records.computeIfPresent(key, (k, current) -> {
-            if (current.version() == version) {
+            if (current.version() == version && owner.equals(current.owner())) {
                 deleted[0] = true;
                 return null;
             }

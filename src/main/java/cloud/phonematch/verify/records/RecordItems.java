@@ -17,6 +17,8 @@ final class RecordItems {
     static final String KEY = "pk";
     /** The TTL attribute. */
     static final String EXPIRES_AT = "expires_at";
+    /** The claim that wrote the item ({@link StoredRecord#owner()}); absent on older items and kept answers. */
+    static final String OWNER = "owner";
     /** A counter item's count (its other attributes: {@link #KEY} and {@link #EXPIRES_AT}). */
     static final String COUNT = "n";
 
@@ -37,6 +39,9 @@ final class RecordItems {
         }
         item.set(EXPIRES_AT, number(epochSecondsRoundedUp(record.expiresAt())));
         item.set("version", number(record.version()));
+        if (record.owner() != null) {
+            item.set(OWNER, string(record.owner()));
+        }
         return item;
     }
 
@@ -60,7 +65,7 @@ final class RecordItems {
                             .orElse(null),
                     optional(item, "outcome", "S").orElse(null),
                     Instant.ofEpochSecond(Long.parseLong(required(item, EXPIRES_AT, "N"))),
-                    Long.parseLong(required(item, "version", "N")));
+                    Long.parseLong(required(item, "version", "N")), optional(item, OWNER, "S").orElse(null));
         } catch (RuntimeException e) {
             throw new RecordsUnavailable("an item of the records table is not in the records' layout");
         }

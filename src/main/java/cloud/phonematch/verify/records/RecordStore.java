@@ -8,7 +8,12 @@ import cloud.phonematch.verify.verification.Deadline;
 /**
  * What the records need from a store: single-item conditional writes. Every call is bounded by {@code deadline}
  * and either does what it says or throws {@link RecordsUnavailable}; "unavailable" includes "could not tell in time",
- * after which the caller assumes nothing.
+ * after which the caller assumes nothing, except that a write the exception does not call
+ * {@linkplain RecordsUnavailable#maybeApplied() possibly applied} was not made.
+ * <p>
+ * A write that may have been applied although no reply said so (a lost reply, a 5xx) is recognized by its owner
+ * ({@link StoredRecord#owner()}, random per claim): a store that finds, on trying again, the very record it was
+ * writing (same owner, same version) counts the write as made. Nothing else tells two claims of one key apart.
  * <p>
  * A record whose {@link StoredRecord#expiresAt()} has passed counts as absent, whether or not the store has deleted
  * it yet (a DynamoDB TTL deletes within days, not at the second).
@@ -16,7 +21,8 @@ import cloud.phonematch.verify.verification.Deadline;
 public interface RecordStore {
 
     /**
-     * Writes {@code record} if no live record has its key.
+     * Writes {@code record} if no live record has its key. A live record that is this very write (its owner's,
+     * found after a try that may have been applied) counts as written.
      *
      * @return empty when written; the live record that is there otherwise (nothing written)
      */
@@ -28,16 +34,19 @@ public interface RecordStore {
     /**
      * Replaces the record with {@code next} if the stored one still has version {@code next.version() - 1}.
      *
-     * @return whether it was replaced
+     * @return whether it was replaced (also when a try that may have been applied left {@code next} itself there)
      */
     boolean replace(StoredRecord next, Deadline deadline);
 
     /**
-     * Deletes the record with this key if it still has version {@code version}.
+     * Deletes the record with this key if it still has version {@code version} and was written by {@code owner}:
+     * only the claim that wrote a record releases it. The owner is what makes this safe when a write of ours may or
+     * may not have been made: another invocation's claim of the same key has the same version, never the same owner.
      *
+     * @param owner not null: a record without an owner is never deleted
      * @return whether it was deleted
      */
-    boolean delete(String key, long version, Deadline deadline);
+    boolean delete(String key, long version, String owner, Deadline deadline);
 
     /**
      * Adds one to the counter {@code key} (an absent one counts as 0) if it is below {@code limit}, and sets when the

@@ -59,8 +59,9 @@ public final class ReusedResults implements ResultReuse {
         try {
             String key = hashKeys.current(settling).person(name, mobile);
             Instant now = clock.instant();
+            // No owner: a kept answer is no claim; whichever writer's answer stands is as good.
             StoredRecord kept = new StoredRecord(key, key, RecordState.COMPLETED, null, StoredOutcome.write(outcome),
-                    now.plus(window), 1);
+                    now.plus(window), 1, null);
             Optional<StoredRecord> earlier = store.putIfAbsent(kept, now, settling);
             if (earlier.isPresent() && !store.replace(earlier.get().next(RecordState.COMPLETED, null,
                     kept.outcome(), kept.expiresAt()), settling)) {

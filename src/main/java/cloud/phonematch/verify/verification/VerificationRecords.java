@@ -38,8 +38,13 @@ public interface VerificationRecords {
 
     /** What a claim came to. */
     sealed interface Claim {
-        /** The key is this invocation's until it settles. */
-        record Granted(String key, String fingerprint, long version) implements Claim {
+        /**
+         * The key is this invocation's until it settles.
+         *
+         * @param owner the claim's random id, written on its record: the settle writes and deletes only the record
+         *     this claim wrote
+         */
+        record Granted(String key, String fingerprint, long version, String owner) implements Claim {
         }
 
         /** The key already has an answer: return it again, marked replayed; nothing is read, sent or charged. */

@@ -116,8 +116,8 @@ class RecordsOverheadBench {
         }
 
         @Override
-        public boolean delete(String key, long version, Deadline deadline) {
-            return timed(() -> delegate.delete(key, version, deadline));
+        public boolean delete(String key, long version, String owner, Deadline deadline) {
+            return timed(() -> delegate.delete(key, version, owner, deadline));
         }
 
         @Override

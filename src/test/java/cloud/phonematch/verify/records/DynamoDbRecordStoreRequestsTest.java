@@ -33,6 +33,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
@@ -58,8 +59,10 @@ class DynamoDbRecordStoreRequestsTest {
     private static final String KEY = "9f".repeat(32);
     private static final String FINGERPRINT = "c4".repeat(32);
     private static final String OUTCOME = "{\"status\":\"CONSISTENT\",\"mobile\":\"139****5670\"}";
+    private static final String OWNER = "5e".repeat(16);
+    private static final String OTHER_OWNER = "a7".repeat(16);
     private static final StoredRecord CLAIM = new StoredRecord(KEY, FINGERPRINT, RecordState.IN_PROGRESS,
-            NOW.plusMillis(9_500), null, NOW.plusSeconds(86_400), 1);
+            NOW.plusMillis(9_500), null, NOW.plusSeconds(86_400), 1, OWNER);
     private static final StoredRecord DONE = CLAIM.next(RecordState.COMPLETED, null, OUTCOME, NOW.plusSeconds(172_800));
     private static final Duration CALL_TIMEOUT = Duration.ofMillis(500);
     private static final AwsBasicCredentials CREDENTIALS = AwsBasicCredentials.create("AKIDRECORDSTEST",
@@ -96,10 +99,11 @@ class DynamoDbRecordStoreRequestsTest {
                  "ConditionExpression": "attribute_not_exists(pk) OR expires_at <= :now",
                  "ExpressionAttributeValues": {":now": {"N": "%d"}},
                  "Item": {"pk": {"S": "%s"}, "fp": {"S": "%s"}, "state": {"S": "IN_PROGRESS"},
-                          "locked_until": {"N": "%d"}, "expires_at": {"N": "%d"}, "version": {"N": "1"}},
+                          "locked_until": {"N": "%d"}, "expires_at": {"N": "%d"}, "version": {"N": "1"},
+                          "owner": {"S": "%s"}},
                  "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}
                 """.formatted(NOW.getEpochSecond(), KEY, FINGERPRINT, NOW.plusMillis(9_500).toEpochMilli(),
-                NOW.plusSeconds(86_400).getEpochSecond()));
+                NOW.plusSeconds(86_400).getEpochSecond(), OWNER));
     }
 
     @Test
@@ -113,23 +117,26 @@ class DynamoDbRecordStoreRequestsTest {
                  "ConditionExpression": "version = :previous",
                  "ExpressionAttributeValues": {":previous": {"N": "1"}},
                  "Item": {"pk": {"S": "%s"}, "fp": {"S": "%s"}, "state": {"S": "COMPLETED"},
-                          "outcome": {"S": %s}, "expires_at": {"N": "%d"}, "version": {"N": "2"}}}
+                          "outcome": {"S": %s}, "expires_at": {"N": "%d"}, "version": {"N": "2"},
+                          "owner": {"S": "%s"}},
+                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}
                 """.formatted(KEY, FINGERPRINT, Json.MAPPER.valueToTree(OUTCOME),
-                NOW.plusSeconds(172_800).getEpochSecond()));
+                NOW.plusSeconds(172_800).getEpochSecond(), OWNER));
     }
 
     @Test
-    void aDeleteIsOneDeleteItemConditionedOnTheVersion() {
+    void aDeleteIsOneDeleteItemConditionedOnTheVersionAndTheOwner() {
         answer(ok());
 
-        assertTrue(store(CALL_TIMEOUT).delete(KEY, 3, seconds(5)));
+        assertTrue(store(CALL_TIMEOUT).delete(KEY, 3, OWNER, seconds(5)));
 
         assertOnlyRequest("DeleteItem", """
                 {"TableName": "phonematch-verify-records",
-                 "ConditionExpression": "version = :version",
-                 "ExpressionAttributeValues": {":version": {"N": "3"}},
+                 "ConditionExpression": "version = :version AND #owner = :owner",
+                 "ExpressionAttributeValues": {":version": {"N": "3"}, ":owner": {"S": "%s"}},
+                 "ExpressionAttributeNames": {"#owner": "owner"},
                  "Key": {"pk": {"S": "%s"}}}
-                """.formatted(KEY));
+                """.formatted(OWNER, KEY));
     }
 
     /**
@@ -142,10 +149,11 @@ class DynamoDbRecordStoreRequestsTest {
         DynamoDbRecordStore store = store(CALL_TIMEOUT);
         store.putIfAbsent(CLAIM, NOW, seconds(5));
         store.replace(DONE, seconds(5));
-        store.delete(KEY, 2, seconds(5));
+        store.delete(KEY, 2, OWNER, seconds(5));
 
         Set<String> allowed = new HashSet<>(Set.of(TABLE, DynamoDbRecordStore.ABSENT_OR_EXPIRED,
-                DynamoDbRecordStore.FOLLOWS_PREVIOUS, DynamoDbRecordStore.HAS_VERSION, "ALL_OLD"));
+                DynamoDbRecordStore.FOLLOWS_PREVIOUS, DynamoDbRecordStore.OWNED_AT_VERSION, "ALL_OLD",
+                RecordItems.OWNER, OWNER));
         for (StoredRecord record : List.of(CLAIM, DONE)) {
             allowed.add(record.key());
             allowed.add(record.fingerprint());
@@ -161,8 +169,9 @@ class DynamoDbRecordStoreRequestsTest {
         }
         allowed.add(Long.toString(NOW.getEpochSecond()));
         Set<String> names = Set.of("TableName", "ConditionExpression", "ExpressionAttributeValues",
-                "ReturnValuesOnConditionCheckFailure", "Item", "Key", ":now", ":previous", ":version", "S", "N",
-                "pk", "fp", "state", "locked_until", "outcome", "expires_at", "version");
+                "ExpressionAttributeNames", "ReturnValuesOnConditionCheckFailure", "Item", "Key", ":now", ":previous",
+                ":version", ":owner", "#owner", "S", "N", "pk", "fp", "state", "locked_until", "outcome",
+                "expires_at", "version", "owner");
 
         List<LoggedRequest> requests = dynamo.findAll(anyRequestedFor(anyUrl()));
         assertEquals(3, requests.size());
@@ -222,7 +231,7 @@ class DynamoDbRecordStoreRequestsTest {
         answer(conditionFailed(null));
 
         assertFalse(store(CALL_TIMEOUT).replace(DONE, seconds(5)));
-        assertFalse(store(CALL_TIMEOUT).delete(KEY, 1, seconds(5)));
+        assertFalse(store(CALL_TIMEOUT).delete(KEY, 1, OWNER, seconds(5)));
         assertEquals(2, requests());
     }
 
@@ -235,6 +244,7 @@ class DynamoDbRecordStoreRequestsTest {
                 () -> store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, seconds(5)));
 
         assertEquals("the records table refused PutItem: 400 ResourceNotFoundException", e.getMessage());
+        assertFalse(e.maybeApplied(), "a 400 is not applied");
         assertEquals(1, requests(), "a refusal is not repeated");
     }
 
@@ -255,32 +265,109 @@ class DynamoDbRecordStoreRequestsTest {
         answer(error(500, "com.amazonaws.dynamodb.v20120810#InternalServerError", "internal"));
 
         RecordsUnavailable e = assertThrows(RecordsUnavailable.class,
-                () -> store(CALL_TIMEOUT).delete(KEY, 1, seconds(5)));
+                () -> store(CALL_TIMEOUT).delete(KEY, 1, OWNER, seconds(5)));
 
         assertEquals("DeleteItem on the records table failed (500 InternalServerError) twice", e.getMessage());
+        assertTrue(e.maybeApplied(), "a 5xx may have been applied");
         assertEquals(2, requests());
     }
 
     @Test
     void afterAnUnansweredTryAFailedConditionCannotBeTold() {
         // The first try may have been applied; the second then finds what it wrote, or what another writer did.
-        firstThen(error(500, "com.amazonaws.dynamodb.v20120810#InternalServerError", "internal"),
-                conditionFailed(RecordItems.item(CLAIM)));
-        assertThrows(RecordsUnavailable.class, () -> store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, seconds(5)));
+        firstThen(error(503, "com.amazonaws.dynamodb.v20120810#ServiceUnavailable", "busy"), conditionFailed(null));
+        RecordsUnavailable replace = assertThrows(RecordsUnavailable.class,
+                () -> store(CALL_TIMEOUT).replace(DONE, seconds(5)));
+        assertTrue(replace.maybeApplied());
 
         dynamo.resetAll();
-        firstThen(error(500, "com.amazonaws.dynamodb.v20120810#InternalServerError", "internal"),
-                conditionFailed(RecordItems.item(DONE)));
-        assertEquals(Optional.of(DONE), store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, seconds(5)),
-                "an item other than its own is another writer's, whatever the first try did");
+        firstThen(noReply(), conditionFailed(RecordItems.item(DONE.ownedBy(OTHER_OWNER))));
+        RecordsUnavailable another = assertThrows(RecordsUnavailable.class,
+                () -> store(CALL_TIMEOUT).replace(DONE, seconds(5)), "another owner's item cannot tell either");
+        assertEquals("could not tell whether PutItem was applied: the first try got no usable reply and the second"
+                + " found its condition false", another.getMessage());
 
         dynamo.resetAll();
         firstThen(error(503, "com.amazonaws.dynamodb.v20120810#ServiceUnavailable", "busy"), conditionFailed(null));
-        assertThrows(RecordsUnavailable.class, () -> store(CALL_TIMEOUT).replace(DONE, seconds(5)));
+        assertTrue(assertThrows(RecordsUnavailable.class,
+                () -> store(CALL_TIMEOUT).delete(KEY, 1, OWNER, seconds(5))).maybeApplied());
 
         dynamo.resetAll();
         firstThen(error(400, "com.amazonaws.dynamodb.v20120810#ThrottlingException", "slow"), conditionFailed(null));
-        assertFalse(store(CALL_TIMEOUT).delete(KEY, 1, seconds(5)), "a throttled try was not applied");
+        assertFalse(store(CALL_TIMEOUT).delete(KEY, 1, OWNER, seconds(5)), "a throttled try was not applied");
+    }
+
+    @Test
+    void afterAnUnansweredTryAClaimThatFindsItsOwnItemWasApplied() {
+        // The first try was applied but its reply never came; the second finds the item with the claim's own owner.
+        firstThen(noReply(), conditionFailed(RecordItems.item(CLAIM)));
+
+        assertEquals(Optional.empty(), store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, seconds(5)), "the key is ours");
+        assertEquals(2, requests());
+
+        dynamo.resetAll();
+        firstThen(error(500, "com.amazonaws.dynamodb.v20120810#InternalServerError", "internal"),
+                conditionFailed(RecordItems.item(CLAIM)));
+        assertEquals(Optional.empty(), store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, seconds(5)), "after a 5xx too");
+    }
+
+    @Test
+    void afterAnUnansweredTryAClaimThatFindsAnotherOwnersItemFindsAnotherWritersRecord() {
+        // Alike in every field but the owner: another invocation's claim of the same key, at the same instant.
+        StoredRecord theirs = CLAIM.ownedBy(OTHER_OWNER);
+        firstThen(noReply(), conditionFailed(RecordItems.item(theirs)));
+        assertEquals(Optional.of(theirs), store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, seconds(5)));
+
+        dynamo.resetAll();
+        firstThen(noReply(), conditionFailed(RecordItems.item(DONE)));
+        assertEquals(Optional.of(DONE), store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, seconds(5)),
+                "a later version, even of our owner, is not the write just made");
+
+        dynamo.resetAll();
+        StoredRecord older = new StoredRecord(KEY, FINGERPRINT, RecordState.IN_PROGRESS, NOW.plusMillis(9_500), null,
+                NOW.plusSeconds(86_400), 1, null);
+        firstThen(noReply(), conditionFailed(RecordItems.item(older)));
+        assertEquals(Optional.of(older), store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, seconds(5)),
+                "an item without an owner (written before records had owners) is another writer's");
+    }
+
+    @Test
+    void afterAnUnansweredTryAKeptAnswerWithoutAnOwnerStillCannotTellAnEqualItem() {
+        StoredRecord kept = new StoredRecord(KEY, KEY, RecordState.COMPLETED, null, OUTCOME, NOW.plusSeconds(60), 1,
+                null);
+        firstThen(noReply(), conditionFailed(RecordItems.item(kept)));
+
+        RecordsUnavailable e = assertThrows(RecordsUnavailable.class,
+                () -> store(CALL_TIMEOUT).putIfAbsent(kept, NOW, seconds(5)));
+        assertTrue(e.maybeApplied());
+        assertEquals("could not tell whether PutItem was applied: the first try got no usable reply and the second"
+                + " found an item equal to the one written", e.getMessage());
+    }
+
+    @Test
+    void afterAnUnansweredTryAReplaceThatFindsItsOwnItemWasApplied() {
+        firstThen(noReply(), conditionFailed(RecordItems.item(DONE)));
+
+        assertTrue(store(CALL_TIMEOUT).replace(DONE, seconds(5)));
+        assertEquals(2, requests());
+
+        dynamo.resetAll();
+        answer(conditionFailed(RecordItems.item(DONE)));
+        assertFalse(store(CALL_TIMEOUT).replace(DONE, seconds(5)),
+                "without an earlier try that may have been applied, a failed condition is a loss");
+    }
+
+    @Test
+    void aWriteThatFailedBeforeAnythingCouldBeAppliedSaysSo() {
+        answer(error(400, "com.amazonaws.dynamodb.v20120810#ThrottlingException", "slow"));
+        assertFalse(assertThrows(RecordsUnavailable.class,
+                () -> store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, seconds(5))).maybeApplied(), "throttled twice");
+
+        dynamo.resetAll();
+        firstThen(noReply(), error(400, "com.amazonaws.dynamodb.v20120810#ThrottlingException", "slow"));
+        assertTrue(assertThrows(RecordsUnavailable.class,
+                () -> store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, seconds(5))).maybeApplied(),
+                "the first try may have been applied, whatever the second met");
     }
 
     // ------------------------------------------------------------------ the deadline
@@ -397,6 +484,11 @@ class DynamoDbRecordStoreRequestsTest {
         dynamo.stubFor(any(anyUrl()).inScenario("first-then").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(first).willSetStateTo("then"));
         dynamo.stubFor(any(anyUrl()).inScenario("first-then").whenScenarioStateIs("then").willReturn(then));
+    }
+
+    /** A connection closed with no reply: the request may have been applied. */
+    private static ResponseDefinitionBuilder noReply() {
+        return aResponse().withFault(Fault.EMPTY_RESPONSE);
     }
 
     private static ResponseDefinitionBuilder ok() {

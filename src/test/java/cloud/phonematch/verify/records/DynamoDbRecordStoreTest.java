@@ -54,7 +54,7 @@ class DynamoDbRecordStoreTest extends RecordStoreContract {
     void theEngineHoldsTheItemInTheDocumentedLayout() {
         String key = freshKey();
         StoredRecord claimed = new StoredRecord(key, "a".repeat(64), RecordState.IN_PROGRESS,
-                Instant.parse("2026-11-30T08:00:09.250Z"), null, Instant.parse("2026-12-01T08:00:00Z"), 1);
+                Instant.parse("2026-11-30T08:00:09.250Z"), null, Instant.parse("2026-12-01T08:00:00Z"), 1, OWNER);
         store.putIfAbsent(claimed, NOW, deadline());
 
         assertEquals(Json.MAPPER.createObjectNode()
@@ -63,7 +63,8 @@ class DynamoDbRecordStoreTest extends RecordStoreContract {
                 .<ObjectNode>set("state", s("IN_PROGRESS"))
                 .<ObjectNode>set("locked_until", n(Instant.parse("2026-11-30T08:00:09.250Z").toEpochMilli()))
                 .<ObjectNode>set("expires_at", n(Instant.parse("2026-12-01T08:00:00Z").getEpochSecond()))
-                .set("version", n(1)), stored(key));
+                .<ObjectNode>set("version", n(1))
+                .set("owner", s(OWNER)), stored(key));
 
         StoredRecord completed = claimed.next(RecordState.COMPLETED, null, "{\"status\":\"CONSISTENT\"}",
                 Instant.parse("2026-12-02T08:00:00Z"));
@@ -72,6 +73,7 @@ class DynamoDbRecordStoreTest extends RecordStoreContract {
         assertEquals(s("COMPLETED"), item.get("state"));
         assertEquals(s("{\"status\":\"CONSISTENT\"}"), item.get("outcome"));
         assertEquals(n(2), item.get("version"));
+        assertEquals(s(OWNER), item.get("owner"), "the claim's settle keeps its owner");
         assertFalse(item.has("locked_until"), "no lock, no attribute: " + item);
     }
 
@@ -90,14 +92,14 @@ class DynamoDbRecordStoreTest extends RecordStoreContract {
     void timesAreRoundedUpSoARecordNeverEndsEarly() {
         String key = freshKey();
         StoredRecord record = new StoredRecord(key, "fp", RecordState.IN_PROGRESS, NOW.plusNanos(1_000_001),
-                null, NOW.plusMillis(5_200), 1);
+                null, NOW.plusMillis(5_200), 1, OWNER);
         store.putIfAbsent(record, NOW, deadline());
 
         JsonNode item = stored(key);
         assertEquals(n(NOW.toEpochMilli() + 2), item.get("locked_until"));
         assertEquals(n(NOW.getEpochSecond() + 6), item.get("expires_at"));
         StoredRecord asStored = new StoredRecord(key, "fp", RecordState.IN_PROGRESS, NOW.plusMillis(2), null,
-                NOW.plusSeconds(6), 1);
+                NOW.plusSeconds(6), 1, OWNER);
         assertEquals(Optional.of(asStored), store.putIfAbsent(inProgress(key, "x", NOW.plusSeconds(60)),
                 NOW.plusMillis(5_900), deadline()), "still live a moment after 5.2 s: it is stored until 6 s");
         assertEquals(Optional.empty(), store.putIfAbsent(inProgress(key, "x", NOW.plusSeconds(60)),
@@ -112,7 +114,7 @@ class DynamoDbRecordStoreTest extends RecordStoreContract {
                 () -> nowhere.putIfAbsent(inProgress(freshKey(), "fp", NOW.plusSeconds(60)), NOW, deadline()));
         assertEquals("the records table refused PutItem: 400 ResourceNotFoundException", e.getMessage());
         RecordsUnavailable delete = assertThrows(RecordsUnavailable.class,
-                () -> nowhere.delete(freshKey(), 1, deadline()));
+                () -> nowhere.delete(freshKey(), 1, OWNER, deadline()));
         assertEquals("the records table refused DeleteItem: 400 ResourceNotFoundException", delete.getMessage());
     }
 

@@ -23,7 +23,7 @@ final class FailingRecordStore implements RecordStore {
     }
 
     @Override
-    public boolean delete(String key, long version, Deadline deadline) {
+    public boolean delete(String key, long version, String owner, Deadline deadline) {
         throw new RecordsUnavailable("test: down");
     }
 

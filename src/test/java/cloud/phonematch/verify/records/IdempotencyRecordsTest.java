@@ -3,14 +3,18 @@ package cloud.phonematch.verify.records;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -44,9 +48,17 @@ class IdempotencyRecordsTest {
     private final InMemoryRecordStore store = new InMemoryRecordStore();
     private final HashKeys hashing = HashKeys.perContainer();
     private final IdempotencyRecords records = records(false);
+    /** A store that loses replies, and a container on it. */
+    private final LostReplyStore lossy = new LostReplyStore();
+    private final IdempotencyRecords onLossy = over(lossy);
 
     private IdempotencyRecords records(boolean retryMaybeCharged) {
         return new IdempotencyRecords(store, hashing, clock, TTL, retryMaybeCharged);
+    }
+
+    /** Another container on {@code store}, with the same hash key and clock. */
+    private IdempotencyRecords over(RecordStore other) {
+        return new IdempotencyRecords(other, hashing, clock, TTL, false);
     }
 
     private static Deadline deadline() {
@@ -199,6 +211,112 @@ class IdempotencyRecordsTest {
     }
 
     @Test
+    void aRetakenKeyIsTheRetakersAndTheFirstHoldersLateSettleLeavesItAlone() {
+        Claim.Granted first = granted();
+        clock.advance(Duration.ofSeconds(12));
+        IdempotencyRecords consenting = records(true);
+        Claim.Granted retaken = assertInstanceOf(Claim.Granted.class, consenting.claim(request(MOBILE), deadline()));
+        assertFalse(retaken.owner().equals(first.owner()), "the retaker writes its own owner");
+
+        // The first holder was not dead after all, and its call turned out not charged: it releases the key.
+        records.settle(first, VerificationResult.Failed.beforeAnyCall(Failure.of(ErrorType.UPSTREAM_UNAVAILABLE,
+                "503"), "139****5670"), deadline());
+
+        StoredRecord held = store.snapshot().get(0);
+        assertEquals(retaken.owner(), held.owner(), "the retaker's claim is still there");
+        consenting.settle(retaken, new VerificationResult.Answered(consistent(), 120), deadline());
+        assertInstanceOf(Claim.Replayed.class, records.claim(request(MOBILE), deadline()));
+    }
+
+    @Test
+    void everyClaimHasAnOwnerOfItsOwnOnItsRecord() {
+        Claim.Granted one = granted();
+        Claim.Granted two = assertInstanceOf(Claim.Granted.class,
+                records.claim(new KeyedRequest("another", NAME, MOBILE), deadline()));
+
+        assertTrue(one.owner().matches("[0-9a-f]{32}"), one.owner());
+        assertFalse(one.owner().equals(two.owner()));
+        assertEquals(Set.of(one.owner(), two.owner()),
+                store.snapshot().stream().map(StoredRecord::owner).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void afterARestoreOwnerIdsAreDrawnFromANewGenerator() {
+        SecureRandom before = records.owners().random();
+
+        records.renewAfterRestore();
+
+        assertNotSame(before, records.owners().random(), "a generator copied from the snapshot is replaced");
+        assertInstanceOf(Claim.Granted.class, records.claim(request(MOBILE), deadline()));
+    }
+
+    // ------------------------------------------------------------------ a claim whose write may have been made
+
+    @Test
+    void aClaimThatFailedAfterItsWriteMayHaveBeenMadeIsReleasedAndTheRetryIsGranted() {
+        lossy.puts = LostReplyStore.Puts.MADE_REPLY_LOST;
+
+        Failure f = refusal(onLossy.claim(request(MOBILE), deadline()));
+
+        assertEquals(ErrorType.RECORDS_UNAVAILABLE, f.type());
+        assertTrue(f.retryable());
+        assertEquals(1, lossy.calls("delete"), "one release");
+        assertEquals(0, lossy.table.size(), "the claim that was written after all is gone");
+
+        lossy.puts = LostReplyStore.Puts.ANSWERED;
+        Claim.Granted retry = assertInstanceOf(Claim.Granted.class, onLossy.claim(request(MOBILE), deadline()),
+                "the caller's retry: not IN_PROGRESS, not outcome-unknown");
+        onLossy.settle(retry, new VerificationResult.Answered(consistent(), 120), deadline());
+        assertInstanceOf(Claim.Replayed.class, onLossy.claim(request(MOBILE), deadline()));
+        clock.advance(Duration.ofSeconds(12));
+        assertInstanceOf(Claim.Replayed.class, onLossy.claim(request(MOBILE), deadline()),
+                "no lock left to run out into outcome-unknown");
+    }
+
+    @Test
+    void theReleaseNeverDeletesAnotherInvocationsClaimOfTheKey() {
+        IdempotencyRecords other = over(lossy);
+        Claim.Granted theirs = assertInstanceOf(Claim.Granted.class, other.claim(request(MOBILE), deadline()));
+        // This invocation's write was not made (the other's claim was there first); its replies were lost.
+        lossy.puts = LostReplyStore.Puts.NOT_MADE_REPLY_LOST;
+
+        assertEquals(ErrorType.RECORDS_UNAVAILABLE, refusal(onLossy.claim(request(MOBILE), deadline())).type());
+
+        assertEquals(1, lossy.calls("delete"), "the release was tried");
+        StoredRecord left = lossy.table.snapshot().get(0);
+        assertEquals(theirs.owner(), left.owner(), "the other invocation's claim, same key and version, stands");
+        assertEquals(RecordState.IN_PROGRESS, left.state());
+        lossy.puts = LostReplyStore.Puts.ANSWERED;
+        assertEquals(ErrorType.IN_PROGRESS, refusal(onLossy.claim(request(MOBILE), deadline())).type(),
+                "no second call while the first runs");
+        other.settle(theirs, new VerificationResult.Answered(consistent(), 120), deadline());
+        assertInstanceOf(Claim.Replayed.class, onLossy.claim(request(MOBILE), deadline()));
+    }
+
+    @Test
+    void aReleaseThatFailsLeavesTheRefusalAsItIs() {
+        lossy.puts = LostReplyStore.Puts.MADE_REPLY_LOST;
+        lossy.deletesFail = true;
+
+        Failure f = refusal(onLossy.claim(request(MOBILE), deadline()));
+
+        assertEquals(ErrorType.RECORDS_UNAVAILABLE, f.type());
+        assertTrue(f.retryable());
+        assertFalse(f.outcomeUnknown(), "nothing was sent");
+        assertEquals(1, lossy.calls("delete"), "one try, no more");
+        assertEquals(1, lossy.table.size(), "the claim stays until its lock runs out");
+    }
+
+    @Test
+    void aClaimRefusedBeforeAnyWriteReleasesNothing() {
+        lossy.puts = LostReplyStore.Puts.REFUSED;
+
+        assertEquals(ErrorType.RECORDS_UNAVAILABLE, refusal(onLossy.claim(request(MOBILE), deadline())).type());
+
+        assertEquals(0, lossy.calls("delete"));
+    }
+
+    @Test
     void afterTheTtlTheKeyIsNew() {
         records.settle(granted(), new VerificationResult.Answered(consistent(), 120), deadline());
         clock.advance(TTL.plusSeconds(1));
@@ -228,7 +346,7 @@ class IdempotencyRecordsTest {
         assertTrue(f.retryable());
         assertEquals(RecordsUnavailableException.class, f.toException("r").getClass());
 
-        down.settle(new Claim.Granted("k", "f", 1), new VerificationResult.Answered(consistent(), 1), deadline());
+        down.settle(new Claim.Granted("k", "f", 1, "o"), new VerificationResult.Answered(consistent(), 1), deadline());
     }
 
     @Test
@@ -247,7 +365,7 @@ class IdempotencyRecordsTest {
     void anUnreadableStoredAnswerIsNotGuessed() {
         Claim.Granted g = granted();
         store.replace(new StoredRecord(g.key(), g.fingerprint(), RecordState.COMPLETED, null, "{\"status\":\"?\"}",
-                clock.instant().plus(TTL), 2), deadline());
+                clock.instant().plus(TTL), 2, g.owner()), deadline());
 
         assertTrue(refusal(records.claim(request(MOBILE), deadline())).outcomeUnknown());
     }

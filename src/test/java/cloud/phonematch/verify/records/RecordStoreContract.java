@@ -26,6 +26,9 @@ import cloud.phonematch.verify.verification.TimeSource;
  */
 public abstract class RecordStoreContract {
     protected static final Instant NOW = Instant.parse("2026-11-30T08:00:00Z");
+    /** The owner id of the claims written here, and another invocation's. */
+    protected static final String OWNER = "0f".repeat(16);
+    protected static final String OTHER_OWNER = "e1".repeat(16);
 
     /** The store under test. */
     protected abstract RecordStore store();
@@ -35,7 +38,8 @@ public abstract class RecordStoreContract {
     }
 
     protected static StoredRecord inProgress(String key, String fingerprint, Instant expiresAt) {
-        return new StoredRecord(key, fingerprint, RecordState.IN_PROGRESS, NOW.plusSeconds(10), null, expiresAt, 1);
+        return new StoredRecord(key, fingerprint, RecordState.IN_PROGRESS, NOW.plusSeconds(10), null, expiresAt, 1,
+                OWNER);
     }
 
     protected static String freshKey() {
@@ -84,20 +88,52 @@ public abstract class RecordStoreContract {
     }
 
     @Test
-    void aDeleteHappensOnlyForTheVersionGiven() {
+    void aDeleteHappensOnlyForTheVersionAndTheOwnerGiven() {
         StoredRecord record = inProgress(freshKey(), "fp", NOW.plusSeconds(3_600));
         store().putIfAbsent(record, NOW, deadline());
 
-        assertFalse(store().delete(record.key(), 7, deadline()));
-        assertTrue(store().delete(record.key(), 1, deadline()));
-        assertFalse(store().delete(record.key(), 1, deadline()), "already gone");
+        assertFalse(store().delete(record.key(), 7, OWNER, deadline()));
+        assertFalse(store().delete(record.key(), 1, OTHER_OWNER, deadline()),
+                "another invocation's claim of the key has the same version, never the same owner");
+        assertEquals(Optional.of(record), store().get(record.key(), NOW, deadline()), "still there");
+        assertTrue(store().delete(record.key(), 1, OWNER, deadline()));
+        assertFalse(store().delete(record.key(), 1, OWNER, deadline()), "already gone");
         assertEquals(Optional.empty(), store().putIfAbsent(record, NOW, deadline()), "the key is free again");
+    }
+
+    @Test
+    void aRecordWithoutAnOwnerReadsAsOneAndIsNeverDeleted() {
+        // As written before records had owners (and as kept answers are).
+        StoredRecord older = new StoredRecord(freshKey(), "fp", RecordState.IN_PROGRESS, NOW.plusSeconds(10), null,
+                NOW.plusSeconds(3_600), 1, null);
+        store().putIfAbsent(older, NOW, deadline());
+
+        assertEquals(Optional.of(older), store().get(older.key(), NOW, deadline()));
+        assertEquals(Optional.of(older), store().putIfAbsent(inProgress(older.key(), "fp", NOW.plusSeconds(60)), NOW,
+                deadline()), "it stands against a claim, as before");
+        assertFalse(store().delete(older.key(), 1, OWNER, deadline()));
+        StoredRecord completed = older.next(RecordState.COMPLETED, null, "{}", NOW.plusSeconds(60));
+        assertTrue(store().replace(completed, deadline()), "a replace goes by the version, as before");
+        assertEquals(Optional.of(completed), store().get(older.key(), NOW, deadline()));
+    }
+
+    @Test
+    void aRetakingReplaceWritesItsOwnOwner() {
+        StoredRecord first = inProgress(freshKey(), "fp", NOW.plusSeconds(3_600));
+        store().putIfAbsent(first, NOW, deadline());
+        StoredRecord retaken = first.next(RecordState.IN_PROGRESS, NOW.plusSeconds(20), null, NOW.plusSeconds(3_600))
+                .ownedBy(OTHER_OWNER);
+
+        assertTrue(store().replace(retaken, deadline()));
+        assertEquals(Optional.of(retaken), store().get(first.key(), NOW, deadline()));
+        assertFalse(store().delete(first.key(), 2, OWNER, deadline()), "the first owner's hold is over");
+        assertTrue(store().delete(first.key(), 2, OTHER_OWNER, deadline()));
     }
 
     @Test
     void everyFieldSurvivesTheRoundTrip() {
         StoredRecord record = new StoredRecord(freshKey(), "f".repeat(64), RecordState.OUTCOME_UNKNOWN,
-                NOW.plusMillis(1_234), "{\"a\":\"b\"}", NOW.plusSeconds(86_400), 1);
+                NOW.plusMillis(1_234), "{\"a\":\"b\"}", NOW.plusSeconds(86_400), 1, OWNER);
         store().putIfAbsent(record, NOW, deadline());
 
         assertEquals(Optional.of(record), store().putIfAbsent(inProgress(record.key(), "x", NOW.plusSeconds(9)),
