@@ -446,7 +446,8 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
         if not any(n for _, _, _, n in uses) and any(
                 a.failure is not None and a.failure["error"].get("outcome_unknown") for _, a, _, _ in uses):
             # Refused as possibly charged, though no request with this key ever reached the API: its claim was
-            # written but not confirmed in time, or its settle failed after an answer that was not charged.
+            # written but neither confirmed nor released in time (the store still unreachable for the release), or
+            # its settle failed after an answer that was not charged.
             key_figures["outcome unknown, never sent"] += 1
         first = None
         for k, (i, a, _, _) in enumerate(uses):

@@ -109,8 +109,8 @@ def _pass_section(r):
         lines += [f"**Idempotency keys.** {keys.get('keys', 0)} keys, {keys.get('repeats', 0)} repeats; "
                   f"{keys.get('replayed', 0)} answers replayed. What the repeats got: {repeats}. "
                   f"Keys refused as possibly charged although none of their invocations reached the API: "
-                  f"{keys.get('outcome unknown, never sent', 0)} (a claim written but not confirmed in time, or a "
-                  "settle lost after an uncharged end: the lock runs out and the key can only refuse). "
+                  f"{keys.get('outcome unknown, never sent', 0)} (a claim written but neither confirmed nor released in "
+                  "time, or a settle lost after an uncharged end: the lock runs out and the key can only refuse). "
                   "Store connections by proxy mode: " + ", ".join(f"{k} {n}" for k, n in sorted(r["store"].items()))
                   + f"; {r['store_delayed_past_timeout']} replies held back longer than VERIFY_RECORDS_TIMEOUT, "
                   f"{r['store_client_gone']} of them after the function had gone.", ""]
