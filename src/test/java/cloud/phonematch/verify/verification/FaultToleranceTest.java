@@ -13,7 +13,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -242,24 +244,29 @@ class FaultToleranceTest {
 
     @Test
     void connectionRefusedBeforeSendingIsRepeated() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
-        VerifyConfig elsewhere = (VerifyConfig) Proxy.newProxyInstance(VerifyConfig.class.getClassLoader(),
-                new Class<?>[] { VerifyConfig.class }, (proxy, method, args) -> method.getName().equals("apiBaseUrl")
-                        ? "http://127.0.0.1:" + closedPort
-                        : method.invoke(config, args));
-        LiveVerificationGateway unreachable = new LiveVerificationGateway(new VerificationApiClientFactory(elsewhere),
-                Clock.systemUTC(), new RequestBodies(config));
-        VerificationFlow flow = new VerificationFlow(config, tokens, unreachable, records, spend, reuse,
-                TimeSource.SYSTEM,
-                Tracing.NONE);
+        VerificationResult result;
+        // A port bound but not listening refuses connections; held (without SO_REUSEADDR) for the whole call, it
+        // cannot be taken by another listener of this JVM, as a port closed before the call could be.
+        try (Socket held = new Socket()) {
+            held.setReuseAddress(false);
+            held.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int refusingPort = held.getLocalPort();
+            VerifyConfig elsewhere = (VerifyConfig) Proxy.newProxyInstance(VerifyConfig.class.getClassLoader(),
+                    new Class<?>[] { VerifyConfig.class },
+                    (proxy, method, args) -> method.getName().equals("apiBaseUrl")
+                            ? "http://127.0.0.1:" + refusingPort
+                            : method.invoke(config, args));
+            LiveVerificationGateway unreachable = new LiveVerificationGateway(
+                    new VerificationApiClientFactory(elsewhere), Clock.systemUTC(), new RequestBodies(config));
+            VerificationFlow flow = new VerificationFlow(config, tokens, unreachable, records, spend, reuse,
+                    TimeSource.SYSTEM,
+                    Tracing.NONE);
 
-        VerificationResult result = flow.verify(new VerificationRequest(NAME, MOBILE, Language.EN, "c"),
-                new Invocation("r", "c", System.nanoTime(),
-                        Deadline.of(TimeSource.SYSTEM, System.nanoTime(), 5_000, config.deadlineMargin(),
-                                config.minAttemptTime())));
+            result = flow.verify(new VerificationRequest(NAME, MOBILE, Language.EN, "c"),
+                    new Invocation("r", "c", System.nanoTime(),
+                            Deadline.of(TimeSource.SYSTEM, System.nanoTime(), 5_000, config.deadlineMargin(),
+                                    config.minAttemptTime())));
+        }
 
         VerificationResult.Failed failed = assertInstanceOf(VerificationResult.Failed.class, result);
         assertEquals(ErrorType.UPSTREAM_UNAVAILABLE, failed.failure().type());
