@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
 
 import jakarta.inject.Inject;
 
@@ -50,6 +52,7 @@ import cloud.phonematch.verify.support.FakeLambdaContext;
 import cloud.phonematch.verify.support.Fakes;
 import cloud.phonematch.verify.support.Lambda;
 import cloud.phonematch.verify.support.OutputSchema;
+import cloud.phonematch.verify.support.RecordedLogs;
 import cloud.phonematch.verify.support.SecretsManagerStubs;
 import cloud.phonematch.verify.support.TestPeople;
 import cloud.phonematch.verify.upstream.LiveVerificationGateway;
@@ -231,6 +234,52 @@ class FaultToleranceTest {
         assertTrue(failure.error().path("outcome_unknown").asBoolean());
         assertFalse(failure.error().path("retryable").asBoolean());
         assertEquals(1, ApiStubs.calls().size(), "the API may have charged it");
+    }
+
+    @Test
+    void aResetOfTheApisConnectionIsReportedByTheSummaryLineAlone() {
+        ApiStubs.answer(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+
+        List<RecordedLogs.Message> logged = loggedDuringOneHttpInvocation();
+
+        assertEquals(1, ApiStubs.calls().size());
+        assertOnlyTheSummaryReports("UPSTREAM_UNAVAILABLE", logged);
+    }
+
+    @Test
+    void aResetOfSecretsManagersConnectionIsReportedByTheSummaryLineAlone() {
+        FakeApis.secretsManager().stubFor(SecretsManagerStubs.getSecretValue()
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+        List<RecordedLogs.Message> logged = loggedDuringOneHttpInvocation();
+
+        assertTrue(SecretsManagerStubs.calls() >= 1);
+        assertEquals(0, ApiStubs.calls().size());
+        assertOnlyTheSummaryReports("SECRETS_UNAVAILABLE", logged);
+    }
+
+    /** One invocation through API Gateway, whose failure is an HTTP reply (a direct one's is the runtime's to log). */
+    private static List<RecordedLogs.Message> loggedDuringOneHttpInvocation() {
+        try (RecordedLogs logs = RecordedLogs.start()) {
+            Lambda.http(Events.httpV2("POST", "/verifications", Events.body(NAME, MOBILE), Map.of()));
+            return logs.messages();
+        }
+    }
+
+    /**
+     * The invocation's one summary line names the failure, and nothing is logged at ERROR: no line of Vert.x's own per
+     * broken connection ({@code io.vertx.core.net.impl.ConnectionBase}, "Connection reset"), nor any other line of
+     * Vert.x or Netty above DEBUG.
+     */
+    private static void assertOnlyTheSummaryReports(String errorType, List<RecordedLogs.Message> logged) {
+        List<RecordedLogs.Message> summaries = logged.stream()
+                .filter(m -> m.logger().equals("cloud.phonematch.verify.summary")).toList();
+        assertEquals(1, summaries.size(), "one summary line: " + summaries);
+        assertEquals(errorType, summaries.get(0).mdc().get("error.type"));
+        assertEquals(List.of(), logged.stream().filter(m -> m.level().intValue() >= Level.SEVERE.intValue()
+                || m.level().intValue() > Level.FINE.intValue()
+                        && (m.logger().startsWith("io.vertx.") || m.logger().startsWith("io.netty."))).toList(),
+                "the summary line reports the failure");
     }
 
     @Test
