@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.ws.rs.core.Response;
 
+import cloud.phonematch.verify.observability.ConnectionFailures;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -66,6 +67,8 @@ public final class AwsJsonClient implements AutoCloseable {
                 .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .disableDefaultMapper(true)
+                // Vert.x would log a failure of the connection at ERROR; the call reports it (ConnectionFailures).
+                .httpClientRequestCustomizer(ConnectionFailures::handleOn)
                 .build(AwsJsonApi.class);
     }
 

@@ -40,6 +40,7 @@ final class LoopbackApis implements AutoCloseable {
     private final AtomicInteger openConnections = new AtomicInteger();
     private final String secretString;
     private int leftOpen;
+    private Future<Void> stopping;
 
     private LoopbackApis(Vertx vertx, String tokenField, Duration timeout) {
         this.timeout = timeout;
@@ -71,10 +72,6 @@ final class LoopbackApis implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.actualPort());
     }
 
-    int port() {
-        return server.actualPort();
-    }
-
     /** The requests answered for one service so far. */
     int answered(Service service) {
         return answered.get(service).get();
@@ -83,6 +80,14 @@ final class LoopbackApis implements AutoCloseable {
     /** The connections still open when {@link #close()} ran out of patience and closed them itself. */
     int leftOpen() {
         return leftOpen;
+    }
+
+    /**
+     * Whether the server stopped: {@link #close()} ran and Vert.x's close of the server succeeded, which closes its
+     * listening socket (a server on port 0 is not shared with any other).
+     */
+    boolean stopped() {
+        return stopping != null && stopping.succeeded();
     }
 
     private void answer(HttpServerRequest request) {
@@ -151,7 +156,8 @@ final class LoopbackApis implements AutoCloseable {
             }
         }
         leftOpen = openConnections.get();
-        await(server.close());
+        stopping = server.close();
+        await(stopping);
     }
 
     private <T> T await(Future<T> future) {

@@ -45,10 +45,11 @@ public class RequestPathPriming {
     /**
      * What the loopback server answered during a rehearsal and how the rehearsal left it.
      *
-     * @param port the port the server listened on (closed when the rehearsal returned)
+     * @param stopped whether the server had stopped when the rehearsal returned (its close succeeded)
      * @param leftOpen connections the rehearsal's clients had not closed when it was done (closed by the server)
      */
-    public record Rehearsal(int apiCalls, int secretReads, int recordWrites, int unknown, int port, int leftOpen) {
+    public record Rehearsal(int apiCalls, int secretReads, int recordWrites, int unknown, boolean stopped,
+            int leftOpen) {
     }
 
     /**

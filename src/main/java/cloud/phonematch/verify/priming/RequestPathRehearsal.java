@@ -85,7 +85,7 @@ final class RequestPathRehearsal {
         }
         return new RequestPathPriming.Rehearsal(apis.answered(LoopbackApis.Service.VERIFICATION_API),
                 apis.answered(LoopbackApis.Service.SECRETS_MANAGER), apis.answered(LoopbackApis.Service.DYNAMODB),
-                apis.answered(LoopbackApis.Service.UNKNOWN), apis.port(), apis.leftOpen());
+                apis.answered(LoopbackApis.Service.UNKNOWN), apis.stopped(), apis.leftOpen());
     }
 
     /** What a live invocation does: the token, the claim (with a records table), the call, the settle. */

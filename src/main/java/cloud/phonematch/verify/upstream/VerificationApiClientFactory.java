@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.observability.ConnectionFailures;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 
 /**
@@ -47,6 +48,8 @@ public class VerificationApiClientFactory implements AutoCloseable {
                     .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .readTimeout(config.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .disableDefaultMapper(true)
+                    // Vert.x would log a failure of the connection at ERROR; the call reports it (ConnectionFailures).
+                    .httpClientRequestCustomizer(ConnectionFailures::handleOn)
                     .build(VerificationApi.class);
         }
         return api;

@@ -50,6 +50,7 @@ class ProvisionedConcurrencyPrimingTest {
         assertEquals(0, startup.recordWrites(), "no records table in this configuration");
         assertEquals(0, startup.unknown(), "every request was one the server plays");
         assertEquals(0, startup.leftOpen(), "no connection left open");
+        assertTrue(startup.stopped(), "the loopback server stopped");
         assertTrue(priming.beforeSnapshot().isEmpty(), "once per process");
         assertFalse(apiClients.built(), "the function's API client is still built on first use");
         assertFalse(secrets.connected(), "the function's Secrets Manager client is still set up on first use");

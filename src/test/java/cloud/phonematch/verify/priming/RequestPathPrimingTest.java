@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ConnectException;
-import java.net.Socket;
 import java.util.List;
 import java.util.Map;
 
@@ -109,8 +107,8 @@ class RequestPathPrimingTest {
         RequestPathPriming.Rehearsal rehearsal = priming.rehearse(1, true);
 
         assertEquals(0, rehearsal.leftOpen(), "the priming's clients closed every connection they opened");
-        assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", rehearsal.port()).close(),
-                "the loopback server is stopped");
+        // Asked of the server, not of its port: once freed, the port may be taken by any listener of this JVM.
+        assertTrue(rehearsal.stopped(), "the loopback server is stopped");
         assertFalse(apiClients.built());
         assertFalse(secrets.connected());
     }

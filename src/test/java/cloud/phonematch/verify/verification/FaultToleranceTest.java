@@ -13,11 +13,15 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
 
 import jakarta.inject.Inject;
 
@@ -48,6 +52,7 @@ import cloud.phonematch.verify.support.FakeLambdaContext;
 import cloud.phonematch.verify.support.Fakes;
 import cloud.phonematch.verify.support.Lambda;
 import cloud.phonematch.verify.support.OutputSchema;
+import cloud.phonematch.verify.support.RecordedLogs;
 import cloud.phonematch.verify.support.SecretsManagerStubs;
 import cloud.phonematch.verify.support.TestPeople;
 import cloud.phonematch.verify.upstream.LiveVerificationGateway;
@@ -232,6 +237,52 @@ class FaultToleranceTest {
     }
 
     @Test
+    void aResetOfTheApisConnectionIsReportedByTheSummaryLineAlone() {
+        ApiStubs.answer(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+
+        List<RecordedLogs.Message> logged = loggedDuringOneHttpInvocation();
+
+        assertEquals(1, ApiStubs.calls().size());
+        assertOnlyTheSummaryReports("UPSTREAM_UNAVAILABLE", logged);
+    }
+
+    @Test
+    void aResetOfSecretsManagersConnectionIsReportedByTheSummaryLineAlone() {
+        FakeApis.secretsManager().stubFor(SecretsManagerStubs.getSecretValue()
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+        List<RecordedLogs.Message> logged = loggedDuringOneHttpInvocation();
+
+        assertTrue(SecretsManagerStubs.calls() >= 1);
+        assertEquals(0, ApiStubs.calls().size());
+        assertOnlyTheSummaryReports("SECRETS_UNAVAILABLE", logged);
+    }
+
+    /** One invocation through API Gateway, whose failure is an HTTP reply (a direct one's is the runtime's to log). */
+    private static List<RecordedLogs.Message> loggedDuringOneHttpInvocation() {
+        try (RecordedLogs logs = RecordedLogs.start()) {
+            Lambda.http(Events.httpV2("POST", "/verifications", Events.body(NAME, MOBILE), Map.of()));
+            return logs.messages();
+        }
+    }
+
+    /**
+     * The invocation's one summary line names the failure, and nothing is logged at ERROR: no line of Vert.x's own per
+     * broken connection ({@code io.vertx.core.net.impl.ConnectionBase}, "Connection reset"), nor any other line of
+     * Vert.x or Netty above DEBUG.
+     */
+    private static void assertOnlyTheSummaryReports(String errorType, List<RecordedLogs.Message> logged) {
+        List<RecordedLogs.Message> summaries = logged.stream()
+                .filter(m -> m.logger().equals("cloud.phonematch.verify.summary")).toList();
+        assertEquals(1, summaries.size(), "one summary line: " + summaries);
+        assertEquals(errorType, summaries.get(0).mdc().get("error.type"));
+        assertEquals(List.of(), logged.stream().filter(m -> m.level().intValue() >= Level.SEVERE.intValue()
+                || m.level().intValue() > Level.FINE.intValue()
+                        && (m.logger().startsWith("io.vertx.") || m.logger().startsWith("io.netty."))).toList(),
+                "the summary line reports the failure");
+    }
+
+    @Test
     void emptyReplyAfterTheRequestWasSentIsNotRepeated() {
         ApiStubs.answer(aResponse().withFault(Fault.EMPTY_RESPONSE));
 
@@ -242,24 +293,29 @@ class FaultToleranceTest {
 
     @Test
     void connectionRefusedBeforeSendingIsRepeated() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
-        VerifyConfig elsewhere = (VerifyConfig) Proxy.newProxyInstance(VerifyConfig.class.getClassLoader(),
-                new Class<?>[] { VerifyConfig.class }, (proxy, method, args) -> method.getName().equals("apiBaseUrl")
-                        ? "http://127.0.0.1:" + closedPort
-                        : method.invoke(config, args));
-        LiveVerificationGateway unreachable = new LiveVerificationGateway(new VerificationApiClientFactory(elsewhere),
-                Clock.systemUTC(), new RequestBodies(config));
-        VerificationFlow flow = new VerificationFlow(config, tokens, unreachable, records, spend, reuse,
-                TimeSource.SYSTEM,
-                Tracing.NONE);
+        VerificationResult result;
+        // A port bound but not listening refuses connections; held (without SO_REUSEADDR) for the whole call, it
+        // cannot be taken by another listener of this JVM, as a port closed before the call could be.
+        try (Socket held = new Socket()) {
+            held.setReuseAddress(false);
+            held.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int refusingPort = held.getLocalPort();
+            VerifyConfig elsewhere = (VerifyConfig) Proxy.newProxyInstance(VerifyConfig.class.getClassLoader(),
+                    new Class<?>[] { VerifyConfig.class },
+                    (proxy, method, args) -> method.getName().equals("apiBaseUrl")
+                            ? "http://127.0.0.1:" + refusingPort
+                            : method.invoke(config, args));
+            LiveVerificationGateway unreachable = new LiveVerificationGateway(
+                    new VerificationApiClientFactory(elsewhere), Clock.systemUTC(), new RequestBodies(config));
+            VerificationFlow flow = new VerificationFlow(config, tokens, unreachable, records, spend, reuse,
+                    TimeSource.SYSTEM,
+                    Tracing.NONE);
 
-        VerificationResult result = flow.verify(new VerificationRequest(NAME, MOBILE, Language.EN, "c"),
-                new Invocation("r", "c", System.nanoTime(),
-                        Deadline.of(TimeSource.SYSTEM, System.nanoTime(), 5_000, config.deadlineMargin(),
-                                config.minAttemptTime())));
+            result = flow.verify(new VerificationRequest(NAME, MOBILE, Language.EN, "c"),
+                    new Invocation("r", "c", System.nanoTime(),
+                            Deadline.of(TimeSource.SYSTEM, System.nanoTime(), 5_000, config.deadlineMargin(),
+                                    config.minAttemptTime())));
+        }
 
         VerificationResult.Failed failed = assertInstanceOf(VerificationResult.Failed.class, result);
         assertEquals(ErrorType.UPSTREAM_UNAVAILABLE, failed.failure().type());
