@@ -146,7 +146,7 @@ class RecordsOverheadBench {
         FakeApis.api().stubFor(cloud.phonematch.verify.support.ApiStubs.check()
                 .willReturn(cloud.phonematch.verify.support.ApiStubs.result("0")));
         String table = "bench-" + UUID.randomUUID();
-        LocalDynamoDb.createTable(LocalDynamoDb.client(Duration.ofSeconds(5)), table);
+        LocalDynamoDb.createTable(table);
         System.setProperty("aws.endpointUrlDynamoDb", System.getProperty(LocalDynamoDb.ENDPOINT_PROPERTY));
 
         Variant none = variant(new TimedStore(new InMemoryRecordStore()), HashKeys.perContainer(), false);

@@ -37,7 +37,7 @@ class DynamoDbRecordStoreTest extends RecordStoreContract {
     @BeforeAll
     static void createTable() {
         client = LocalDynamoDb.client(Duration.ofSeconds(2));
-        LocalDynamoDb.createTable(client, TABLE);
+        LocalDynamoDb.createTable(TABLE);
         store = storeOn(TABLE);
     }
 

@@ -106,7 +106,7 @@ class LostReplyFlowTest {
         Fakes.reset();
         proxy.resetAll();
         table = "lost-" + UUID.randomUUID();
-        LocalDynamoDb.createTable(engine, table);
+        LocalDynamoDb.createTable(table);
         AwsJsonClient throughProxy = AwsJsonClient.of(DynamoDbRecordStore.DYNAMODB, URI.create(proxy.baseUrl()),
                 Region.CN_NORTH_1, StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCALTEST",
                         "local-test-secret")), Duration.ofSeconds(2), Clock.systemUTC());

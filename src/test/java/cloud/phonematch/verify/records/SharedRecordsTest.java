@@ -52,7 +52,7 @@ class SharedRecordsTest {
     @BeforeAll
     static void createTable() {
         client = LocalDynamoDb.client(Duration.ofSeconds(2));
-        LocalDynamoDb.createTable(client, TABLE);
+        LocalDynamoDb.createTable(TABLE);
     }
 
     /** One container: its own store client and records, the shared table and the secret's hash key. */

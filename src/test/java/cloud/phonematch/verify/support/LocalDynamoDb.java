@@ -62,13 +62,16 @@ public final class LocalDynamoDb implements BeforeAllCallback {
     }
 
     /** Creates a records table as template.yaml does (key {@code pk} (S), on-demand), through the engine's API. */
-    public static void createTable(AwsJsonClient client, String table) {
+    public static void createTable(String table) {
+        // A client of its own with a generous timeout: this is set-up, not the code under test, and the engine can
+        // take seconds to create a table on a loaded machine (the callers' clients time out after 2 s).
+        AwsJsonClient client = client(Duration.ofSeconds(30));
         ObjectNode request = Json.object().put("TableName", table).put("BillingMode", "PAY_PER_REQUEST");
         request.putArray("AttributeDefinitions").addObject()
                 .put("AttributeName", DynamoDbRecordStore.KEY_ATTRIBUTE).put("AttributeType", "S");
         request.putArray("KeySchema").addObject()
                 .put("AttributeName", DynamoDbRecordStore.KEY_ATTRIBUTE).put("KeyType", "HASH");
-        AwsJsonClient.Reply reply = client.call("CreateTable", Json.bytes(request), Duration.ofSeconds(10));
+        AwsJsonClient.Reply reply = client.call("CreateTable", Json.bytes(request), Duration.ofSeconds(30));
         if (reply.status() != 200) {
             throw new IllegalStateException("CreateTable " + table + " answered " + reply.status() + ": "
                     + reply.body());
