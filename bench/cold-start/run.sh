@@ -68,36 +68,13 @@ if [ "$RUNTIME" = jvm ]; then
 fi
 
 # --- cleanup: stop whatever this script started ---------------------------------------------------
-DRIVER_PID=""
-DYNAMODB_PID=""
+# shellcheck source=../lib/processes.sh
+. "$ROOT/bench/lib/processes.sh"
 FUNCTION_PID_FILE="$WORK/function.pid"
-# What the function process's command line holds, so the trap below kills only a process this script started.
+# What the function process's command line holds, so the trap kills only a process this script started.
 FUNCTION_MARK='api.client.AWSLambda'
 [ "$RUNTIME" = jvm ] || FUNCTION_MARK="$WORK/task/"
-cleanup() {
-  local rc=$?
-  if [ -n "$DRIVER_PID" ] && kill -0 "$DRIVER_PID" 2>/dev/null; then
-    kill -TERM "$DRIVER_PID" 2>/dev/null || true
-    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$DRIVER_PID" 2>/dev/null || break; sleep 0.5; done
-    kill -KILL "$DRIVER_PID" 2>/dev/null || true
-  fi
-  if [ -f "$FUNCTION_PID_FILE" ]; then
-    local pid
-    pid="$(cat "$FUNCTION_PID_FILE" 2>/dev/null || true)"
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null \
-        && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$FUNCTION_MARK"; then
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    rm -f "$FUNCTION_PID_FILE"
-  fi
-  if [ -n "$DYNAMODB_PID" ] && kill -0 "$DYNAMODB_PID" 2>/dev/null; then
-    kill -TERM "$DYNAMODB_PID" 2>/dev/null || true
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+stop_started_processes_on_exit
 
 mkdir -p "$WORK"
 

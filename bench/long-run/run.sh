@@ -49,33 +49,11 @@ RESULTS="$ROOT/bench/results/long-run.md"
 choose_bench_java
 python3 -c 'import jsonschema' 2>/dev/null || { echo "python3 lacks jsonschema (installed with moto)" >&2; exit 2; }
 
-DRIVER_PID=""
-DYNAMODB_PID=""
-JVM_PID_FILE="$WORK/jvm.pid"
-cleanup() {
-  local rc=$?
-  if [ -n "$DRIVER_PID" ] && kill -0 "$DRIVER_PID" 2>/dev/null; then
-    kill -TERM "$DRIVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 20); do kill -0 "$DRIVER_PID" 2>/dev/null || break; sleep 0.5; done
-    kill -KILL "$DRIVER_PID" 2>/dev/null || true
-  fi
-  if [ -f "$JVM_PID_FILE" ]; then
-    local jvm
-    jvm="$(cat "$JVM_PID_FILE" 2>/dev/null || true)"
-    if [ -n "$jvm" ] && kill -0 "$jvm" 2>/dev/null \
-        && tr '\0' ' ' < "/proc/$jvm/cmdline" 2>/dev/null | grep -q 'api.client.AWSLambda'; then
-      kill -KILL "$jvm" 2>/dev/null || true
-    fi
-    rm -f "$JVM_PID_FILE"
-  fi
-  if [ -n "$DYNAMODB_PID" ] && kill -0 "$DYNAMODB_PID" 2>/dev/null; then
-    kill -TERM "$DYNAMODB_PID" 2>/dev/null || true
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# shellcheck source=../lib/processes.sh
+. "$ROOT/bench/lib/processes.sh"
+FUNCTION_PID_FILE="$WORK/jvm.pid"
+FUNCTION_MARK='api.client.AWSLambda'
+stop_started_processes_on_exit
 
 export PYTHONDONTWRITEBYTECODE=1  # nothing written beside the sources, bench/cold-start/ included
 mkdir -p "$WORK"
@@ -140,14 +118,14 @@ run_pass() { # name [extra driver arguments]
   local -a fenv=()
   for kv in "${FUNCTION_ENV[@]}"; do fenv+=(--function-env "$kv"); done
   python3 "$HERE/driver.py" --pass-name "$name" --invocations "$INVOCATIONS" --seed "$SEED" \
-    --task-root "$WORK/task" --work "$WORK/$name" "${fenv[@]}" "$@" --pid-file "$JVM_PID_FILE" \
+    --task-root "$WORK/task" --work "$WORK/$name" "${fenv[@]}" "$@" --pid-file "$FUNCTION_PID_FILE" \
     -- "$BENCH_JAVA" "${JVM_FLAGS[@]}" "-Xlog:gc:file=$WORK/$name/gc.log:uptime" -classpath "$RIC_CP" \
        com.amazonaws.services.lambda.runtime.api.client.AWSLambda "$HANDLER" &
   DRIVER_PID=$!
   local rc=0
   wait "$DRIVER_PID" || rc=$?
   DRIVER_PID=""
-  rm -f "$JVM_PID_FILE"
+  rm -f "$FUNCTION_PID_FILE"
   [ "$rc" = 0 ] || { echo "FAILED: the $name pass (exit $rc); see $WORK/$name/jvm.log" >&2; exit 1; }
 }
 
