@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import jakarta.ws.rs.core.Response;
 
 import cloud.phonematch.verify.observability.ConnectionFailures;
+import cloud.phonematch.verify.verification.ConnectionNeverMade;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -45,13 +46,22 @@ public final class AwsJsonClient implements AutoCloseable {
     }
 
     /**
-     * No reply came back: the connection failed or broke, or no answer came in time. Carries the exception's class
-     * name only (its message may name hosts or quote the request). Whether the request reached the service is not
-     * known.
+     * No reply came back: no connection could be made, the connection broke, or no answer came in time. Carries the
+     * exception's class name only (its message may name hosts or quote the request), and whether the request may have
+     * reached the service: false only when no connection was made ({@link ConnectionNeverMade}), so that a write
+     * refused at connect is known not to have been made.
      */
     public static final class NoReply extends RuntimeException {
-        NoReply(String reason) {
+        private final boolean mayHaveArrived;
+
+        NoReply(String reason, boolean mayHaveArrived) {
             super(reason, null, false, false);
+            this.mayHaveArrived = mayHaveArrived;
+        }
+
+        /** Whether the request may have reached the service, and so a write have been made. */
+        public boolean mayHaveArrived() {
+            return mayHaveArrived;
         }
     }
 
@@ -126,7 +136,7 @@ public final class AwsJsonClient implements AutoCloseable {
     /**
      * Sends one operation, signed now, and waits at most {@code timeout} for the whole reply.
      *
-     * @throws NoReply when no reply came back in time
+     * @throws NoReply when no reply came back in time (saying whether the request may have arrived)
      * @throws software.amazon.awssdk.core.exception.SdkException when the credentials could not be had (nothing was
      *     sent)
      */
@@ -140,14 +150,14 @@ public final class AwsJsonClient implements AutoCloseable {
                     // Waiting is bounded; on expiry the request is cancelled.
                     .await().atMost(timeout);
         } catch (RuntimeException e) {
-            throw new NoReply(e.getClass().getSimpleName());
+            throw new NoReply(e.getClass().getSimpleName(), !ConnectionNeverMade.in(e));
         }
         try (response) {
             return new Reply(response.getStatus(), response.getHeaderString("x-amzn-ErrorType"),
                     response.hasEntity() ? response.readEntity(String.class) : null);
         } catch (RuntimeException e) {
-            // The connection broke while the reply was read.
-            throw new NoReply(e.getClass().getSimpleName());
+            // The connection broke while the reply was read: the request had arrived.
+            throw new NoReply(e.getClass().getSimpleName(), true);
         }
     }
 }

@@ -69,7 +69,8 @@ import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointProvid
  * and a second one, is {@link RecordsUnavailable} with our words only: the operation, the HTTP status and the error
  * code, never the service's message.
  * <p>
- * A 5xx or a missing reply leaves open whether the first try was applied. If the second try then finds its condition
+ * A 5xx or a missing reply after a connection was made leaves open whether the first try was applied (a connection
+ * refused or never made leaves nothing open: nothing was sent). If the second try then finds its condition
  * false, that may be the first try's own doing. The item that failed it tells when it carries the owner written:
  * {@code putIfAbsent} and {@code replace} that find the very item they were writing (same owner, same version) were
  * applied; any other item {@code putIfAbsent} finds is another writer's, whatever the first try did. Otherwise
@@ -264,7 +265,7 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
      * What a conditional write came to.
      *
      * @param applied the condition held and the write was made
-     * @param uncertain an earlier try may have been applied (it got a 5xx or no reply)
+     * @param uncertain an earlier try may have been applied (it got a 5xx, or no reply after it was sent)
      * @param found when the condition failed: the item that failed it, if the request asked for it
      * @param reply when applied: the service's answer (what a read asked for)
      */
@@ -293,8 +294,9 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
                 reply = client().call(operation, body, deadline.remainingAtMost(callTimeout));
                 busy = null;
             } catch (AwsJsonClient.NoReply e) {
-                uncertain = true;
-                busy = "no reply (" + e.getMessage() + ")";
+                // Refused at connect, the write was certainly not made: no need to take back what was never there.
+                uncertain |= e.mayHaveArrived();
+                busy = (e.mayHaveArrived() ? "no reply (" : "no connection (") + e.getMessage() + ")";
             } catch (SdkException e) {
                 // Nothing was sent by this try.
                 throw new RecordsUnavailable("the region or credentials for the records table could not be had",

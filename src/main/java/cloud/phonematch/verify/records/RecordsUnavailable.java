@@ -13,7 +13,7 @@ public final class RecordsUnavailable extends RuntimeException {
     }
 
     /**
-     * @param maybeApplied whether the write may have been made all the same (a try got a 5xx or no reply): what
+     * @param maybeApplied whether the write may have been made all the same (a try got a 5xx, or no reply after it was sent): what
      *     it wrote may be in the store, and only its writer can take it back
      */
     public RecordsUnavailable(String reason, boolean maybeApplied) {

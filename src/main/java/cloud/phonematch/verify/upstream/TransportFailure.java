@@ -1,14 +1,13 @@
 package cloud.phonematch.verify.upstream;
 
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
 
 import cloud.phonematch.verify.output.Charge;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
+import cloud.phonematch.verify.verification.CauseChain;
+import cloud.phonematch.verify.verification.ConnectionNeverMade;
 import cloud.phonematch.verify.verification.UpstreamAnswer;
 import cloud.phonematch.verify.verification.UpstreamAnswer.RefusalKind;
 
@@ -42,17 +41,13 @@ enum TransportFailure {
     }
 
     static TransportFailure classify(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String name = t.getClass().getName();
-            if (t instanceof ConnectException || t instanceof UnknownHostException
-                    || t instanceof NoRouteToHostException
-                    || name.endsWith("ConnectTimeoutException")) {
-                return NOT_CONNECTED;
-            }
-            if (t instanceof TimeoutException || t instanceof SocketTimeoutException
-                    || name.endsWith("TimeoutException")) {
-                return NO_ANSWER_IN_TIME;
-            }
+        if (ConnectionNeverMade.in(error)) {
+            return NOT_CONNECTED;
+        }
+        boolean timedOut = CauseChain.of(error).stream().anyMatch(t -> t instanceof TimeoutException
+                || t instanceof SocketTimeoutException || t.getClass().getName().endsWith("TimeoutException"));
+        if (timedOut) {
+            return NO_ANSWER_IN_TIME;
         }
         return BROKEN_AFTER_SEND;
     }

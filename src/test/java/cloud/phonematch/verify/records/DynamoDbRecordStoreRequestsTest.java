@@ -11,6 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -273,6 +278,51 @@ class DynamoDbRecordStoreRequestsTest {
     }
 
     @Test
+    void aConnectionRefusedWasCertainlyNotApplied() throws Exception {
+        // A port bound but not listening refuses connections; held (without SO_REUSEADDR) for the whole call, no
+        // other listener can take it meanwhile.
+        try (Socket held = new Socket()) {
+            held.setReuseAddress(false);
+            held.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            DynamoDbRecordStore refusing = storeAt(URI.create("http://127.0.0.1:" + held.getLocalPort()));
+
+            RecordsUnavailable claim = assertThrows(RecordsUnavailable.class,
+                    () -> refusing.putIfAbsent(CLAIM, NOW, seconds(5)));
+            RecordsUnavailable delete = assertThrows(RecordsUnavailable.class,
+                    () -> refusing.delete(KEY, 1, OWNER, seconds(5)));
+
+            assertTrue(claim.getMessage().startsWith("PutItem on the records table failed (no connection ("),
+                    claim.getMessage());
+            assertTrue(claim.getMessage().endsWith(")) twice"), claim.getMessage());
+            assertFalse(claim.maybeApplied(), "nothing was sent: there is nothing to take back");
+            assertFalse(delete.maybeApplied());
+        }
+    }
+
+    @Test
+    void aConnectionRefusedAfterATryThatGotNoReplyLeavesTheFirstTryOpen() throws Exception {
+        // One connection accepted, the port closed once the request is in, then that connection closed unanswered
+        // (the request arrived, no reply): the second try is refused at connect, which says nothing of the first.
+        ServerSocket once = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        Thread server = Thread.ofPlatform().daemon().start(() -> {
+            try (Socket connection = once.accept()) {
+                connection.getInputStream().read(new byte[8192]);
+                once.close();
+            } catch (IOException e) {
+                // What the client saw is asserted below.
+            }
+        });
+        DynamoDbRecordStore store = storeAt(URI.create("http://127.0.0.1:" + once.getLocalPort()));
+
+        RecordsUnavailable e = assertThrows(RecordsUnavailable.class, () -> store.putIfAbsent(CLAIM, NOW, seconds(5)));
+        server.join(5_000);
+        once.close();
+
+        assertTrue(e.getMessage().contains("(no connection ("), "the second try was refused: " + e.getMessage());
+        assertTrue(e.maybeApplied(), "the first try may have been applied");
+    }
+
+    @Test
     void afterAnUnansweredTryAFailedConditionCannotBeTold() {
         // The first try may have been applied; the second then finds what it wrote, or what another writer did.
         firstThen(error(503, "com.amazonaws.dynamodb.v20120810#ServiceUnavailable", "busy"), conditionFailed(null));
@@ -462,9 +512,17 @@ class DynamoDbRecordStoreRequestsTest {
     }
 
     private static AwsJsonClient client() {
-        return AwsJsonClient.of(DynamoDbRecordStore.DYNAMODB, URI.create(dynamo.baseUrl()), Region.CN_NORTH_1,
+        return client(URI.create(dynamo.baseUrl()));
+    }
+
+    private static AwsJsonClient client(URI endpoint) {
+        return AwsJsonClient.of(DynamoDbRecordStore.DYNAMODB, endpoint, Region.CN_NORTH_1,
                 StaticCredentialsProvider.create(CREDENTIALS),
                 Duration.ofSeconds(2), Clock.systemUTC());
+    }
+
+    private static DynamoDbRecordStore storeAt(URI endpoint) {
+        return new DynamoDbRecordStore(TABLE, CALL_TIMEOUT, TimeSource.SYSTEM, () -> client(endpoint));
     }
 
     private static Deadline seconds(int left) {
