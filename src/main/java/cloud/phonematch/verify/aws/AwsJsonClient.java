@@ -1,18 +1,14 @@
 package cloud.phonematch.verify.aws;
 
-import java.io.Closeable;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.ws.rs.core.Response;
 
-import cloud.phonematch.verify.observability.ConnectionFailures;
+import cloud.phonematch.verify.http.RestClients;
 import cloud.phonematch.verify.verification.ConnectionNeverMade;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -72,14 +68,7 @@ public final class AwsJsonClient implements AutoCloseable {
         this.region = region;
         this.credentials = credentials;
         this.clock = clock;
-        this.api = QuarkusRestClientBuilder.newBuilder()
-                .baseUri(endpoint)
-                .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .disableDefaultMapper(true)
-                // Vert.x would log a failure of the connection at ERROR; the call reports it (ConnectionFailures).
-                .httpClientRequestCustomizer(ConnectionFailures::handleOn)
-                .build(AwsJsonApi.class);
+        this.api = RestClients.build(AwsJsonApi.class, endpoint, timeout, timeout);
     }
 
     /**
@@ -124,13 +113,7 @@ public final class AwsJsonClient implements AutoCloseable {
     /** Closes the REST client and with it its connections; the function's own clients live as long as the container. */
     @Override
     public void close() {
-        if (api instanceof Closeable closeable) {
-            try {
-                closeable.close();
-            } catch (IOException e) {
-                // Closing a REST client releases its connections; it reports no failure worth more than this.
-            }
-        }
+        RestClients.close(api);
     }
 
     /**

@@ -35,9 +35,9 @@ import io.quarkus.runtime.StartupEvent;
  * formatting and the EMF object (neither written) — run {@value #ROUNDS} times,
  * enough for Lambda's C1-only JIT to compile them (after 60 calls with the template's
  * {@code -XX:CompileThresholdScaling=0.3}), and the classes of the first call's libraries are loaded and initialized;
- * then, where no caller waits for the init (provisioned concurrency), the request path of a live invocation end to end
- * against a loopback server ({@link RequestPathPriming}; before a SnapStart snapshot the snapshot hook does it,
- * {@link SnapStartHooks}, which this registers in such an init). One after the other: on two threads they were no
+ * then the request path of a live invocation end to end against a loopback server ({@link RequestPathPriming}: in an
+ * on-demand init too, whose full CPU runs it several times faster than the first invocation's share would; before a
+ * SnapStart snapshot the snapshot hook does it instead, {@link SnapStartHooks}, which this registers in such an init). One after the other: on two threads they were no
  * faster (the function's class loader loads one class at a time).
  * <p>
  * Measured (BENCHMARKS.md): the local paths, init about 110 ms longer, the first invocation about 80 ms shorter, and

@@ -10,9 +10,10 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 /**
  * The Lambda context of one local invocation: a request id of its own and a deadline that starts at the function's
  * timeout and runs down, as Lambda's does, so the function's deadline logic works locally as deployed. The names
- * describe a local function; the handler reads only the request id and the remaining time.
+ * describe a local function; the handler reads only the request id and the remaining time. The tests that invoke the
+ * handler directly with a chosen time budget use it too.
  */
-final class LocalLambdaContext implements Context {
+public final class LocalLambdaContext implements Context {
     static final String FUNCTION_NAME = "mobile-verify-local";
     private static final int MEMORY_MB = 512;
 
@@ -21,7 +22,7 @@ final class LocalLambdaContext implements Context {
     private final long deadlineNanos;
 
     /** @param nanoTime a monotonic clock in nanoseconds ({@code System::nanoTime}) */
-    LocalLambdaContext(String requestId, long timeoutMillis, LongSupplier nanoTime) {
+    public LocalLambdaContext(String requestId, long timeoutMillis, LongSupplier nanoTime) {
         this.requestId = requestId;
         this.nanoTime = nanoTime;
         this.deadlineNanos = nanoTime.getAsLong() + timeoutMillis * 1_000_000;

@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.verification.RenewableRandom;
 import cloud.phonematch.verify.verification.Tracing;
 import cloud.phonematch.verify.verification.UniquePerContainer;
 
@@ -37,8 +38,8 @@ public class XRayTracing implements Tracing, UniquePerContainer {
     static final String DAEMON_PROPERTY = "com.amazonaws.xray.emitters.daemonAddress";
     private static final byte[] HEADER = "{\"format\":\"json\",\"version\":1}\n".getBytes(StandardCharsets.UTF_8);
 
-    /** Draws the subsegment ids; renewed after a SnapStart restore, so that restored containers draw different ids. */
-    private volatile SecureRandom random = new SecureRandom();
+    /** Draws the subsegment ids, anew after a SnapStart restore so that restored containers draw different ids. */
+    private final RenewableRandom random = new RenewableRandom();
     private volatile DatagramSocket socket;
 
     @Override
@@ -53,12 +54,12 @@ public class XRayTracing implements Tracing, UniquePerContainer {
 
     @Override
     public void renewAfterRestore() {
-        random = new SecureRandom();
+        random.renewAfterRestore();
     }
 
     /** The generator subsegment ids are drawn from now. */
     SecureRandom random() {
-        return random;
+        return random.current();
     }
 
     private static String currentTraceHeader() {
@@ -126,7 +127,7 @@ public class XRayTracing implements Tracing, UniquePerContainer {
         Subsegment(String name, TraceHeader header, InetSocketAddress daemon) {
             this.daemon = daemon;
             byte[] id = new byte[8];
-            random.nextBytes(id);
+            random.current().nextBytes(id);
             doc.put("name", name);
             doc.put("id", HexFormat.of().formatHex(id));
             doc.put("trace_id", header.root());

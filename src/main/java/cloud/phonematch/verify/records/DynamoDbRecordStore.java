@@ -20,6 +20,7 @@ import cloud.phonematch.verify.aws.AwsJsonService;
 import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.TimeSource;
+import cloud.phonematch.verify.verification.RenewableRandom;
 import cloud.phonematch.verify.verification.UniquePerContainer;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointParams;
@@ -120,11 +121,8 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
     private final TimeSource time;
     private final Supplier<AwsJsonClient> connect;
     private AwsJsonClient client;
-    /**
-     * Draws the wait before a second try. Not {@code ThreadLocalRandom}, whose per-thread state a SnapStart snapshot
-     * copies into every restored container (their retries would come in step); renewed after a restore.
-     */
-    private volatile SecureRandom jitter = new SecureRandom();
+    /** Draws the wait before a second try, anew after a SnapStart restore (restored containers retry out of step). */
+    private final RenewableRandom jitter = new RenewableRandom();
 
     /**
      * @param table the table's name ({@code VERIFY_RECORDS_TABLE})
@@ -326,18 +324,18 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
                         + (attempt == MAX_TRIES ? " twice" : " with no time left for another try"), uncertain);
             }
             LOG.debugf("%s on the records table failed (%s); trying once more", operation, busy);
-            sleep(Duration.ofMillis(jitter.nextLong(MAX_RETRY_WAIT.toMillis() + 1)), operation, uncertain);
+            sleep(Duration.ofMillis(jitter.current().nextLong(MAX_RETRY_WAIT.toMillis() + 1)), operation, uncertain);
         }
     }
 
     @Override
     public void renewAfterRestore() {
-        jitter = new SecureRandom();
+        jitter.renewAfterRestore();
     }
 
     /** The generator the waits before a second try are drawn from now. */
     SecureRandom jitter() {
-        return jitter;
+        return jitter.current();
     }
 
     private void sleep(Duration wait, String operation, boolean uncertain) {

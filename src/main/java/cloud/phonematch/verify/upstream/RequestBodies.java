@@ -15,6 +15,7 @@ import cloud.phonematch.verify.crypto.EnvelopeShape;
 import cloud.phonematch.verify.crypto.FieldEncryptor;
 import cloud.phonematch.verify.crypto.ProviderPublicKey;
 import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.verification.RenewableRandom;
 import cloud.phonematch.verify.verification.UniquePerContainer;
 import cloud.phonematch.verify.verification.UpstreamCall;
 
@@ -33,7 +34,7 @@ public class RequestBodies implements UniquePerContainer {
     private final EnvelopeShape shape;
     private final Optional<String> configuredKey;
     /** Each request's fresh key and IV come from it; renewed (with the encryptor) after a SnapStart restore. */
-    private SecureRandom random = new SecureRandom();
+    private final RenewableRandom random = new RenewableRandom();
 
     private String encryptorKeyText;
     private FieldEncryptor encryptor;
@@ -93,14 +94,14 @@ public class RequestBodies implements UniquePerContainer {
     /** A new generator, and the encryptor built on it is dropped (the next request builds one on the new one). */
     @Override
     public synchronized void renewAfterRestore() {
-        random = new SecureRandom();
+        random.renewAfterRestore();
         encryptor = null;
         encryptorKeyText = null;
     }
 
     /** The generator the next encryptor is built on. */
     synchronized SecureRandom random() {
-        return random;
+        return random.current();
     }
 
     private synchronized FieldEncryptor encryptorFor(UpstreamCall call) {
@@ -110,7 +111,7 @@ public class RequestBodies implements UniquePerContainer {
                         "encryption is on but no public key is configured (VERIFY_ENCRYPTION_PUBLIC_KEY or the"
                                 + " token secret's public_key)"));
         if (encryptor == null || !keyText.equals(encryptorKeyText)) {
-            encryptor = new FieldEncryptor(algorithm.get(), ProviderPublicKey.parse(keyText), shape, random);
+            encryptor = new FieldEncryptor(algorithm.get(), ProviderPublicKey.parse(keyText), shape, random.current());
             encryptorKeyText = keyText;
         }
         return encryptor;

@@ -1,16 +1,12 @@
 package cloud.phonematch.verify.upstream;
 
-import java.io.Closeable;
-import java.io.IOException;
 import java.net.URI;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import cloud.phonematch.verify.config.VerifyConfig;
-import cloud.phonematch.verify.observability.ConnectionFailures;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import cloud.phonematch.verify.http.RestClients;
 
 /**
  * Builds the REST client from {@link VerifyConfig} on first use, so its timeouts come from the same
@@ -43,14 +39,8 @@ public class VerificationApiClientFactory implements AutoCloseable {
 
     public synchronized VerificationApi api() {
         if (api == null) {
-            api = QuarkusRestClientBuilder.newBuilder()
-                    .baseUri(baseUri != null ? baseUri : URI.create(config.apiBaseUrl()))
-                    .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .readTimeout(config.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .disableDefaultMapper(true)
-                    // Vert.x would log a failure of the connection at ERROR; the call reports it (ConnectionFailures).
-                    .httpClientRequestCustomizer(ConnectionFailures::handleOn)
-                    .build(VerificationApi.class);
+            api = RestClients.build(VerificationApi.class, baseUri != null ? baseUri : URI.create(config.apiBaseUrl()),
+                    config.connectTimeout(), config.attemptTimeout());
         }
         return api;
     }
@@ -63,13 +53,7 @@ public class VerificationApiClientFactory implements AutoCloseable {
     /** Closes the client, if one was built, and with it its connections. */
     @Override
     public synchronized void close() {
-        if (api instanceof Closeable closeable) {
-            try {
-                closeable.close();
-            } catch (IOException e) {
-                // Closing a REST client releases its connections; it reports no failure worth more than this.
-            }
-        }
+        RestClients.close(api);
         api = null;
     }
 }

@@ -34,8 +34,8 @@ public class VerificationFlow implements UniquePerContainer {
     private final VerificationGateway gateway;
     private final UpstreamAttempts attempts;
     private final TimeSource time;
-    /** The retries' jitter; renewed after a SnapStart restore, so that restored containers do not retry in step. */
-    private volatile SecureRandom jitter = new SecureRandom();
+    /** The retries' jitter, drawn anew after a SnapStart restore so that restored containers do not retry in step. */
+    private final RenewableRandom jitter = new RenewableRandom();
 
     public VerificationFlow(VerifyConfig config, TokenSource tokens, VerificationGateway gateway,
             VerificationRecords records, SpendGuard spend, ResultReuse reuse, TimeSource time, Tracing tracing) {
@@ -47,18 +47,18 @@ public class VerificationFlow implements UniquePerContainer {
         this.time = time;
         // Jitter only spreads retries; SecureRandom keeps it unpredictable across containers at no real cost.
         ChargeSafeRetryPolicy policy = new ChargeSafeRetryPolicy(config.maxAttempts(), config.retryBaseDelay(),
-                config.retryMaxDelay(), config.retryOnTimeout(), () -> jitter.nextDouble());
+                config.retryMaxDelay(), config.retryOnTimeout(), () -> jitter.current().nextDouble());
         this.attempts = new UpstreamAttempts(gateway, tokens, policy, config.attemptTimeout(), time, tracing);
     }
 
     @Override
     public void renewAfterRestore() {
-        jitter = new SecureRandom();
+        jitter.renewAfterRestore();
     }
 
     /** The generator the retries' jitter is drawn from now. */
     SecureRandom jitter() {
-        return jitter;
+        return jitter.current();
     }
 
     /**

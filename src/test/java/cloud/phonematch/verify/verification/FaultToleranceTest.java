@@ -37,6 +37,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.handler.VerificationHandler;
+import cloud.phonematch.verify.localgateway.LocalLambdaContext;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.output.Json;
@@ -48,7 +49,6 @@ import cloud.phonematch.verify.output.VerificationException;
 import cloud.phonematch.verify.support.ApiStubs;
 import cloud.phonematch.verify.support.Events;
 import cloud.phonematch.verify.support.FakeApis;
-import cloud.phonematch.verify.support.FakeLambdaContext;
 import cloud.phonematch.verify.support.Fakes;
 import cloud.phonematch.verify.support.Lambda;
 import cloud.phonematch.verify.support.OutputSchema;
@@ -471,7 +471,8 @@ class FaultToleranceTest {
         byte[] event = Events.direct(NAME, MOBILE).getBytes(StandardCharsets.UTF_8);
         long start = System.nanoTime();
         T thrown = assertThrows(expected, () -> handler.handleRequest(new ByteArrayInputStream(event),
-                new ByteArrayOutputStream(), new FakeLambdaContext("req-" + java.util.UUID.randomUUID(), remainingMs)));
+                new ByteArrayOutputStream(), new LocalLambdaContext("req-" + java.util.UUID.randomUUID(), remainingMs,
+                        System::nanoTime)));
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         OutputSchema.requireValid(parse(thrown.getMessage()));
         return new Timed<>(thrown, elapsedMs);

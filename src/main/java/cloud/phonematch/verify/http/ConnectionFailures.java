@@ -1,4 +1,4 @@
-package cloud.phonematch.verify.observability;
+package cloud.phonematch.verify.http;
 
 import org.jboss.logging.Logger;
 
@@ -29,7 +29,7 @@ public final class ConnectionFailures {
      * Sets the handler on the connection a request is sent on: for every REST client of the function, as its
      * {@code httpClientRequestCustomizer} (the client's one hook that reaches its connections).
      */
-    public static void handleOn(HttpClientRequest request) {
+    static void handleOn(HttpClientRequest request) {
         HttpConnection connection = request.connection();
         if (connection != null) {
             connection.exceptionHandler(REPORTED_BY_THE_CALL);
