@@ -4,26 +4,49 @@
 Counts come from the fakes' journals; the function's answers are what is judged against them. Exits 1 when a
 promise is broken, listing every broken one:
 
-  money      an invocation with two charged requests; a charged answer without exactly one charged request (its
-             last, whose trace id it carries); a charged request behind an answer that is not billable, or behind
-             a failure that does not say outcome_unknown; an idempotency key with two charged requests over its
-             repeats, or answered twice without replay, or replayed with another answer than its first
+  money      an invocation with two charged requests, or a request after one that may have been charged (its
+             reply unusable) unless VERIFY_RETRY_ON_TIMEOUT=true; with it, a request after a charged answer the
+             function had read; a charged answer (0, 1) whose last request was not charged; a charged request
+             behind an answer that is not billable, or behind a failure that does not say outcome_unknown; an
+             idempotency key with two charged requests over its repeats (with VERIFY_RETRY_ON_TIMEOUT=true: a request
+             for it after a charged answer that was read), or answered twice without replay, or replayed with
+             another answer than its first. The store's faults (slow, down, black hole, a 500 or a bad 200 after the
+             write was applied, a bad 200 instead of it) are met inside these promises: they are judged on every
+             invocation, and the report counts how the invocations that met each fault ended.
+  budget     (passes with VERIFY_DAILY_BUDGET = N) per China day (Asia/Shanghai, the day the function counts in):
+             more charged requests at the API than N, a counter n above N, n below the charged requests, n not
+             equal to the number of that day's reservation markers, a budget item of another shape or one that
+             expires before its day ends, more charged requests over all days than N a day; BUDGET_EXHAUSTED after
+             a request that was or may have been charged without outcome_unknown, on a day whose counter ended
+             below N, or with a retry_after_seconds that does not end at midnight in China; an answer that says
+             billable false with a charged or possibly charged request behind it; a request at the API with fewer
+             reservations (transactions putting a marker, from the store proxy's journal) sent before it in its
+             invocation than requests up to it. A request that reached the API within RESERVE_LEAD_MS after a China
+             midnight may have been reserved on the day before: it is counted in neither day's own checks, only in
+             the totals over all days; a BUDGET_EXHAUSTED handed out and answered on different China days is
+             placed on neither.
   deadline   an answer posted after the event's Lambda-Runtime-Deadline-Ms
   shape      an answer that fails the published JSON Schema, or the HTTP status, Retry-After, X-Request-Id,
-             exception class, request or correlation id, masked number, attempts or trace id it should carry; an
-             answer that does not follow from what the fakes did (e.g. RATE_LIMITED with no 429 behind it)
+             exception class, request or correlation id, masked number, attempts, possibly_charged_attempts,
+             billable or trace id it should carry; an answer that does not follow from what the fakes did (e.g.
+             RATE_LIMITED with no 429 behind it)
   token      UPSTREAM_AUTH after the rotation, or a rejected token not followed by the new one
   memory     VmRSS at the last sample more than --rss-tolerance-mib above the sample after --warmup invocations
   log        not exactly one summary line and one EMF object per invocation, or one that says another status,
              billable, replayed or outcome_unknown than the caller was told, or counts other attempts than the
              requests the API received
   privacy    a placeholder name, number, the token or the hash key in the function's log
-  coverage   (runs of 10,000 invocations or more) a fault or phase of the plan that never happened
+  coverage   (runs of 10,000 invocations or more) a fault or phase of the plan that never happened: every fault of
+             the API's mix, every window, each of the store's faults at the wire (a request that met it), and in
+             the passes with the store a replayed answer, RECORDS_UNAVAILABLE, BUDGET_EXHAUSTED (unless the pass
+             crossed a China midnight: the count starts again there and may not reach the budget) and, with
+             VERIFY_RETRY_ON_TIMEOUT=true, an answer from the API after a request that may have been charged
   run        a request the fakes did not expect, or a pass that did not finish
 """
 
 import argparse
 import collections
+import datetime
 import json
 import os
 import re
@@ -74,6 +97,17 @@ AFTER_FAULT = {
     "invalid-token": {("SECRETS_UNAVAILABLE", False)},
 }
 RETRIED_FAULTS = {"engine-error", "429", "500", "503", "slow-503"}
+# The refusals of a later attempt's reservation (the budget's, with VERIFY_DAILY_BUDGET): the budget is spent, or
+# the store could not take the reservation.
+RESERVATION_REFUSALS = {"BUDGET_EXHAUSTED", "RECORDS_UNAVAILABLE"}
+# China Standard Time: the API bills by the day there. Asia/Shanghai has kept UTC+8 without summer time since 1991.
+CHINA = datetime.timezone(datetime.timedelta(hours=8))
+# A request that reached the API this long after a China midnight may have been reserved before it: the reservation
+# (two tries of the store at most, VERIFY_RECORDS_TIMEOUT each) and a token read (VERIFY_SECRET_TIMEOUT) may come
+# between, with room to spare.
+RESERVE_LEAD_MS = 5000
+BUDGET_COUNTER = re.compile(r"budget#(\d{4}-\d{2}-\d{2})")
+BUDGET_MARKER = re.compile(r"budget#(\d{4}-\d{2}-\d{2})#[0-9a-f]{32}")
 # Refusals that need no call (the records, the token, the request itself); an open circuit; no time left.
 # Runs this long must meet every fault of the plan (shorter ones are tries, and say what they missed).
 COVERAGE_FROM = 10_000
@@ -104,6 +138,37 @@ def read_jsonl(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
+def china_day(ms):
+    return datetime.datetime.fromtimestamp(ms / 1000.0, CHINA).date().isoformat()
+
+
+def day_end_s(day):
+    """Epoch seconds of the China midnight that ends the day (YYYY-MM-DD)."""
+    d = datetime.date.fromisoformat(day) + datetime.timedelta(days=1)
+    return int(datetime.datetime(d.year, d.month, d.day, tzinfo=CHINA).timestamp())
+
+
+def since_china_midnight_ms(ms):
+    t = datetime.datetime.fromtimestamp(ms / 1000.0, CHINA)
+    return (t - t.replace(hour=0, minute=0, second=0, microsecond=0)).total_seconds() * 1000.0
+
+
+def maybe_charged(row):
+    """(certainly, possibly): whether the function, which saw only the reply, had to take the request as possibly
+    charged. Certainly after a reply it cannot use (a reset, no answer in time, a 502 or 504, a 200 it cannot read or
+    with an unknown code: plan.NO_USABLE_REPLY); possibly when the reply may have come after the function stopped
+    waiting (a slowish answer or 503, a request held back in the brownout, a connection the function had closed)."""
+    certain = row["kind"] in plan.NO_USABLE_REPLY
+    possible = certain or row["kind"] in ("slowish", "slow-503") or bool(row.get("delayed_s")) \
+        or row["status"] == "gone"
+    return certain, possible
+
+
+def read_charge(row):
+    """A charged request whose answer the function surely read: a documented answer at once, nothing in the way."""
+    return row["charged"] and row["kind"] == "answer" and row["status"] == 200 and not row.get("delayed_s")
+
+
 def fault_class(row):
     kind = row["kind"]
     if kind == "answer" and row["result"] in (-2, -3):
@@ -126,6 +191,8 @@ class Pass:
         self.api = read_jsonl(os.path.join(d, "api.jsonl"))
         self.secrets = read_jsonl(os.path.join(d, "secrets.jsonl"))
         self.store = read_jsonl(os.path.join(d, "store.jsonl"))
+        table = os.path.join(d, "table.jsonl")
+        self.table = read_jsonl(table) if os.path.exists(table) else None
         with open(os.path.join(d, "rss.json")) as f:
             self.rss = json.load(f)
         with open(os.path.join(d, "jvm.log"), encoding="utf-8", errors="replace") as f:
@@ -138,9 +205,10 @@ class Pass:
 
 
 class Answer:
-    """One invocation's answer as a caller sees it, and what is wrong with its form."""
+    """One invocation's answer as a caller sees it, and what is wrong with its form. retry: the function runs with
+    VERIFY_RETRY_ON_TIMEOUT=true, under which a possibly charged failure is retryable as its type says."""
 
-    def __init__(self, inv, validator):
+    def __init__(self, inv, validator, retry=False):
         self.problems = []
         self.json = None
         self.http_status = None
@@ -165,7 +233,7 @@ class Answer:
             expected_status = 502 if unknown and kind[0] == 503 else kind[0]
             if self.failure.get("request_id") != rid:
                 self.problems.append("failure request_id is not the Lambda request id")
-            if err.get("retryable") != (kind[1] and not unknown):
+            if err.get("retryable") != (kind[1] and (retry or not unknown)):
                 self.problems.append(f"retryable {err.get('retryable')} for {err['type']} (outcome_unknown {unknown})")
             if inv["source"] == "direct":
                 expected_class = OUTPUT + ("OutcomeUnknownException" if unknown else kind[2])
@@ -243,10 +311,10 @@ WARMUP = 2000
 _answers = {}  # the judged form of each answer, by everything it depends on (the checks run more than once)
 
 
-def answer(inv, validator):
-    key = json.dumps(inv, sort_keys=True, ensure_ascii=False)
+def answer(inv, validator, retry=False):
+    key = json.dumps([inv, retry], sort_keys=True, ensure_ascii=False)
     if key not in _answers:
-        _answers[key] = Answer(inv, validator)
+        _answers[key] = Answer(inv, validator, retry)
     return _answers[key]
 
 
@@ -263,7 +331,8 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
     n = p.meta["invocations"]
     windows = p.meta["windows"]
     rotation = windows["token-rotation"]
-    phase_windows = phases(windows, p.meta["pass"] == "records")
+    store_pass = p.meta["pass"] in plan.STORE_PASSES
+    phase_windows = phases(windows, store_pass)
     if not p.meta.get("ok"):
         v["run"].append(f"the pass did not finish: {p.meta.get('error')}")
     if p.meta.get("unexpected"):
@@ -293,10 +362,15 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
     no_time_left = collections.Counter()  # UPSTREAM_TIMEOUT without a call that may have been charged: short?
     gave_up = collections.Counter()  # a retryable refusal returned before the last attempt, for want of time
     max_attempts = int(env.get("VERIFY_MAX_ATTEMPTS", "3"))
+    retry = env.get("VERIFY_RETRY_ON_TIMEOUT", "false").lower() == "true"
+    budget = int(env.get("VERIFY_DAILY_BUDGET", "0") or 0)
+    possibly_charged_answers = collections.Counter()  # outcomes by possibly_charged_attempts
+    answered_after_maybe = 0  # outcomes from the API with a request before the last that may have been charged
+    without_pca = []  # outcomes without possibly_charged_attempts
 
     for inv in p.invocations:
         i, cid = inv["i"], inv["cid"]
-        a = answer(inv, validator)
+        a = answer(inv, validator, retry)
         answers[i] = a
         where = f"#{i} ({inv['source']}, {cid})"
         for problem in a.problems:
@@ -309,8 +383,18 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
         m[0] += 1
         m[1] += len(rows)
         m[2] += charged
-        if charged > 1:
+        if charged > 1 and not retry:
             v["money"].append(f"{where}: {charged} charged requests (double charge)")
+        for r in rows[:-1]:
+            if retry and read_charge(r):
+                v["money"].append(f"{where}: request {r['n']} was charged and answered, and another followed "
+                                  "(double charge)")
+            elif not retry and maybe_charged(r)[0]:
+                v["money"].append(f"{where}: request {r['n']} may have been charged ({r['kind']}) and another "
+                                  "followed, without VERIFY_RETRY_ON_TIMEOUT")
+        # Requests before the last that the function had to take as possibly charged: certainly, and at most.
+        earlier_certain = sum(1 for r in rows[:-1] if r["charged"] or maybe_charged(r)[0])
+        earlier_possible = sum(1 for r in rows[:-1] if r["charged"] or maybe_charged(r)[1])
         overshoot = inv["done_ms"] - inv["deadline_ms"]
         overshoots.append(overshoot)
         if overshoot > 0:
@@ -323,7 +407,15 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
         if a.outcome is not None:
             o = a.outcome
             expect_local = {"bad-name": "INVALID_NAME", "bad-mobile": "INVALID_MOBILE"}.get(inv["kind"])
+            pca = o.get("possibly_charged_attempts")
+            if not isinstance(pca, int):
+                without_pca.append(i)
+                pca = 0
+            possibly_charged_answers[pca] += 1
             if o["replayed"] or not o["checked_upstream"]:
+                if pca or o["billable"]:
+                    v["shape"].append(f"{where}: possibly_charged_attempts {pca}, billable {o['billable']} on an "
+                                      "answer given without a call")
                 if rows:
                     v["money"].append(f"{where}: {len(rows)} API requests behind an answer given without a call")
                 if not o["replayed"] and expect_local != o["status"]:
@@ -340,15 +432,26 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
                                       f"the API's last answer {last and (last['status'], last['result'], last['trace'])}")
                 if o["attempts"] != len(rows):
                     v["shape"].append(f"{where}: attempts {o['attempts']}, the API received {len(rows)}")
-                if o["billable"] != (o["result_code"] in plan.CHARGED_CODES):
-                    v["shape"].append(f"{where}: billable {o['billable']} for result {o['result_code']}")
+                answered_after_maybe += earlier_certain > 0
+                if not earlier_certain <= pca <= earlier_possible:
+                    v["shape"].append(f"{where}: possibly_charged_attempts {pca}; of the API's requests before the "
+                                      f"last, {earlier_certain} had to be taken as possibly charged, "
+                                      f"{earlier_possible} at most")
+                if o["billable"] != (o["result_code"] in plan.CHARGED_CODES or pca > 0):
+                    v["shape"].append(f"{where}: billable {o['billable']} for result {o['result_code']} with "
+                                      f"possibly_charged_attempts {pca}")
             if o["billable"]:
                 charged_answers += 1
                 requests_of_charged_answers += len(rows)
-                if charged != 1 or not rows[-1]["charged"]:
+                if o["result_code"] in plan.CHARGED_CODES and not (rows and rows[-1]["charged"]):
+                    v["money"].append(f"{where}: a charged answer whose last request was not charged")
+                elif not retry and charged != 1:
                     v["money"].append(f"{where}: a charged answer with {charged} charged requests")
             elif charged:
                 v["money"].append(f"{where}: {charged} charged requests behind a non-billable {o['status']}")
+            if not o["billable"] and (charged or earlier_certain):
+                v["budget"].append(f"{where}: billable false on {o['status']} with {charged} charged and "
+                                   f"{earlier_certain} possibly charged requests behind it")
         elif a.failure is not None:
             e = a.failure["error"]
             t, unknown = e["type"], bool(e.get("outcome_unknown"))
@@ -371,26 +474,48 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
                 allowed = (t, unknown) in NO_CALL or (t == "UPSTREAM_UNAVAILABLE" and not unknown
                                                       and (e.get("circuit_open") or in_refused))
                 allowed |= t == "UPSTREAM_TIMEOUT" and unknown and inv["key"] is not None
+                allowed |= budget > 0 and (t, unknown) == ("BUDGET_EXHAUSTED", False)
                 if not allowed:
                     v["shape"].append(f"{where}: {label} with no request at the API")
-                if t in ("IDEMPOTENCY_KEY_REUSED", "IN_PROGRESS", "RECORDS_UNAVAILABLE") and not inv["key"]:
+                if t in ("IDEMPOTENCY_KEY_REUSED", "IN_PROGRESS", "RECORDS_UNAVAILABLE") and not inv["key"] \
+                        and not (budget and t == "RECORDS_UNAVAILABLE"):
                     v["shape"].append(f"{where}: {t} without an idempotency key")
             else:
-                fault = fault_class(rows[-1])
-                allowed = AFTER_FAULT.get(fault, set())
-                if rows[-1].get("delayed_s") or rows[-1]["status"] == "gone":
+                last = rows[-1]
+                fault = fault_class(last)
+                allowed = set(AFTER_FAULT.get(fault, set()))
+                if last.get("delayed_s") or last["status"] == "gone":
                     # Answered too late for the attempt: whatever the API did, the function stopped waiting.
-                    allowed = allowed | {("UPSTREAM_TIMEOUT", True)}
+                    allowed |= {("UPSTREAM_TIMEOUT", True)}
                 if fault in RETRIED_FAULTS:
-                    allowed = allowed | {("UPSTREAM_TIMEOUT", False)}
+                    allowed |= {("UPSTREAM_TIMEOUT", False)}
                     if e.get("circuit_open"):
-                        allowed = allowed | {("UPSTREAM_UNAVAILABLE", False)}
+                        allowed |= {("UPSTREAM_UNAVAILABLE", False)}
+                # A request is called again after a refusal that is retried, a rejected token, and (with
+                # VERIFY_RETRY_ON_TIMEOUT) a reply it could not use; with a budget, that next request needs its own
+                # reservation, which may be refused.
+                last_certain, last_possible = maybe_charged(last)
+                if budget and (fault in RETRIED_FAULTS or fault == "invalid-token" or (retry and last_possible)):
+                    if last["charged"] or last_certain:
+                        allowed |= {(x, True) for x in RESERVATION_REFUSALS}
+                    else:
+                        allowed |= {(x, False) for x in RESERVATION_REFUSALS}
+                        if last_possible:
+                            allowed |= {(x, True) for x in RESERVATION_REFUSALS}
+                # After an earlier request that may have been charged, so may the invocation.
+                if earlier_certain:
+                    allowed = {(x, True) for x, _ in allowed}
+                elif earlier_possible:
+                    allowed |= {(x, True) for x, _ in allowed}
                 if (t, unknown) not in allowed:
                     v["shape"].append(f"{where}: {label} after the API's {fault} (expected one of {sorted(allowed)})")
                 if fault == "429" and t == "RATE_LIMITED" \
                         and e.get("retry_after_seconds") != RETRY_AFTER[rows[-1]["kind"]]:
                     v["shape"].append(f"{where}: retry_after_seconds {e.get('retry_after_seconds')} after "
                                       f"{rows[-1]['kind']}")
+            if t == "BUDGET_EXHAUSTED" and not unknown and (charged or any(maybe_charged(r)[0] for r in rows)):
+                v["budget"].append(f"{where}: BUDGET_EXHAUSTED without outcome_unknown after {len(rows)} requests, "
+                                   f"{charged} charged, the last {rows[-1]['kind']}")
             if t == "SECRETS_UNAVAILABLE" and i not in throttled_at:
                 v["shape"].append(f"{where}: SECRETS_UNAVAILABLE with no throttled Secrets Manager call")
         # A rejected token must be followed by the new one, unless re-reading the secret failed.
@@ -409,7 +534,7 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
                         and a.failure["error"].get("outcome_unknown"):
                     capped["cut at the deadline"] += 1
         if inv["key"]:
-            keyed[inv["key"]].append((i, a, charged, len(rows)))
+            keyed[inv["key"]].append((i, a, charged, rows))
         if inv["budget_ms"] < plan.TEMPLATE_TIMEOUT_MS and (rows and any(
                 fault_class(r) != "answer" for r in rows) or a.failure is not None):
             short_deadline_ends[label] += 1
@@ -441,9 +566,18 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
         total = sum(c for _, _, c, _ in uses)
         key_figures["keys"] += 1
         key_figures["repeats"] += len(uses) - 1
-        if total > 1:
+        if total > 1 and not retry:
             v["money"].append(f"key {key}: {total} charged requests over {len(uses)} invocations")
-        if not any(n for _, _, _, n in uses) and any(
+        # Every request made for the key, in the order they reached the API, and the invocation each was part of.
+        sent = sorted(((r, i) for i, _, _, rows in uses for r in rows), key=lambda x: x[0]["t0"])
+        for (r, i), (after, j) in zip(sent, sent[1:]):
+            if retry and read_charge(r):
+                v["money"].append(f"key {key}: charged and answered at #{i}, then requested again at #{j} "
+                                  "(double charge)")
+            elif not retry and maybe_charged(r)[0] and i != j:
+                v["money"].append(f"key {key}: may have been charged at #{i} ({r['kind']}), then requested again "
+                                  f"at #{j}, without VERIFY_RETRY_ON_TIMEOUT")
+        if not any(rows for _, _, _, rows in uses) and any(
                 a.failure is not None and a.failure["error"].get("outcome_unknown") for _, a, _, _ in uses):
             # Refused as possibly charged, though no request with this key ever reached the API: its claim was
             # written but neither confirmed nor released in time (the store still unreachable for the release), or
@@ -466,6 +600,11 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
                     v["shape"].append(f"key {key}: #{i} replayed an answer this run never gave")
                 elif any(o[f] != first[1][f] for f in ("status", "result_code", "mobile", "match", "description")):
                     v["shape"].append(f"key {key}: #{i} replayed another answer than #{first[0]} gave")
+
+    if without_pca:
+        v["shape"].append(f"{len(without_pca)} outcomes without possibly_charged_attempts (#{without_pca[0]} first)")
+    budget_figures = check_budget(p, answers, budget, v) if budget else None
+    store_faults = store_fault_figures(p, answers, v) if store_pass else None
 
     # Memory: no growth after warm-up.
     rss = {s["after"]: s for s in p.rss}
@@ -497,12 +636,19 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
     needed["a refused connection"] = refused_attempts
     needed["an attempt cut off at the deadline"] = capped.get("cut at the deadline", 0)
     needed["a retry given up for want of time"] = sum(no_time_left.values()) + sum(gave_up.values())
-    if p.meta["pass"] == "records":
+    if store_pass:
         for mode in ("slow", "down", "blackhole"):
             needed[f"the store {mode}"] = sum(1 for inv in p.invocations if inv["key"]
                                              and plan.in_windows(inv["i"], windows["store-" + mode]))
+        for mode in plan.STORE_FAULT_MODES:
+            needed[f"the store {mode}"] = store_faults[mode]["requests"]
         needed["a replayed answer"] = sum(n for k, n in by_type.items() if "replayed" in k)
         needed["RECORDS_UNAVAILABLE"] = by_type.get("RECORDS_UNAVAILABLE", 0)
+    if budget and len(budget_figures["days"]) <= 1:
+        # A pass that crosses a China midnight starts the day's count again and may never reach the budget.
+        needed["BUDGET_EXHAUSTED"] = budget_figures["exhausted"]
+    if retry:
+        needed["an answer after a possibly charged attempt"] = answered_after_maybe
     missing = sorted(k for k, count in needed.items() if not count)
     coverage = {"judged": n >= COVERAGE_FROM, "missing": missing}
     if missing and n >= COVERAGE_FROM:
@@ -521,7 +667,10 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
         "outcome_unknown": outcome_unknown, "token_rejections": token_rejections,
         "secrets": dict(sm), "store": dict(store), "store_delayed_past_timeout": store_delayed_past,
         "store_client_gone": sum(1 for s in p.store if s["client_gone"]),
-        "keys": dict(key_figures),
+        "keys": dict(key_figures), "retry_on_timeout": retry,
+        "possibly_charged_answers": {str(k): c for k, c in sorted(possibly_charged_answers.items())},
+        "outcomes_without_pca": len(without_pca), "answered_after_maybe": answered_after_maybe,
+        "budget": budget_figures, "store_faults": store_faults,
         "short_deadline_ends": dict(short_deadline_ends),
         "no_time_left": {"short": no_time_left[True], "template": no_time_left[False]},
         "gave_up": {"short": gave_up[True], "template": gave_up[False]},
@@ -561,10 +710,141 @@ def heap_after_gc(path, warm_s):
             "after_warmup_mib": after[0][2], "last_mib": after[-1][2], "max_mib": max(c[2] for c in after)}
 
 
-def phases(windows, records):
+def check_budget(p, answers, limit, v):
+    """The daily budget, from the API fake's journal, the answers and the table as it was at the end of the pass.
+    Each request and refusal is placed on the China day the function counted it in: the day the request reached the
+    API (within RESERVE_LEAD_MS after a midnight: either day) and the day a refusal was asked for and answered in
+    (handed out and answered on different days: either)."""
+    counters, markers, expiries = {}, collections.Counter(), []
+    for item in p.table or []:
+        pk = item.get("pk", "")
+        if not pk.startswith("budget#"):
+            continue
+        counter, marker = BUDGET_COUNTER.fullmatch(pk), BUDGET_MARKER.fullmatch(pk)
+        if not (counter or marker):
+            v["budget"].append(f"a budget item of another shape: {pk[:60]!r}")
+            continue
+        day = (counter or marker).group(1)
+        if counter:
+            if not isinstance(item.get("n"), int) or item["n"] < 0:
+                v["budget"].append(f"{pk}: n is {item.get('n')!r}")
+            counters[day] = item.get("n") if isinstance(item.get("n"), int) else 0
+        else:
+            markers[day] += 1
+        expires = item.get("expires_at")
+        if not isinstance(expires, int) or expires < day_end_s(day):
+            expiries.append(pk)
+    if expiries:
+        v["budget"].append(f"{len(expiries)} budget items without expires_at or expiring before their day ends, "
+                           f"e.g. {expiries[0]}")
+
+    charged = collections.Counter()   # day -> charged requests surely counted on it
+    straddling = collections.Counter()  # day -> charged requests that may have been reserved on the day before
+    for r in p.api:
+        if r["charged"]:
+            day = china_day(r["t0"])
+            (straddling if since_china_midnight_ms(r["t0"]) < RESERVE_LEAD_MS else charged)[day] += 1
+    # A reservation before every request: the k-th request of an invocation has at least k reservations sent
+    # before it in that invocation (a reservation tried again after a reply that did not tell counts twice).
+    reserves = collections.defaultdict(list)
+    for s in p.store:
+        if s.get("budget") == "reserve":
+            reserves[s["i"]].append(s["t0"])
+    unreserved = []
+    for inv in p.invocations:
+        sent = sorted(reserves.get(inv["i"], []))
+        for k, r in enumerate(sorted(p.by_cid.get(inv["cid"], []), key=lambda r: r["t0"]), start=1):
+            if sum(1 for t in sent if t < r["t0"]) < k:
+                unreserved.append(inv["i"])
+    if unreserved:
+        v["budget"].append(f"{len(unreserved)} requests at the API without a reservation sent before them in their "
+                           f"invocation (#{unreserved[0]} first)")
+    exhausted = collections.Counter()  # day -> BUDGET_EXHAUSTED answers surely asked for on it
+    first_exhausted = {}
+    figures = {"limit": limit, "exhausted": 0, "exhausted_outcome_unknown": 0, "exhausted_after_requests": 0,
+               "exhausted_straddling": 0, "days": [], "unreserved_requests": len(unreserved),
+               "store_requests": dict(collections.Counter(s.get("budget") for s in p.store if s.get("budget")))}
+    for inv in p.invocations:
+        a = answers.get(inv["i"])
+        if a is None or a.failure is None or a.failure["error"]["type"] != "BUDGET_EXHAUSTED":
+            continue
+        e = a.failure["error"]
+        where = f"#{inv['i']} ({inv['source']}, {inv['cid']})"
+        figures["exhausted"] += 1
+        figures["exhausted_outcome_unknown"] += bool(e.get("outcome_unknown"))
+        figures["exhausted_after_requests"] += bool(p.by_cid.get(inv["cid"]))
+        handed = inv["deadline_ms"] - inv["budget_ms"]
+        day = china_day(handed)
+        if day != china_day(inv["done_ms"]):
+            figures["exhausted_straddling"] += 1
+            continue
+        exhausted[day] += 1
+        first_exhausted.setdefault(day, inv["i"])
+        # Until midnight in China, counted from when the reservation was refused (between handed out and answered),
+        # in whole seconds, at least 1.
+        end_ms = day_end_s(day) * 1000.0
+        low, high = max(1, int((end_ms - inv["done_ms"]) / 1000) - 1), int((end_ms - handed) / 1000) + 1
+        ra = e.get("retry_after_seconds")
+        if not isinstance(ra, int) or not low <= ra <= high:
+            v["budget"].append(f"{where}: BUDGET_EXHAUSTED with retry_after_seconds {ra!r}, midnight in China is "
+                               f"{low}-{high} s away")
+
+    days = sorted(set(counters) | set(markers) | set(charged) | set(straddling) | set(exhausted))
+    for day in days:
+        n = counters.get(day, 0)
+        row = {"day": day, "n": n, "markers": markers[day], "charged": charged[day],
+               "charged_straddling": straddling[day], "exhausted": exhausted[day],
+               "first_exhausted_at": first_exhausted.get(day)}
+        figures["days"].append(row)
+        if n > limit:
+            v["budget"].append(f"{day}: the counter is at {n}, above the budget of {limit}")
+        if n != markers[day]:
+            v["budget"].append(f"{day}: the counter is at {n}, with {markers[day]} reservation markers")
+        if charged[day] > limit:
+            v["budget"].append(f"{day}: {charged[day]} charged requests, above the budget of {limit}")
+        if n < charged[day]:
+            v["budget"].append(f"{day}: {charged[day]} charged requests, the counter only at {n}")
+        if exhausted[day] and n < limit:
+            v["budget"].append(f"{day}: {exhausted[day]} BUDGET_EXHAUSTED (first at #{first_exhausted[day]}) and "
+                               f"the counter ended at {n} of {limit}: refused with room left")
+    total_charged = sum(charged.values()) + sum(straddling.values())
+    total_n = sum(counters.get(d, 0) for d in days)
+    if total_charged > limit * max(1, len(days)):
+        v["budget"].append(f"{total_charged} charged requests over {len(days)} China days, above {limit} a day")
+    if total_n < total_charged:
+        v["budget"].append(f"{total_charged} charged requests over {len(days)} China days, the counters at "
+                           f"{total_n} together")
+    return figures
+
+
+def store_fault_figures(p, answers, v):
+    """For each of the store's faults at the wire: what it met (operations, whether the store applied the write) and
+    how the invocations that met it ended, with the money, deadline and budget promises each of them broke."""
+    broken = collections.defaultdict(set)  # invocation -> promises broken there
+    for promise in ("money", "deadline", "budget"):
+        for item in v.get(promise, []):
+            for i in re.findall(r"#(\d+)", item):
+                broken[int(i)].add(promise)
+    out = {}
+    for mode in plan.STORE_FAULT_MODES + ("slow", "down", "blackhole"):
+        rows = [s for s in p.store if s["mode"] == mode]
+        met = sorted({s["i"] for s in rows})
+        if mode == "down":
+            met = [i for i in range(p.meta["invocations"]) if plan.in_windows(i, p.meta["windows"]["store-down"])]
+        ends = collections.Counter(answers[i].label() for i in met if i in answers)
+        out[mode] = {"requests": len(rows), "ops": dict(collections.Counter(s["op"] for s in rows)),
+                     "applied": sum(1 for s in rows if s["applied"]),
+                     "sent": dict(collections.Counter(str(s["status"]) for s in rows)),
+                     "invocations": len(met), "ends": dict(ends),
+                     "broken": dict(collections.Counter(x for i in met for x in broken.get(i, ())))}
+    return out
+
+
+def phases(windows, store):
     """The windows of a pass, by invocation number."""
-    names = ["api-refused", "api-503-burst", "api-brownout"] + (["store-down", "store-blackhole", "store-slow"]
-                                                                 if records else [])
+    names = ["api-refused", "api-503-burst", "api-brownout"]
+    if store:
+        names += ["store-down", "store-blackhole", "store-slow"] + ["store-" + m for m in plan.STORE_FAULT_MODES]
     return {w: windows[w] for w in names}
 
 
