@@ -68,7 +68,7 @@ class DynamoDbRecordStoreTest extends RecordStoreContract {
 
         StoredRecord completed = claimed.next(RecordState.COMPLETED, null, "{\"status\":\"CONSISTENT\"}",
                 Instant.parse("2026-12-02T08:00:00Z"));
-        assertTrue(store.replace(completed, deadline()));
+        assertTrue(store.replace(completed, OWNER, deadline()));
         JsonNode item = stored(key);
         assertEquals(s("COMPLETED"), item.get("state"));
         assertEquals(s("{\"status\":\"CONSISTENT\"}"), item.get("outcome"));

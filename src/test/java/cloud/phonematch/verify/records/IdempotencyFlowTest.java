@@ -200,7 +200,7 @@ class IdempotencyFlowTest {
     @Test
     void aKeyStillHeldAnswersInProgressWithRetryAfter() {
         String key = key();
-        VerificationRecords.KeyedRequest held = new VerificationRecords.KeyedRequest(key, PersonNames.normalize(NAME),
+        VerificationRecords.KeyedRequest held = RecordsTesting.keyed(key, PersonNames.normalize(NAME),
                 MobileNumbers.normalize(MOBILE));
         assertInstanceOf(VerificationRecords.Claim.Granted.class, records.claim(held, RecordsTesting.tenSeconds()));
 
@@ -211,7 +211,7 @@ class IdempotencyFlowTest {
         assertEquals("IN_PROGRESS", reply.body().path("error").path("type").asText());
         assertTrue(reply.body().path("error").path("retryable").asBoolean());
         long seconds = reply.body().path("error").path("retry_after_seconds").asLong();
-        long longest = 10 + IdempotencyRecords.CLOCK_SKEW.toSeconds();
+        long longest = 10 + RecordsTesting.TIMING.clockSkewMargin().toSeconds();
         assertTrue(seconds > 0 && seconds <= longest, "until the holder's timeout and the skew allowance: " + seconds);
         assertEquals(Long.toString(seconds), reply.header("Retry-After"));
         assertEquals(0, ApiStubs.calls().size());

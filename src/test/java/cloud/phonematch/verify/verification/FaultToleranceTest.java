@@ -79,6 +79,9 @@ class FaultToleranceTest {
     TokenSource tokens;
 
     @Inject
+    ChargeRule rule;
+
+    @Inject
     SpendGuard spend;
 
     @Inject
@@ -307,7 +310,7 @@ class FaultToleranceTest {
                             : method.invoke(config, args));
             LiveVerificationGateway unreachable = new LiveVerificationGateway(
                     new VerificationApiClientFactory(elsewhere), Clock.systemUTC(), new RequestBodies(config));
-            VerificationFlow flow = new VerificationFlow(config, tokens, unreachable, records, spend, reuse,
+            VerificationFlow flow = new VerificationFlow(config, rule, tokens, unreachable, records, spend, reuse,
                     TimeSource.SYSTEM,
                     Tracing.NONE);
 
@@ -355,7 +358,7 @@ class FaultToleranceTest {
 
     /** The live token source and records, and a gateway that answers from a list (its last answer repeats). */
     private VerificationResult verifyThrough(VerificationGateway fixed) {
-        VerificationFlow flow = new VerificationFlow(config, tokens, fixed, records, spend, reuse, TimeSource.SYSTEM,
+        VerificationFlow flow = new VerificationFlow(config, rule, tokens, fixed, records, spend, reuse, TimeSource.SYSTEM,
                 Tracing.NONE);
         return flow.verify(new VerificationRequest(NAME, MOBILE, Language.EN, "c"),
                 new Invocation("r", "c", System.nanoTime(), Deadline.of(TimeSource.SYSTEM, System.nanoTime(), 5_000,
@@ -479,7 +482,7 @@ class FaultToleranceTest {
     }
 
     private VerificationFlow flow() {
-        return new VerificationFlow(config, tokens, gateway, records, spend, reuse, TimeSource.SYSTEM,
+        return new VerificationFlow(config, rule, tokens, gateway, records, spend, reuse, TimeSource.SYSTEM,
                 Tracing.NONE);
     }
 
