@@ -80,7 +80,8 @@ class DynamoDbRecordStoreTest extends RecordStoreContract {
     @Test
     void aRecordExpiringAtThisVerySecondCountsAsAbsent() {
         String key = freshKey();
-        store.putIfAbsent(inProgress(key, "old", NOW.plusSeconds(5)), NOW, deadline());
+        store.putIfAbsent(new StoredRecord(key, "old", RecordState.COMPLETED, null, "{}", NOW.plusSeconds(5), 1, OWNER),
+                NOW, deadline());
 
         StoredRecord next = inProgress(key, "new", NOW.plusSeconds(60));
         assertEquals(Optional.empty(), store.putIfAbsent(next, NOW.plusSeconds(5), deadline()));
