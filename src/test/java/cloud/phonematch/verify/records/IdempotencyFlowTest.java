@@ -193,6 +193,21 @@ class IdempotencyFlowTest {
         assertEquals(0, SecretsManagerStubs.calls());
     }
 
+    /** The single-verification state machine passes a key of another type through for this refusal. */
+    @Test
+    void aKeyThatIsNotAStringIsRefusedUpFront() {
+        for (String key : List.of("42", "{\"id\":\"order-1\"}")) {
+            Lambda.FunctionError failure = Lambda.directFailure("{\"name\":\"" + NAME + "\",\"mobile\":\"" + MOBILE
+                    + "\",\"idempotency_key\":" + key + "}");
+
+            assertEquals(InvalidRequestException.class.getName(), failure.errorType(), key);
+            assertEquals("INVALID_REQUEST", failure.error().path("type").asText(), key);
+            assertTrue(failure.error().path("message").asText().contains("idempotency_key"), key);
+        }
+        assertEquals(0, ApiStubs.calls().size());
+        assertEquals(0, SecretsManagerStubs.calls());
+    }
+
     /**
      * A key held by a running invocation (claimed here, as that invocation would, and never settled) answers 409 over
      * API Gateway, with Retry-After saying when the holder's lock runs out; nothing is sent.
