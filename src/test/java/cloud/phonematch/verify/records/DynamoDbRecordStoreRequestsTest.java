@@ -568,8 +568,8 @@ class DynamoDbRecordStoreRequestsTest {
                 DynamoDbRecordStoreRequestsTest::client);
         firstThen(error(400, "com.amazonaws.dynamodb.v20120810#ThrottlingException", "slow"), ok());
 
-        assertEquals(Optional.empty(), store.putIfAbsent(CLAIM, NOW, time.deadline(150)));
-        assertEquals(1, time.waits.size(), "150 ms left: room for the longest wait and a 100 ms call");
+        assertEquals(Optional.empty(), store.putIfAbsent(CLAIM, NOW, time.deadline(1_000)));
+        assertEquals(1, time.waits.size());
         assertTrue(time.waits.get(0).compareTo(DynamoDbRecordStore.MAX_RETRY_WAIT) <= 0, time.waits.toString());
         assertEquals(2, requests());
     }
