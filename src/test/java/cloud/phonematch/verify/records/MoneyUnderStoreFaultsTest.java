@@ -25,8 +25,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 import cloud.phonematch.verify.aws.AwsJsonClient;
@@ -111,7 +109,7 @@ class MoneyUnderStoreFaultsTest {
     @Test
     void aGiveBackAppliedThenAnswered500IsNotAppliedTwice() {
         Container c = container(Clock.systemUTC(), false, 2);
-        answers(ApiStubs.result("0"), ApiStubs.result("-1"), ApiStubs.result("0"), ApiStubs.result("0"));
+        ApiStubs.answerInOrder(ApiStubs.result("0"), ApiStubs.result("-1"), ApiStubs.result("0"), ApiStubs.result("0"));
 
         assertEquals(VerificationStatus.CONSISTENT, answered(c.verify(null)).status());
         // The second: its reservation (an UpdateItem passed on) given back by an UpdateItem applied then answered 500.
@@ -136,7 +134,7 @@ class MoneyUnderStoreFaultsTest {
     @Test
     void aRepeatAfterAPossiblyChargedAttemptNeedsBudgetOfItsOwn() {
         Container c = container(Clock.systemUTC(), true, 1);
-        answers(ApiStubs.error(504, "gateway_timeout"), ApiStubs.result("0"));
+        ApiStubs.answerInOrder(ApiStubs.error(504, "gateway_timeout"), ApiStubs.result("0"));
 
         VerificationResult.Failed failed = assertInstanceOf(VerificationResult.Failed.class, c.verify(null));
 
@@ -150,7 +148,7 @@ class MoneyUnderStoreFaultsTest {
     @Test
     void anUnchargedAnswerAfterAPossiblyChargedAttemptIsBillable() {
         Container c = container(Clock.systemUTC(), true, 5);
-        answers(ApiStubs.error(502, "bad_gateway"), ApiStubs.result("-1"));
+        ApiStubs.answerInOrder(ApiStubs.error(502, "bad_gateway"), ApiStubs.result("-1"));
 
         Outcome outcome = answered(c.verify(null));
 
@@ -166,7 +164,7 @@ class MoneyUnderStoreFaultsTest {
     @Test
     void aReservationAnswered200WithoutItsCountSendsNothing() {
         Container c = container(Clock.systemUTC(), false, 1);
-        answers(ApiStubs.result("0"));
+        ApiStubs.answerInOrder(ApiStubs.result("0"));
 
         dynamo.inject("UpdateItem", Fault.EMPTY_200_NOT_APPLIED);
         VerificationResult.Failed unknown = assertInstanceOf(VerificationResult.Failed.class, c.verify(null));
@@ -187,7 +185,7 @@ class MoneyUnderStoreFaultsTest {
     @Test
     void aClaimAnswered200WithoutAReplyIsNotTakenAsWritten() {
         Container a = container(Clock.systemUTC(), false, 0);
-        answers(ApiStubs.result("0"));
+        ApiStubs.answerInOrder(ApiStubs.result("0"));
         String key = "order-" + UUID.randomUUID();
 
         dynamo.inject("PutItem", Fault.EMPTY_200_NOT_APPLIED);
@@ -202,7 +200,7 @@ class MoneyUnderStoreFaultsTest {
     /** A claim the store applied and answered 500 for is recognized as this invocation's own by its owner id. */
     @Test
     void aClaimAppliedThenAnswered500IsTheInvocationsOwn() {
-        answers(ApiStubs.result("1"));
+        ApiStubs.answerInOrder(ApiStubs.result("1"));
         String key = "order-" + UUID.randomUUID();
 
         dynamo.inject("PutItem", Fault.APPLY_THEN_500);
@@ -228,7 +226,7 @@ class MoneyUnderStoreFaultsTest {
                 hashing.request(NAME, MOBILE, false), RecordState.IN_PROGRESS, now.plusSeconds(60), null,
                 now.minusSeconds(5), 1, "0f".repeat(16)));
         putDirectly(item);
-        answers(ApiStubs.result("0"));
+        ApiStubs.answerInOrder(ApiStubs.result("0"));
 
         VerificationResult.Failed refused = assertInstanceOf(VerificationResult.Failed.class,
                 container(Clock.systemUTC(), false, 0).verify(key));
@@ -246,7 +244,7 @@ class MoneyUnderStoreFaultsTest {
         String key = "order-" + UUID.randomUUID();
         RecordHashing hashing = new RecordHashing(HASH_KEY);
         Container a = container(Clock.systemUTC(), false, 0);
-        answers(ApiStubs.result("0"));
+        ApiStubs.answerInOrder(ApiStubs.result("0"));
         Invocation invocation = invocation(10_000);
         IdempotencyRecords records = a.records();
         var claim = assertInstanceOf(cloud.phonematch.verify.verification.VerificationRecords.Claim.Granted.class,
@@ -274,7 +272,7 @@ class MoneyUnderStoreFaultsTest {
         String key = "order-" + UUID.randomUUID();
         Container holder = container(Clock.systemUTC(), false, 0);
         Container ahead = container(Clock.offset(Clock.systemUTC(), Duration.ofSeconds(3)), true, 0);
-        answers(ApiStubs.result("0"));
+        ApiStubs.answerInOrder(ApiStubs.result("0"));
         // The holder's invocation has 2 s before Lambda's timeout; its claim is taken, its call not yet made.
         Invocation holding = invocation(2_000);
         var claim = assertInstanceOf(cloud.phonematch.verify.verification.VerificationRecords.Claim.Granted.class,
@@ -292,7 +290,7 @@ class MoneyUnderStoreFaultsTest {
     @Test
     void aRepeatTwoWeeksLaterIsStillAReplay() {
         String key = "order-" + UUID.randomUUID();
-        answers(ApiStubs.result("0"));
+        ApiStubs.answerInOrder(ApiStubs.result("0"));
         assertEquals(VerificationStatus.CONSISTENT, answered(container(Clock.systemUTC(), false, 0).verify(key))
                 .status());
 
@@ -305,7 +303,7 @@ class MoneyUnderStoreFaultsTest {
     @Test
     void aReusedAnswerIsWordedInTheLanguageOfTheRequestItIsGivenTo() {
         Container c = container(Clock.systemUTC(), false, 0, Duration.ofDays(30));
-        answers(ApiStubs.result("0"));
+        ApiStubs.answerInOrder(ApiStubs.result("0"));
 
         Outcome chinese = answered(c.verify(null, Language.ZH));
         Outcome english = answered(c.verify(null, Language.EN));
@@ -355,17 +353,6 @@ class MoneyUnderStoreFaultsTest {
 
     private static Outcome answered(VerificationResult result) {
         return assertInstanceOf(VerificationResult.Answered.class, result, result.toString()).outcome();
-    }
-
-    /** The API fake's answers in this order, the last repeated. */
-    private static void answers(ResponseDefinitionBuilder... inOrder) {
-        String state = Scenario.STARTED;
-        for (int i = 0; i < inOrder.length; i++) {
-            String next = i == inOrder.length - 1 ? state : "answer-" + (i + 1);
-            FakeApis.api().stubFor(ApiStubs.check().inScenario("answers").whenScenarioStateIs(state)
-                    .willReturn(inOrder[i]).willSetStateTo(next));
-            state = next;
-        }
     }
 
     /** Charged answers (0 or 1) the API fake served, read from its journal. */
