@@ -70,6 +70,12 @@ public final class DailyBudget implements SpendGuard {
                 .withRetryAfter(seconds));
     }
 
+    /** One call to the counter, at its shortest ({@link DynamoDbRecordStore#MIN_CALL}), before each paid call. */
+    @Override
+    public Duration leadTime() {
+        return limit > 0 ? DynamoDbRecordStore.MIN_CALL : Duration.ZERO;
+    }
+
     @Override
     public void release(Reservation.Reserved reservation, Deadline deadline) {
         try {

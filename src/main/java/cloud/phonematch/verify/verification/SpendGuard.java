@@ -1,5 +1,7 @@
 package cloud.phonematch.verify.verification;
 
+import java.time.Duration;
+
 import cloud.phonematch.verify.output.Failure;
 
 /**
@@ -11,6 +13,14 @@ public interface SpendGuard {
 
     /** Reserves one charged answer for the next call; bounded by {@code deadline}. */
     Reservation reserve(Deadline deadline);
+
+    /**
+     * The least time a reservation needs before the call it is for: no attempt is begun that would leave the
+     * reservation less (zero when nothing is reserved).
+     */
+    default Duration leadTime() {
+        return Duration.ZERO;
+    }
 
     /**
      * Gives back a reservation whose call cannot have been charged. Sent at most once: a give-back whose outcome is

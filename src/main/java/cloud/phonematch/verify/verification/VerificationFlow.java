@@ -47,8 +47,9 @@ public class VerificationFlow implements UniquePerContainer {
         Retries retries = new Retries(rule, time, () -> jitter.current().nextDouble());
         Duration minAttempt = config.minAttemptTime().compareTo(config.attemptTimeout()) <= 0 ? config.minAttemptTime()
                 : config.attemptTimeout();
+        // No attempt is begun without time for its budget reservation and then for a call that can hold an answer.
         Retries.Schedule schedule = new Retries.Schedule(Math.max(1, config.maxAttempts()), config.retryBaseDelay(),
-                config.retryMaxDelay(), config.attemptTimeout(), minAttempt);
+                config.retryMaxDelay(), config.attemptTimeout(), minAttempt.plus(spend.leadTime()));
         this.attempts = new UpstreamAttempts(gateway, tokens, spend, retries, schedule, time, tracing);
     }
 
