@@ -24,8 +24,9 @@ import cloud.phonematch.verify.verification.SpendGuard;
  * Over budget the call is not made: {@code BUDGET_EXHAUSTED} (not retryable; {@code retry_after_seconds} until the
  * next day in Beijing), or {@code outcome_unknown} when an earlier attempt of the invocation may have been charged. A
  * counter that cannot be reached in time refuses the call ({@code RECORDS_UNAVAILABLE}): unknown spend is never taken
- * as room to spend. The counter's writes are never sent twice ({@link cloud.phonematch.verify.verification.ChargeRule}):
- * an add or a give-back whose outcome is unknown may leave the counter one higher than the spend, never lower.
+ * as room to spend. The counter's writes are never sent twice
+ * ({@link cloud.phonematch.verify.verification.ChargeRule}): an add or a give-back whose outcome is unknown may leave
+ * the counter one higher than the spend, never lower.
  */
 public final class DailyBudget implements SpendGuard {
     private static final Logger LOG = Logger.getLogger(DailyBudget.class);

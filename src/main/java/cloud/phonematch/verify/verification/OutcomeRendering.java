@@ -46,7 +46,8 @@ final class OutcomeRendering {
      * also considers a valid mainland mobile; never for a local refusal.
      */
     private static String carrier(Verdict verdict, Language language, Supplier<Optional<MainlandMobile>> number) {
-        if (verdict.answeredBy() == Outcome.AnsweredBy.PRECHECK || verdict.status() == VerificationStatus.INVALID_MOBILE) {
+        if (verdict.answeredBy() == Outcome.AnsweredBy.PRECHECK
+                || verdict.status() == VerificationStatus.INVALID_MOBILE) {
             return null;
         }
         return number.get().flatMap(mobile -> mobile.carrier(language.locale())).orElse(null);
