@@ -12,7 +12,9 @@ import cloud.phonematch.verify.records.HashKeys;
 import cloud.phonematch.verify.records.IdempotencyRecords;
 import cloud.phonematch.verify.records.InMemoryRecordStore;
 import cloud.phonematch.verify.records.RecordStore;
+import cloud.phonematch.verify.records.RecordsTiming;
 import cloud.phonematch.verify.records.ReusedResults;
+import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.ResultReuse;
 import cloud.phonematch.verify.verification.SpendGuard;
 import cloud.phonematch.verify.verification.TokenSource;
@@ -44,8 +46,14 @@ public class RecordsProducer {
 
     @Produces
     @Singleton
-    VerificationRecords records(VerifyConfig config, RecordStore store, HashKeys hashKeys, Clock clock) {
-        return new IdempotencyRecords(store, hashKeys, clock, config.idempotencyTtl(), config.retryOnTimeout());
+    VerificationRecords records(VerifyConfig config, RecordStore store, HashKeys hashKeys, Clock clock,
+            ChargeRule rule) {
+        return new IdempotencyRecords(store, hashKeys, clock, timing(config), rule);
+    }
+
+    /** The records' timing settings; {@link SettingsCheck} has refused them at start if they break an invariant. */
+    static RecordsTiming timing(VerifyConfig config) {
+        return new RecordsTiming(config.idempotencyTtl(), config.clockSkewMargin());
     }
 
     @Produces

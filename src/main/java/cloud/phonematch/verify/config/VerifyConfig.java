@@ -50,10 +50,19 @@ public interface VerifyConfig {
 
     /**
      * How long the answer to a request with an idempotency key is kept for replay, and how long a key whose
-     * call may have been charged stays refused.
+     * call may have been charged stays refused. At least Lambda's longest timeout (15 min) plus
+     * {@link #clockSkewMargin()} plus Step Functions' redrive window (14 days): a record must outlive every lock and
+     * every redrive that sends its key again (records.RecordsTiming; the function refuses to start otherwise).
      */
-    @WithDefault("24h")
+    @WithDefault("15d")
     Duration idempotencyTtl();
+
+    /**
+     * How much longer than the invocation that holds it an idempotency key's lock lasts, so that a container whose
+     * clock runs up to this much ahead of the holder's still sees the lock held: 1 s to 5 min.
+     */
+    @WithDefault("10s")
+    Duration clockSkewMargin();
 
     /**
      * At most this many charged answers per calendar day in China time, across every container sharing the records

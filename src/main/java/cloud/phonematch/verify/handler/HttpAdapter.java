@@ -50,7 +50,7 @@ class HttpAdapter {
         Language headerLanguage = Language.fromAcceptLanguage(request.header("accept-language"));
         InvocationRunner.Ran ran = runner.run(source, invocation, request,
                 r -> RequestFields.read(parseBody(r), headerLanguage, invocation.correlationId(),
-                        r.header("idempotency-key")));
+                        r.header("idempotency-key"), r.callerScope()));
         return respond(ran.result(), ran.invocation());
     }
 
@@ -80,9 +80,12 @@ class HttpAdapter {
             return Json.STRICT_READER.readTree(bytes);
         } catch (Exception e) {
             // The parser's message quotes the body: never passed on.
-            throw Json.readAllowingDuplicateKeys(bytes).isPresent()
-                    ? RequestFields.duplicateKey()
-                    : RequestFields.invalid("the request body is not valid JSON");
+            throw switch (Json.whyRefused(bytes)) {
+                case DUPLICATE_KEY -> RequestFields.duplicateKey();
+                case TRAILING_DATA -> RequestFields.invalid(
+                        "the request body has data after its JSON object; send exactly one JSON object");
+                case NOT_JSON -> RequestFields.invalid("the request body is not valid JSON");
+            };
         }
     }
 

@@ -9,8 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * The parts of an API Gateway proxy event this function uses, the same for payload 1.0 and 2.0. Header
  * names are matched case-insensitively, as HTTP requires.
+ *
+ * @param callerScope the authenticated caller the event names ({@link CallerScopes}); null when it names none
  */
-record HttpRequestView(String method, String path, Map<String, String> headers, String body, boolean base64) {
+record HttpRequestView(String method, String path, Map<String, String> headers, String body, boolean base64,
+        String callerScope) {
 
     String header(String name) {
         return headers.get(name.toLowerCase(Locale.ROOT));
@@ -22,7 +25,8 @@ record HttpRequestView(String method, String path, Map<String, String> headers, 
         String path = stripStage(text(event, "rawPath", http.path("path").asText("")),
                 event.path("requestContext").path("stage").asText(""));
         return new HttpRequestView(http.path("method").asText(""), path, headers(event.path("headers")),
-                textOrNull(event.path("body")), event.path("isBase64Encoded").asBoolean(false));
+                textOrNull(event.path("body")), event.path("isBase64Encoded").asBoolean(false),
+                CallerScopes.fromV2(event.path("requestContext")));
     }
 
     /** REST API proxy integration, payload format 1.0. */
@@ -37,7 +41,8 @@ record HttpRequestView(String method, String path, Map<String, String> headers, 
         String path = stripStage(text(event, "path", event.path("requestContext").path("path").asText("")),
                 event.path("requestContext").path("stage").asText(""));
         return new HttpRequestView(event.path("httpMethod").asText(""), path, headers,
-                textOrNull(event.path("body")), event.path("isBase64Encoded").asBoolean(false));
+                textOrNull(event.path("body")), event.path("isBase64Encoded").asBoolean(false),
+                CallerScopes.fromV1(event.path("requestContext")));
     }
 
     private static Map<String, String> headers(JsonNode node) {

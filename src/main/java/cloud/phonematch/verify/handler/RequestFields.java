@@ -26,9 +26,9 @@ final class RequestFields {
     private RequestFields() {
     }
 
-    /** A direct caller's request: no headers. */
+    /** A direct caller's request: no headers, and no caller named. */
     static VerificationRequest read(JsonNode body, Language languageFallback, String correlationFallback) {
-        return read(body, languageFallback, correlationFallback, null);
+        return read(body, languageFallback, correlationFallback, null, null);
     }
 
     /**
@@ -36,9 +36,10 @@ final class RequestFields {
      * @param correlationFallback the correlation id when the body gives none
      * @param idempotencyHeader the {@code Idempotency-Key} header, or null; when the body also has
      *     {@code idempotency_key}, the two must agree
+     * @param callerScope the authenticated caller the event names, or null
      */
     static VerificationRequest read(JsonNode body, Language languageFallback, String correlationFallback,
-            String idempotencyHeader) {
+            String idempotencyHeader, String callerScope) {
         if (body == null || !body.isObject()) {
             throw invalid("the request must be a JSON object with string fields 'name' and 'mobile'");
         }
@@ -65,7 +66,8 @@ final class RequestFields {
             throw invalid("field 'fresh' must be true or false");
         }
         return new VerificationRequest(name, mobile, language, correlationId,
-                idempotencyKey(body.get("idempotency_key"), idempotencyHeader), fresh != null && fresh.asBoolean());
+                idempotencyKey(body.get("idempotency_key"), idempotencyHeader), fresh != null && fresh.asBoolean(),
+                callerScope);
     }
 
     private static String idempotencyKey(JsonNode field, String header) {

@@ -1,10 +1,10 @@
 package cloud.phonematch.verify.output;
 
 /**
- * Whether the API may have charged for the request a failure ends — the one property every money rule is derived
- * from. It decides whether the function repeats the call ({@code ChargeSafeRetryPolicy}), the {@code retryable}
- * flag a caller reads, the {@code outcome_unknown} flag, and the exception class a workflow matches: a possibly
- * charged failure is always an {@link OutcomeUnknownException}, which no shipped {@code Retry} block lists.
+ * Whether the API may have charged for the request a failure ends, as the charge rule
+ * ({@code verification.ChargeRule}) decided it — the one property every money rule is derived from. It decides the
+ * {@code retryable} flag a caller reads, the {@code outcome_unknown} flag, and the exception class a workflow matches:
+ * a possibly charged failure is always an {@link OutcomeUnknownException}, which no shipped {@code Retry} block lists.
  * <p>
  * The third kind, charged, is not a failure: it is an answer with {@code billable: true}.
  */

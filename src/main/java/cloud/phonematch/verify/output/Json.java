@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -18,26 +19,55 @@ public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
     /**
-     * Reads what callers send: events and request bodies. A key given twice is a parse error instead of "the last
-     * one wins", which would verify {@code B} for {@code {"mobile": A, "mobile": B}} while the caller's own
-     * records say {@code A}.
+     * Reads what callers send (events and request bodies) and what peers answer. A key given twice is a parse error
+     * instead of "the last one wins", which would verify {@code B} for {@code {"mobile": A, "mobile": B}} while the
+     * caller's own records say {@code A}; and so is anything but whitespace after the value, which would otherwise
+     * verify the first of {@code {...}{...}} and drop the rest without a word.
      */
     public static final ObjectReader STRICT_READER = MAPPER.reader()
-            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** One JSON value and nothing after it, a key given twice allowed. */
+    private static final ObjectReader ONE_VALUE_READER = MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** Why {@link #STRICT_READER} refused a text. */
+    public enum Refusal {
+        /** Some key is given twice (and that is its only fault). */
+        DUPLICATE_KEY,
+        /** One JSON value with something other than whitespace after it. */
+        TRAILING_DATA,
+        /** Not JSON at all. */
+        NOT_JSON
+    }
 
     private Json() {
     }
 
     /**
      * JSON that {@link #STRICT_READER} refused, read again with duplicate keys allowed: present when a repeated
-     * key was its only fault, empty when it is not JSON at all. This tells the two apart without reading the
-     * parser's message (which quotes the input); it parses a second time, so it belongs on the error path only.
+     * key was its only fault, empty otherwise. This tells the faults apart without reading the parser's message
+     * (which quotes the input); it parses a second time, so it belongs on the error path only.
      */
     public static Optional<JsonNode> readAllowingDuplicateKeys(byte[] json) {
         try {
-            return Optional.ofNullable(MAPPER.readTree(json));
+            return Optional.ofNullable(ONE_VALUE_READER.readTree(json));
         } catch (IOException e) {
             return Optional.empty();
+        }
+    }
+
+    /** Why {@link #STRICT_READER} refused {@code json}; parses again, so it belongs on the error path only. */
+    public static Refusal whyRefused(byte[] json) {
+        if (readAllowingDuplicateKeys(json).isPresent()) {
+            return Refusal.DUPLICATE_KEY;
+        }
+        try {
+            MAPPER.readTree(json);
+            return Refusal.TRAILING_DATA;
+        } catch (IOException e) {
+            return Refusal.NOT_JSON;
         }
     }
 

@@ -9,40 +9,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param hint what the caller should send instead, in the request's language, when the local pre-check refused
  *     the input; null for every answer that came from upstream (the API's own refusals say nothing more than
  *     their code)
+ * @param possiblyChargedAttempts calls of this invocation before its answer that may have been charged although no
+ *     answer came back (only when the operator accepted repeating them): the invocation may have cost money even when
+ *     its answer is not a charged one
  */
 public record Outcome(VerificationStatus status, ResultCode resultCode, String description, String maskedMobile,
         String carrier, AnsweredBy answeredBy, int attempts, String requestId, String correlationId,
-        String upstreamTraceId, long durationMs, String hint, boolean replayed, boolean reused) {
+        String upstreamTraceId, long durationMs, String hint, boolean replayed, boolean reused,
+        int possiblyChargedAttempts) {
 
-    /** An answer reached in this invocation. */
+    /** An answer reached in this invocation, with no call before it whose charge is unknown. */
     public Outcome(VerificationStatus status, ResultCode resultCode, String description, String maskedMobile,
             String carrier, AnsweredBy answeredBy, int attempts, String requestId, String correlationId,
             String upstreamTraceId, long durationMs, String hint) {
         this(status, resultCode, description, maskedMobile, carrier, answeredBy, attempts, requestId, correlationId,
-                upstreamTraceId, durationMs, hint, false, false);
-    }
-
-    /**
-     * This answer returned again to a repeat of its idempotency key: the same answer, with this invocation's ids
-     * and duration, no attempts and nothing charged (the original invocation paid for it).
-     */
-    public Outcome replayedAs(String newRequestId, String newCorrelationId, long newDurationMs) {
-        return givenAgain(newRequestId, newCorrelationId, newDurationMs, true, false);
-    }
-
-    /**
-     * This answer given again to another request for the same person within {@code VERIFY_REUSE_WINDOW}: nothing
-     * sent, nothing charged (the invocation that first got it paid for it).
-     */
-    public Outcome reusedAs(String newRequestId, String newCorrelationId, long newDurationMs) {
-        return givenAgain(newRequestId, newCorrelationId, newDurationMs, false, true);
-    }
-
-    /** The same answer for another invocation: its ids and duration, no attempts of its own. */
-    private Outcome givenAgain(String newRequestId, String newCorrelationId, long newDurationMs, boolean asReplay,
-            boolean asReuse) {
-        return new Outcome(status, resultCode, description, maskedMobile, carrier, answeredBy, 0, newRequestId,
-                newCorrelationId, upstreamTraceId, newDurationMs, hint, asReplay, asReuse);
+                upstreamTraceId, durationMs, hint, false, false, 0);
     }
 
     /** Who produced the answer: it decides {@code checked_upstream} and {@code billable}. */
@@ -60,11 +41,13 @@ public record Outcome(VerificationStatus status, ResultCode resultCode, String d
     }
 
     /**
-     * Whether this invocation was charged for the answer: only when the API itself answered with a charged code (0
-     * or 1) now. The sandbox never charges, and a replayed answer was paid for by the invocation that first got it.
+     * Whether this invocation was, or may have been, charged: when the API itself answered with a charged code (0 or
+     * 1) now, or an earlier call of it may have been charged. The sandbox never charges, and an answer given again
+     * was paid for by the invocation that first got it.
      */
     public boolean billable() {
-        return answeredBy == AnsweredBy.API && status.billable() && !replayed && !reused;
+        return answeredBy == AnsweredBy.API && !replayed && !reused
+                && (status.billable() || possiblyChargedAttempts > 0);
     }
 
     public ObjectNode toJson() {
@@ -89,6 +72,7 @@ public record Outcome(VerificationStatus status, ResultCode resultCode, String d
         n.put("duration_ms", durationMs);
         n.put("replayed", replayed);
         n.put("reused", reused);
+        n.put("possibly_charged_attempts", possiblyChargedAttempts);
         return n;
     }
 }

@@ -14,6 +14,7 @@ import cloud.phonematch.verify.precheck.MobileNumbers;
 import cloud.phonematch.verify.records.DynamoDbRecordStore;
 import cloud.phonematch.verify.records.IdempotencyRecords;
 import cloud.phonematch.verify.records.RecordHashing;
+import cloud.phonematch.verify.records.RecordsTiming;
 import cloud.phonematch.verify.secrets.SecretsManagerAccess;
 import cloud.phonematch.verify.secrets.TokenSecretFormat;
 import cloud.phonematch.verify.upstream.CircuitBreakingGateway;
@@ -21,11 +22,13 @@ import cloud.phonematch.verify.upstream.LiveVerificationGateway;
 import cloud.phonematch.verify.upstream.RequestBodies;
 import cloud.phonematch.verify.upstream.VerificationApiClientFactory;
 import cloud.phonematch.verify.verification.ApiToken;
+import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.TimeSource;
 import cloud.phonematch.verify.verification.UpstreamCall;
 import cloud.phonematch.verify.verification.VerificationRecords;
 import cloud.phonematch.verify.verification.VerificationResult;
+import cloud.phonematch.verify.verification.Verdict;
 import io.vertx.core.Vertx;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
@@ -75,7 +78,8 @@ final class RequestPathRehearsal {
                 Optional<VerificationRecords> records = Optional.ofNullable(recordsClient)
                         .map(client -> new IdempotencyRecords(DynamoDbRecordStore.through(client, Placeholders.ID,
                                 TIMEOUT), deadline -> new RecordHashing(Placeholders.HASH_KEY), clock,
-                                config.idempotencyTtl(), config.retryOnTimeout()));
+                                new RecordsTiming(config.idempotencyTtl(), config.clockSkewMargin()),
+                                ChargeRule.of(config.retryOnTimeout())));
                 for (int i = 0; i < rounds; i++) {
                     round(secretsClient, gateway, records);
                 }
@@ -97,7 +101,8 @@ final class RequestPathRehearsal {
                 config.tokenSecretField(), config.hashKeyField())
                 .orElseThrow(() -> new IllegalStateException("the played secret held no token"));
         Optional<VerificationRecords.Claim> claim = records.map(r -> r.claim(
-                new VerificationRecords.KeyedRequest(Placeholders.ID, Placeholders.NAME, Placeholders.MOBILE),
+                new VerificationRecords.KeyedRequest(Placeholders.ID, null, Placeholders.NAME, Placeholders.MOBILE,
+                        false),
                 deadline));
         gateway.check(new UpstreamCall(Placeholders.NAME, Placeholders.MOBILE, token, Placeholders.ID), TIMEOUT);
         if (claim.orElse(null) instanceof VerificationRecords.Claim.Granted granted) {
@@ -107,8 +112,10 @@ final class RequestPathRehearsal {
 
     /** A charged answer, as the settle of a claim records it. */
     static VerificationResult answered() {
-        return new VerificationResult.Answered(new Outcome(VerificationStatus.CONSISTENT, ResultCode.CONSISTENT,
-                ResultCode.CONSISTENT.description(Language.EN), MobileNumbers.mask(Placeholders.MOBILE), null,
+        String masked = MobileNumbers.mask(Placeholders.MOBILE);
+        return new VerificationResult.Answered(new Verdict(VerificationStatus.CONSISTENT, ResultCode.CONSISTENT,
+                masked, Outcome.AnsweredBy.API, Placeholders.ID, null), new Outcome(VerificationStatus.CONSISTENT,
+                ResultCode.CONSISTENT, ResultCode.CONSISTENT.description(Language.EN), masked, null,
                 Outcome.AnsweredBy.API, 1, Placeholders.ID, Placeholders.ID, Placeholders.ID, 0, null), 0);
     }
 }

@@ -13,17 +13,20 @@ import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.SpendGuard;
-import cloud.phonematch.verify.verification.VerificationResult;
 
 /**
  * At most {@code VERIFY_DAILY_BUDGET} charged answers per calendar day in China Standard Time, counted atomically on
- * one counter a day in the records store, across every container that shares it. A reservation is taken before the
- * first paid call of an invocation, kept when the answer was charged (0 or 1) or may have been (outcome unknown), and
- * given back for every other end (-1, -4, -5, -6, a refusal before the engine ran). Replayed answers take none.
+ * one counter a day in the records store, across every container that shares it. A reservation is taken before every
+ * call to the API that may cost money (each attempt of an invocation), kept when that call was charged (0 or 1) or may
+ * have been (its outcome is unknown), and given back when it cannot have been (-1, -4, -5, -6, -2, -3, a refusal
+ * before the engine ran). Replayed and reused answers take none.
  * <p>
- * Over budget the invocation fails with {@code BUDGET_EXHAUSTED} (not retryable today; {@code retry_after_seconds}
- * until the next day in Beijing), and nothing is sent. A counter that cannot be reached in time refuses the call
- * ({@code RECORDS_UNAVAILABLE}): unknown spend is never taken as room to spend.
+ * Over budget the call is not made: {@code BUDGET_EXHAUSTED} (not retryable; {@code retry_after_seconds} until the
+ * next day in Beijing), or {@code outcome_unknown} when an earlier attempt of the invocation may have been charged. A
+ * counter that cannot be reached in time refuses the call ({@code RECORDS_UNAVAILABLE}): unknown spend is never taken
+ * as room to spend. The counter's writes are never sent twice
+ * ({@link cloud.phonematch.verify.verification.ChargeRule}): an add or a give-back whose outcome is unknown may leave
+ * the counter one higher than the spend, never lower.
  */
 public final class DailyBudget implements SpendGuard {
     private static final Logger LOG = Logger.getLogger(DailyBudget.class);
@@ -57,7 +60,8 @@ public final class DailyBudget implements SpendGuard {
                 return new Reservation.Reserved(counter);
             }
         } catch (RecordsUnavailable e) {
-            LOG.warnf("the daily budget could not be read in time: %s", e.getMessage());
+            LOG.warnf("the daily budget could not be read in time%s: %s",
+                    e.maybeApplied() ? " (one reservation may have been counted all the same)" : "", e.getMessage());
             return new Reservation.Refused(Failure.of(ErrorType.RECORDS_UNAVAILABLE,
                     "the daily budget could not be checked in time; nothing was sent, try again"));
         }
@@ -67,17 +71,16 @@ public final class DailyBudget implements SpendGuard {
                 .withRetryAfter(seconds));
     }
 
+    /** One call to the counter, at its shortest ({@link DynamoDbRecordStore#MIN_CALL}), before each paid call. */
     @Override
-    public void settle(Reservation.Reserved reservation, VerificationResult result, Deadline deadline) {
-        boolean spent = switch (result) {
-            case VerificationResult.Answered answered -> answered.outcome().billable();
-            case VerificationResult.Failed failed -> failed.failure().outcomeUnknown();
-        };
-        if (spent) {
-            return;
-        }
+    public Duration leadTime() {
+        return limit > 0 ? DynamoDbRecordStore.MIN_CALL : Duration.ZERO;
+    }
+
+    @Override
+    public void release(Reservation.Reserved reservation, Deadline deadline) {
         try {
-            store.decrement(reservation.counter(), deadline.afterAnswer());
+            store.decrement(reservation.counter(), deadline);
         } catch (RecordsUnavailable e) {
             LOG.warnf("an unused reservation of the daily budget could not be given back: %s", e.getMessage());
         }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
@@ -18,9 +19,11 @@ import cloud.phonematch.verify.aws.AwsErrorCode;
 import cloud.phonematch.verify.aws.AwsJsonClient;
 import cloud.phonematch.verify.aws.AwsJsonService;
 import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.Deadline;
-import cloud.phonematch.verify.verification.TimeSource;
 import cloud.phonematch.verify.verification.RenewableRandom;
+import cloud.phonematch.verify.verification.Retries;
+import cloud.phonematch.verify.verification.TimeSource;
 import cloud.phonematch.verify.verification.UniquePerContainer;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointParams;
@@ -51,35 +54,41 @@ import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointProvid
  *
  * <h2>The writes</h2>
  * <ul>
- * <li>{@link #putIfAbsent}: PutItem conditioned on {@code attribute_not_exists(pk) OR expires_at <= :now}
- * ({@code :now} in epoch seconds: a record whose {@code expiresAt} is not after now counts as absent, as in
+ * <li>{@link #putIfAbsent}: PutItem conditioned on {@link #ABSENT_OR_OVER}: there is no item, or it expired and holds
+ * no lock that is still running ({@code :now} in epoch seconds, {@code :now_ms} in epoch milliseconds, both by this
+ * container's clock: a record that is not {@linkplain StoredRecord#liveAt live} counts as absent, as in
  * {@link InMemoryRecordStore}, whether or not the TTL has deleted it yet), with
  * {@code ReturnValuesOnConditionCheckFailure: ALL_OLD}: a refused write returns the live item that refused it, as it
  * was when the condition was checked — the one consistent read this store needs, at no read capacity — so there is
  * never a GetItem.</li>
- * <li>{@link #replace}: PutItem conditioned on {@code version = :previous}, with
+ * <li>{@link #replace}: PutItem conditioned on the version it follows and the owner of that version, with
  * {@code ReturnValuesOnConditionCheckFailure: ALL_OLD}; a missing item fails it too.</li>
- * <li>{@link #delete}: DeleteItem conditioned on {@code version = :version AND #owner = :owner}.</li>
+ * <li>{@link #delete}: DeleteItem conditioned on {@code version = :version AND #owner = :owner}, returning the item
+ * deleted ({@code ReturnValues: ALL_OLD}) as the proof that it was.</li>
+ * <li>{@link #incrementBelow} and {@link #decrement}: UpdateItem on a counter, returning the new count
+ * ({@code ReturnValues: UPDATED_NEW}) as the proof that it was counted.</li>
  * </ul>
  *
  * <h2>Time and failures</h2>
- * Every call is bounded by the invocation: it waits at most {@code VERIFY_RECORDS_TIMEOUT} and never past the
- * {@link Deadline}, and is not started with less than {@link #MIN_CALL} left. A throttled call, a 5xx or a call that
- * got no reply (no connection, a broken one, no answer in time) is tried once more after a random wait of up to
- * {@link #MAX_RETRY_WAIT}, when the time left allows that wait and {@link #MIN_CALL} after it. Every other failure,
- * and a second one, is {@link RecordsUnavailable} with our words only: the operation, the HTTP status and the error
- * code, never the service's message.
+ * Every call goes through {@link Retries}: it waits at most {@code VERIFY_RECORDS_TIMEOUT} and never past the
+ * {@link Deadline}, is not started with less than {@link #MIN_CALL} left, and is tried once more after a random wait
+ * of up to {@link #MAX_RETRY_WAIT} when it was throttled, failed with a 5xx, got no reply (no connection, a broken
+ * one, no answer in time) or got a 200 whose body is not the expected shape — when the {@link ChargeRule} allows it:
+ * a write that may have been applied is sent again only when it recognizes itself (a record's write, by its owner id),
+ * never a counter's. Every other failure, and a second one, is {@link RecordsUnavailable} with our words only: the
+ * operation, the HTTP status and the error code, never the service's message.
  * <p>
- * A 5xx or a missing reply after a connection was made leaves open whether the first try was applied (a connection
- * refused or never made leaves nothing open: nothing was sent). If the second try then finds its condition
- * false, that may be the first try's own doing. The item that failed it tells when it carries the owner written:
- * {@code putIfAbsent} and {@code replace} that find the very item they were writing (same owner, same version) were
- * applied; any other item {@code putIfAbsent} finds is another writer's, whatever the first try did. Otherwise
- * ({@code replace} that finds another item or none, {@code delete}, a kept answer's {@code putIfAbsent} that finds an
- * item equal to its own: kept answers have no owner) it cannot tell and throws {@link RecordsUnavailable} (the
- * contract's "could not tell in time"), rather than report a loss that may have been a win. Every
- * {@link RecordsUnavailable} thrown after such a try says the write {@linkplain RecordsUnavailable#maybeApplied() may
- * have been applied}.
+ * A 200 is a success only in the shape asked for: a JSON object, with the deleted item or the new count where the
+ * request asked for it. Anything else — an empty body, a page that is not JSON — leaves open whether the write was
+ * applied, as a 5xx or a lost reply does (a connection refused or never made leaves nothing open: nothing was sent).
+ * If the second try then finds its condition false, that may be the first try's own doing. The item that failed it
+ * tells when it carries the owner written: {@code putIfAbsent} and {@code replace} that find the very item they were
+ * writing (same owner, same version) were applied, and a {@code delete} that finds no item at all was; any other item
+ * {@code putIfAbsent} finds is another writer's, whatever the first try did. Otherwise ({@code replace} that finds
+ * another item or none, a kept answer's {@code putIfAbsent} that finds an item equal to its own: kept answers have no
+ * owner) it cannot tell and throws {@link RecordsUnavailable} (the contract's "could not tell in time"), rather than
+ * report a loss that may have been a win. Every {@link RecordsUnavailable} thrown after such a try says the write
+ * {@linkplain RecordsUnavailable#maybeApplied() may have been applied}.
  * <p>
  * Not a bean: which store the function uses is decided where the records are wired in. Region, endpoint and
  * credentials come from the environment on the first call ({@link AwsJsonClient#fromEnvironment}); the endpoint
@@ -107,8 +116,13 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
     static final Duration MAX_RETRY_WAIT = Duration.ofMillis(50);
     static final int MAX_TRIES = 2;
 
-    static final String ABSENT_OR_EXPIRED = "attribute_not_exists(pk) OR expires_at <= :now";
-    static final String FOLLOWS_PREVIOUS = "version = :previous";
+    /** No item, or one that expired and holds no running lock ({@link StoredRecord#liveAt}). */
+    static final String ABSENT_OR_OVER = "attribute_not_exists(pk) OR (expires_at <= :now"
+            + " AND (attribute_not_exists(locked_until) OR locked_until <= :now_ms))";
+    /** The version a replace follows, written by the owner the replacing writer holds it from. */
+    static final String FOLLOWS_OWNED = "version = :previous AND #owner = :owner";
+    /** The version a replace follows, of a record that has no owner (a kept answer). */
+    static final String FOLLOWS_UNOWNED = "version = :previous AND attribute_not_exists(#owner)";
     /** The version and the owner: only the claim that wrote a record deletes it. */
     static final String OWNED_AT_VERSION = "version = :version AND #owner = :owner";
     /** A counter may count one more when it is new or below the limit ({@code #n} is its count). */
@@ -117,9 +131,9 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
     private static final String CONDITION_FAILED = "ConditionalCheckFailedException";
 
     private final String table;
-    private final Duration callTimeout;
-    private final TimeSource time;
     private final Supplier<AwsJsonClient> connect;
+    private final Retries retries;
+    private final Retries.Schedule schedule;
     private AwsJsonClient client;
     /** Draws the wait before a second try, anew after a SnapStart restore (restored containers retry out of step). */
     private final RenewableRandom jitter = new RenewableRandom();
@@ -146,18 +160,20 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
             throw new IllegalArgumentException("the records table needs a name");
         }
         this.table = table;
-        this.callTimeout = callTimeout;
-        this.time = time;
         this.connect = connect;
+        // Whether a write may be sent again does not depend on the operator's choice about the paid call.
+        this.retries = new Retries(ChargeRule.standard(), time, () -> jitter.current().nextDouble());
+        this.schedule = new Retries.Schedule(MAX_TRIES, MAX_RETRY_WAIT, MAX_RETRY_WAIT, callTimeout, MIN_CALL);
     }
 
     @Override
     public Optional<StoredRecord> putIfAbsent(StoredRecord record, Instant now, Deadline deadline) {
         ObjectNode item = RecordItems.item(record);
-        ObjectNode request = request(ABSENT_OR_EXPIRED, ":now", RecordItems.number(now.getEpochSecond()));
+        ObjectNode request = request(ABSENT_OR_OVER, ":now", RecordItems.number(now.getEpochSecond()));
+        values(request).set(":now_ms", RecordItems.number(now.toEpochMilli()));
         request.set("Item", item);
         request.put("ReturnValuesOnConditionCheckFailure", "ALL_OLD");
-        Written written = write("PutItem", request, deadline);
+        Written written = write("PutItem", request, ChargeRule.Call.IDEMPOTENT_WRITE, reply -> true, deadline);
         if (written.applied()) {
             return Optional.empty();
         }
@@ -183,17 +199,22 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
         request.put("TableName", table);
         request.set("Key", RecordItems.key(key));
         request.put("ConsistentRead", true);
-        JsonNode reply = read("GetItem", request, deadline);
-        return Optional.ofNullable(reply.get("Item")).filter(JsonNode::isObject).map(RecordItems::record)
-                .filter(r -> r.expiresAt().isAfter(now));
+        Written read = write("GetItem", request, ChargeRule.Call.READ,
+                reply -> !reply.has("Item") || reply.get("Item").isObject(), deadline);
+        return Optional.ofNullable(read.reply().get("Item")).map(RecordItems::record).filter(r -> r.liveAt(now));
     }
 
     @Override
-    public boolean replace(StoredRecord next, Deadline deadline) {
-        ObjectNode request = request(FOLLOWS_PREVIOUS, ":previous", RecordItems.number(next.version() - 1));
+    public boolean replace(StoredRecord next, String previousOwner, Deadline deadline) {
+        ObjectNode request = request(previousOwner == null ? FOLLOWS_UNOWNED : FOLLOWS_OWNED, ":previous",
+                RecordItems.number(next.version() - 1));
+        if (previousOwner != null) {
+            values(request).set(":owner", RecordItems.string(previousOwner));
+        }
+        request.putObject("ExpressionAttributeNames").put("#owner", RecordItems.OWNER);
         request.set("Item", RecordItems.item(next));
         request.put("ReturnValuesOnConditionCheckFailure", "ALL_OLD");
-        Written written = write("PutItem", request, deadline);
+        Written written = write("PutItem", request, ChargeRule.Call.IDEMPOTENT_WRITE, reply -> true, deadline);
         if (!written.applied() && written.uncertain()
                 && written.found().map(RecordItems::record).filter(f -> f.sameWriteAs(next)).isPresent()) {
             // The item that failed the condition is the one written: the first try was applied.
@@ -206,16 +227,25 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
     public boolean delete(String key, long version, String owner, Deadline deadline) {
         Objects.requireNonNull(owner, "owner");
         ObjectNode request = request(OWNED_AT_VERSION, ":version", RecordItems.number(version));
-        ((ObjectNode) request.get("ExpressionAttributeValues")).set(":owner", RecordItems.string(owner));
+        values(request).set(":owner", RecordItems.string(owner));
         request.putObject("ExpressionAttributeNames").put("#owner", RecordItems.OWNER);
         request.set("Key", RecordItems.key(key));
-        return conditionHeld(write("DeleteItem", request, deadline), "DeleteItem");
+        request.put("ReturnValues", "ALL_OLD");
+        request.put("ReturnValuesOnConditionCheckFailure", "ALL_OLD");
+        Written written = write("DeleteItem", request, ChargeRule.Call.IDEMPOTENT_WRITE,
+                reply -> reply.path("Attributes").isObject(), deadline);
+        if (!written.applied() && written.uncertain() && written.found().isEmpty()) {
+            // No item at all: only its owner deletes a claim's record (or the TTL, once it is over), so the earlier
+            // try was applied.
+            return true;
+        }
+        return conditionHeld(written, "DeleteItem");
     }
 
     /**
      * UpdateItem {@code SET n = n + 1, expires_at = :expires} on the counter's item, if it is absent or below the
-     * limit. A try that got no usable reply may have counted already; the second then counts again: the
-     * guard errs toward refusing, never toward paying more.
+     * limit. Never sent again after a try that may have counted: the guard errs toward refusing, never toward paying
+     * more.
      */
     @Override
     public boolean incrementBelow(String key, long limit, Instant expiresAt, Deadline deadline) {
@@ -223,12 +253,11 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
         request.set("Key", RecordItems.key(key));
         request.put("UpdateExpression", "SET #n = if_not_exists(#n, :zero) + :one, expires_at = :expires");
         request.putObject("ExpressionAttributeNames").put("#n", RecordItems.COUNT);
-        ObjectNode values = (ObjectNode) request.get("ExpressionAttributeValues");
+        ObjectNode values = values(request);
         values.set(":zero", RecordItems.number(0));
         values.set(":one", RecordItems.number(1));
         values.set(":expires", RecordItems.number(RecordItems.epochSecondsRoundedUp(expiresAt)));
-        Written written = write("UpdateItem", request, deadline);
-        return written.applied();
+        return counted("UpdateItem", request, deadline).applied();
     }
 
     /** UpdateItem {@code ADD n :minus_one} if the counter is above zero; a counter already at zero is left alone. */
@@ -238,8 +267,15 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
         request.set("Key", RecordItems.key(key));
         request.put("UpdateExpression", "ADD #n :minus_one");
         request.putObject("ExpressionAttributeNames").put("#n", RecordItems.COUNT);
-        ((ObjectNode) request.get("ExpressionAttributeValues")).set(":minus_one", RecordItems.number(-1));
-        write("UpdateItem", request, deadline);
+        values(request).set(":minus_one", RecordItems.number(-1));
+        counted("UpdateItem", request, deadline);
+    }
+
+    /** A counter's write, confirmed by the count it returns. */
+    private Written counted(String operation, ObjectNode request, Deadline deadline) {
+        request.put("ReturnValues", "UPDATED_NEW");
+        return write(operation, request, ChargeRule.Call.COUNTING_WRITE,
+                reply -> reply.path("Attributes").path(RecordItems.COUNT).isObject(), deadline);
     }
 
     /** The request's table, condition and the condition's one value; the caller adds the item or key. */
@@ -251,6 +287,10 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
         return request;
     }
 
+    private static ObjectNode values(ObjectNode request) {
+        return (ObjectNode) request.get("ExpressionAttributeValues");
+    }
+
     private static boolean conditionHeld(Written written, String operation) {
         if (!written.applied() && written.uncertain()) {
             throw new RecordsUnavailable("could not tell whether " + operation + " was applied: the first try got no"
@@ -260,72 +300,81 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
     }
 
     /**
-     * What a conditional write came to.
+     * What a call came to.
      *
-     * @param applied the condition held and the write was made
-     * @param uncertain an earlier try may have been applied (it got a 5xx, or no reply after it was sent)
+     * @param applied the condition held and the write was made (for a read: it was answered)
+     * @param uncertain an earlier try may have been applied (a 5xx, no reply after it was sent, a 200 not in shape)
      * @param found when the condition failed: the item that failed it, if the request asked for it
-     * @param reply when applied: the service's answer (what a read asked for)
+     * @param reply when applied: the service's answer
      */
-    private record Written(boolean applied, boolean uncertain, Optional<JsonNode> found, String reply) {
+    private record Written(boolean applied, boolean uncertain, Optional<JsonNode> found, JsonNode reply) {
     }
 
-    /** Sends a read within the deadline, tried as a write is; its answer as JSON. */
-    private JsonNode read(String operation, ObjectNode request, Deadline deadline) {
-        return Json.parseObject(write(operation, request, deadline).reply())
-                .orElseThrow(() -> new RecordsUnavailable("the records table answered " + operation
-                        + " with a body that is not a JSON object"));
-    }
-
-    /** Sends one conditional write within the deadline, trying once more when the table was busy (see above). */
-    private Written write(String operation, ObjectNode request, Deadline deadline) {
+    /**
+     * Sends one call within the deadline, tried as {@link Retries} and the {@link ChargeRule} allow (see above).
+     *
+     * @param confirms what a 200's JSON object must show for the call to count as done
+     */
+    private Written write(String operation, ObjectNode request, ChargeRule.Call kind, Predicate<JsonNode> confirms,
+            Deadline deadline) {
         byte[] body = Json.bytes(request);
-        boolean uncertain = false;
-        for (int attempt = 1;; attempt++) {
-            Duration left = deadline.remaining();
-            if (left.compareTo(MIN_CALL) < 0) {
-                throw new RecordsUnavailable("no time left for " + operation + " on the records table", uncertain);
-            }
-            AwsJsonClient.Reply reply = null;
-            String busy;
-            try {
-                reply = client().call(operation, body, deadline.remainingAtMost(callTimeout));
-                busy = null;
-            } catch (AwsJsonClient.NoReply e) {
-                // Refused at connect, the write was certainly not made: no need to take back what was never there.
-                uncertain |= e.mayHaveArrived();
-                busy = (e.mayHaveArrived() ? "no reply (" : "no connection (") + e.getMessage() + ")";
-            } catch (SdkException e) {
-                // Nothing was sent by this try.
-                throw new RecordsUnavailable("the region or credentials for the records table could not be had",
-                        uncertain);
-            } catch (RuntimeException e) {
-                throw new RecordsUnavailable("the records table could not be called (" + e.getClass().getSimpleName()
-                        + ")", uncertain);
-            }
-            if (reply != null) {
-                if (reply.status() == 200) {
-                    return new Written(true, uncertain, Optional.empty(), reply.body());
-                }
-                Optional<JsonNode> error = Json.parseObject(reply.body());
-                String code = AwsErrorCode.of(reply.errorType(), error.orElse(null));
-                if (reply.status() == 400 && CONDITION_FAILED.equals(code)) {
-                    return new Written(false, uncertain, error.map(e -> e.get("Item")).filter(JsonNode::isObject),
-                            null);
-                }
-                busy = reply.status() + " " + code;
-                if (!AwsErrorCode.busy(reply.status(), code)) {
-                    throw new RecordsUnavailable("the records table refused " + operation + ": " + busy, uncertain);
-                }
-                uncertain |= reply.status() >= 500;
-            }
-            if (attempt == MAX_TRIES || deadline.remaining().compareTo(MIN_CALL.plus(MAX_RETRY_WAIT)) < 0) {
-                throw new RecordsUnavailable(operation + " on the records table failed (" + busy + ")"
-                        + (attempt == MAX_TRIES ? " twice" : " with no time left for another try"), uncertain);
-            }
-            LOG.debugf("%s on the records table failed (%s); trying once more", operation, busy);
-            sleep(Duration.ofMillis(jitter.current().nextLong(MAX_RETRY_WAIT.toMillis() + 1)), operation, uncertain);
+        Retries.Result<Written, String> result = retries.run(kind, schedule, deadline,
+                timeout -> once(operation, body, confirms, timeout));
+        boolean uncertain = result.anyUnknown();
+        if (result.value().isPresent()) {
+            Written done = result.value().get();
+            return new Written(done.applied(), uncertain, done.found(), done.reply());
         }
+        String why = result.lastFailure().map(Retries.Failed::failure).orElse(null);
+        throw new RecordsUnavailable(switch (result.stop()) {
+            case FINAL -> "the records table refused " + operation + ": " + why;
+            case TRIES -> operation + " on the records table failed (" + why + ") twice";
+            case CHARGE_RULE -> operation + " on the records table may have been applied (" + why + "); not sent"
+                    + " again, since a repeat could count twice";
+            case DEADLINE -> why == null ? "no time left for " + operation + " on the records table"
+                    : operation + " on the records table failed (" + why + ") with no time left for another try";
+            case DONE -> throw new IllegalStateException("done without a value");
+        }, uncertain);
+    }
+
+    /** One try: its reply read as done, or as a failure with what the charge rule says of its effect. */
+    private Retries.Ending<Written, String> once(String operation, byte[] body, Predicate<JsonNode> confirms,
+            Duration timeout) {
+        AwsJsonClient.Reply reply;
+        try {
+            reply = client().call(operation, body, timeout);
+        } catch (AwsJsonClient.NoReply e) {
+            return Retries.Failed.of((e.mayHaveArrived() ? "no reply (" : "no connection (") + e.getMessage() + ")",
+                    ChargeRule.noReply(e.mayHaveArrived()), Retries.Again.AFTER_A_WAIT);
+        } catch (SdkException e) {
+            // Nothing was sent by this try.
+            return Retries.Failed.of("the region or credentials could not be had", ChargeRule.Effect.NONE,
+                    Retries.Again.NO);
+        } catch (RuntimeException e) {
+            return Retries.Failed.of("it could not be called (" + e.getClass().getSimpleName() + ")",
+                    ChargeRule.Effect.NONE, Retries.Again.NO);
+        }
+        if (reply.status() == 200) {
+            Optional<JsonNode> json = Json.parseObject(reply.body());
+            if (json.isPresent() && confirms.test(json.get())) {
+                return new Retries.Done<>(new Written(true, false, Optional.empty(), json.get()));
+            }
+            LOG.debugf("%s on the records table was answered 200 with a body not in the expected shape", operation);
+            return Retries.Failed.of("200 with a reply not in the expected shape", ChargeRule.unreadableReply(),
+                    Retries.Again.AFTER_A_WAIT);
+        }
+        Optional<JsonNode> error = Json.parseObject(reply.body());
+        String code = AwsErrorCode.of(reply.errorType(), error.orElse(null));
+        if (reply.status() == 400 && CONDITION_FAILED.equals(code)) {
+            return new Retries.Done<>(new Written(false, false,
+                    error.map(e -> e.get("Item")).filter(JsonNode::isObject), null));
+        }
+        ChargeRule.Effect effect = ChargeRule.errorStatus(ChargeRule.Peer.RECORDS_STORE, reply.status());
+        Retries.Again again = AwsErrorCode.busy(reply.status(), code) ? Retries.Again.AFTER_A_WAIT : Retries.Again.NO;
+        if (again == Retries.Again.AFTER_A_WAIT) {
+            LOG.debugf("%s on the records table failed (%d %s)", operation, reply.status(), code);
+        }
+        return Retries.Failed.of(reply.status() + " " + code, effect, again);
     }
 
     @Override
@@ -336,15 +385,6 @@ public final class DynamoDbRecordStore implements RecordStore, UniquePerContaine
     /** The generator the waits before a second try are drawn from now. */
     SecureRandom jitter() {
         return jitter.current();
-    }
-
-    private void sleep(Duration wait, String operation, boolean uncertain) {
-        try {
-            time.sleep(wait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RecordsUnavailable("interrupted before trying " + operation + " again", uncertain);
-        }
     }
 
     private synchronized AwsJsonClient client() {

@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
+import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.FailureException;
 import cloud.phonematch.verify.verification.UniquePerContainer;
@@ -16,51 +17,51 @@ import cloud.phonematch.verify.verification.VerificationRecords;
 import cloud.phonematch.verify.verification.VerificationResult;
 
 /**
- * Idempotency keys, tied to what is charged. One record per key (its HMAC), holding the fingerprint (HMAC of the
- * normalized name and number) it was first used with:
+ * Idempotency keys, tied to what is charged. One record per key (its HMAC, within the caller's scope), holding the
+ * fingerprint (HMAC of every request field that changes the answer or whether the API is called) it was first used
+ * with:
  * <ul>
- * <li>first arrival: a conditional write takes the key, locked until Lambda's timeout of this invocation;</li>
- * <li>an answer (the API's or the local pre-check's) is kept for {@code VERIFY_IDEMPOTENCY_TTL}; a repeat gets it
- * again, {@code replayed}, with nothing read, sent or charged;</li>
+ * <li>first arrival: a conditional write takes the key, locked until Lambda's timeout of this invocation plus the
+ * clock-skew margin ({@code VERIFY_CLOCK_SKEW_MARGIN}), so that another container whose clock runs up to that much
+ * ahead still sees the lock held;</li>
+ * <li>an answer (the API's or the local pre-check's) is kept, as a {@link cloud.phonematch.verify.verification.Verdict
+ * verdict}, for {@code VERIFY_IDEMPOTENCY_TTL}; a repeat gets it again, {@code replayed} and worded in its own
+ * language, with nothing read, sent or charged;</li>
  * <li>a failure that cannot have been charged releases the key, so a retry proceeds as if it were the first;</li>
  * <li>a failure that may have been charged, or a lock whose holder died at Lambda's timeout, keeps the key as
  * outcome-unknown: a repeat makes no call and says {@code outcome_unknown} (unless the operator accepted a second
  * charge with {@code VERIFY_RETRY_ON_TIMEOUT=true}, when the repeat takes the key again);</li>
  * <li>a repeat while the first is running is {@code IN_PROGRESS} (retry after the lock); the same key with another
- * name or number is {@code IDEMPOTENCY_KEY_REUSED}.</li>
+ * request is {@code IDEMPOTENCY_KEY_REUSED}.</li>
  * </ul>
  * A store that cannot answer in time refuses the invocation ({@code RECORDS_UNAVAILABLE}, nothing sent): without
  * the record, a repeat could not be recognized.
  * <p>
- * Every claim carries an owner id of its own ({@link ClaimOwners}), written on the record: a claim whose write was
- * made although its reply was lost is recognized as this invocation's and goes on. When the claim fails all the same
- * after a write that may have been made, this invocation deletes the record if it is there and its own (one try,
- * conditioned on the owner, never on the version alone: another invocation's claim of the key has version 1 too), so
- * that the caller's retry is not refused for a lock nobody holds, nor later as outcome-unknown for a call never made.
- * If that fails too, the key stays locked until the lock ends and then counts as outcome-unknown: it can only refuse.
+ * Every claim carries an owner id of its own ({@link ClaimOwners}), written on the record, and every later write of
+ * the record is conditioned on it: a claim whose write was made although its reply was lost is recognized as this
+ * invocation's and goes on, and an invocation whose hold lapsed never overwrites the record of the claim that took the
+ * key after it. When the claim fails all the same after a write that may have been made, this invocation deletes the
+ * record if it is there and its own (one try, conditioned on the owner, never on the version alone: another
+ * invocation's claim of the key has version 1 too), so that the caller's retry is not refused for a lock nobody
+ * holds, nor later as outcome-unknown for a call never made. If that fails too, the key stays locked until the lock
+ * ends and then counts as outcome-unknown: it can only refuse.
  */
 public final class IdempotencyRecords implements VerificationRecords, UniquePerContainer {
     private static final Logger LOG = Logger.getLogger(IdempotencyRecords.class);
-    /**
-     * Added to a lock beyond Lambda's timeout: another container reads the lock with its own clock, and clocks of
-     * Lambda hosts agree to well within this.
-     */
-    static final Duration CLOCK_SKEW = Duration.ofSeconds(1);
-
     private final RecordStore store;
     private final HashKeys hashKeys;
     private final Clock clock;
-    private final Duration ttl;
-    private final boolean retryMaybeCharged;
+    private final RecordsTiming timing;
+    private final ChargeRule rule;
     private final ClaimOwners owners = new ClaimOwners();
 
-    public IdempotencyRecords(RecordStore store, HashKeys hashKeys, Clock clock, Duration ttl,
-            boolean retryMaybeCharged) {
+    public IdempotencyRecords(RecordStore store, HashKeys hashKeys, Clock clock, RecordsTiming timing,
+            ChargeRule rule) {
         this.store = store;
         this.hashKeys = hashKeys;
         this.clock = clock;
-        this.ttl = ttl;
-        this.retryMaybeCharged = retryMaybeCharged;
+        this.timing = timing;
+        this.rule = rule;
     }
 
     @Override
@@ -73,10 +74,10 @@ public final class IdempotencyRecords implements VerificationRecords, UniquePerC
             return new Claim.Refused(e.failure());
         }
         Instant now = clock.instant();
-        String key = hashing.idempotencyKey(request.idempotencyKey());
-        String fingerprint = hashing.person(request.name(), request.mobile());
+        String key = hashing.idempotencyKey(request.callerScope(), request.idempotencyKey());
+        String fingerprint = hashing.request(request.name(), request.mobile(), request.fresh());
         StoredRecord mine = new StoredRecord(key, fingerprint, RecordState.IN_PROGRESS, lockEnd(now, deadline), null,
-                now.plus(ttl), 1, owners.next());
+                now.plus(timing.ttl()), 1, owners.next());
         Optional<StoredRecord> existing;
         try {
             existing = store.putIfAbsent(mine, now, deadline);
@@ -124,7 +125,8 @@ public final class IdempotencyRecords implements VerificationRecords, UniquePerC
     private Claim judge(StoredRecord existing, String fingerprint, Instant now, Deadline deadline) {
         if (!existing.fingerprint().equals(fingerprint)) {
             return new Claim.Refused(Failure.of(ErrorType.IDEMPOTENCY_KEY_REUSED,
-                    "this idempotency key was first used with another name or mobile; use a new key for a new request"));
+                    "this idempotency key was first used with another name, mobile or \"fresh\"; use a new key for a"
+                            + " new request"));
         }
         boolean holderDied = existing.state() == RecordState.IN_PROGRESS && !existing.lockedUntil().isAfter(now);
         return switch (existing.state()) {
@@ -143,10 +145,10 @@ public final class IdempotencyRecords implements VerificationRecords, UniquePerC
      * accepted a second charge: then this invocation takes the key over and calls again.
      */
     private Claim outcomeUnknown(StoredRecord existing, Instant now, Deadline deadline) {
-        if (retryMaybeCharged) {
-            StoredRecord retaken = existing.next(RecordState.IN_PROGRESS, lockEnd(now, deadline), null, now.plus(ttl))
-                    .ownedBy(owners.next());
-            if (store.replace(retaken, deadline)) {
+        if (rule.repeatsPossiblyCharged()) {
+            StoredRecord retaken = existing.next(RecordState.IN_PROGRESS, lockEnd(now, deadline), null,
+                    now.plus(timing.ttl())).ownedBy(owners.next());
+            if (store.replace(retaken, existing.owner(), deadline)) {
                 return new Claim.Granted(retaken.key(), retaken.fingerprint(), retaken.version(), retaken.owner());
             }
             return new Claim.Refused(Failure.of(ErrorType.IN_PROGRESS,
@@ -162,14 +164,16 @@ public final class IdempotencyRecords implements VerificationRecords, UniquePerC
     public void settle(Claim.Granted claim, VerificationResult result, Deadline deadline) {
         Instant now = clock.instant();
         Deadline settling = deadline.afterAnswer();
+        Instant expires = now.plus(timing.ttl());
         StoredRecord held = new StoredRecord(claim.key(), claim.fingerprint(), RecordState.IN_PROGRESS, null, null,
-                now.plus(ttl), claim.version(), claim.owner());
+                expires, claim.version(), claim.owner());
         try {
             boolean written = switch (result) {
                 case VerificationResult.Answered answered -> store.replace(held.next(RecordState.COMPLETED, null,
-                        StoredOutcome.write(answered.outcome()), now.plus(ttl)), settling);
+                        StoredOutcome.write(answered.verdict()), expires), claim.owner(), settling);
                 case VerificationResult.Failed failed -> failed.failure().outcomeUnknown()
-                        ? store.replace(held.next(RecordState.OUTCOME_UNKNOWN, null, null, now.plus(ttl)), settling)
+                        ? store.replace(held.next(RecordState.OUTCOME_UNKNOWN, null, null, expires), claim.owner(),
+                                settling)
                         : store.delete(claim.key(), claim.version(), claim.owner(), settling);
             };
             if (!written) {
@@ -192,9 +196,12 @@ public final class IdempotencyRecords implements VerificationRecords, UniquePerC
         return owners;
     }
 
-    /** Until Lambda's timeout of this invocation, when its holder is dead for sure, and a little more. */
-    private static Instant lockEnd(Instant now, Deadline deadline) {
-        return now.plus(deadline.untilLambdaTimeout()).plus(CLOCK_SKEW);
+    /**
+     * Until Lambda's timeout of this invocation, when its holder is dead for sure, and the clock-skew margin: another
+     * container reads the lock with its own clock.
+     */
+    private Instant lockEnd(Instant now, Deadline deadline) {
+        return now.plus(deadline.untilLambdaTimeout()).plus(timing.clockSkewMargin());
     }
 
     private static long secondsUntil(Instant later, Instant now) {

@@ -25,7 +25,7 @@ public final class InMemoryRecordStore implements RecordStore {
     public Optional<StoredRecord> putIfAbsent(StoredRecord record, Instant now, Deadline deadline) {
         StoredRecord[] existing = new StoredRecord[1];
         records.compute(record.key(), (key, current) -> {
-            if (current != null && current.expiresAt().isAfter(now)) {
+            if (current != null && current.liveAt(now)) {
                 existing[0] = current;
                 return current;
             }
@@ -36,14 +36,14 @@ public final class InMemoryRecordStore implements RecordStore {
 
     @Override
     public Optional<StoredRecord> get(String key, Instant now, Deadline deadline) {
-        return Optional.ofNullable(records.get(key)).filter(r -> r.expiresAt().isAfter(now));
+        return Optional.ofNullable(records.get(key)).filter(r -> r.liveAt(now));
     }
 
     @Override
-    public boolean replace(StoredRecord next, Deadline deadline) {
+    public boolean replace(StoredRecord next, String previousOwner, Deadline deadline) {
         boolean[] replaced = new boolean[1];
         records.computeIfPresent(next.key(), (key, current) -> {
-            if (current.version() == next.version() - 1) {
+            if (current.version() == next.version() - 1 && Objects.equals(current.owner(), previousOwner)) {
                 replaced[0] = true;
                 return next;
             }

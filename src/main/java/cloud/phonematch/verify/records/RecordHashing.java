@@ -32,14 +32,29 @@ public final class RecordHashing {
         }
     }
 
-    /** The record key of an idempotency key. */
-    public String idempotencyKey(String idempotencyKey) {
-        return hmac("idempotency-key\n" + idempotencyKey);
+    /**
+     * The record key of an idempotency key, within the caller's scope: the same key sent by two callers is two
+     * records, so that one caller's key can neither replay nor probe another's.
+     *
+     * @param callerScope who sent it, as the event names an authenticated caller; null when it names none
+     */
+    public String idempotencyKey(String callerScope, String idempotencyKey) {
+        return callerScope == null ? hmac("idempotency-key\n" + idempotencyKey)
+                : hmac("idempotency-key\n" + callerScope + "\n" + idempotencyKey);
     }
 
     /** The fingerprint of a person: the normalized name and number, as the API would receive them. */
     public String person(String name, String mobile) {
         return hmac("person\n" + name + "\n" + mobile);
+    }
+
+    /**
+     * The fingerprint of a request: every field that changes its answer or whether the API is called — the person,
+     * and whether a new paid check was asked for ({@code fresh}). A request that takes a kept answer has the person's
+     * fingerprint itself.
+     */
+    public String request(String name, String mobile, boolean fresh) {
+        return fresh ? hmac("person\n" + name + "\n" + mobile + "\nfresh") : person(name, mobile);
     }
 
     private String hmac(String value) {

@@ -11,12 +11,15 @@ import cloud.phonematch.verify.verification.Deadline;
  * after which the caller assumes nothing, except that a write the exception does not call
  * {@linkplain RecordsUnavailable#maybeApplied() possibly applied} was not made.
  * <p>
- * A write that may have been applied although no reply said so (a lost reply, a 5xx) is recognized by its owner
- * ({@link StoredRecord#owner()}, random per claim): a store that finds, on trying again, the very record it was
- * writing (same owner, same version) counts the write as made. Nothing else tells two claims of one key apart.
+ * A write of a record that may have been applied although no reply said so (a lost reply, a 5xx, a reply not in the
+ * expected shape) is recognized by its owner ({@link StoredRecord#owner()}, random per claim): a store that finds, on
+ * trying again, the very record it was writing (same owner, same version) counts the write as made. Nothing else
+ * tells two claims of one key apart. A counter's writes cannot recognize themselves, so they are never sent again
+ * after an ending that may have applied them ({@link cloud.phonematch.verify.verification.ChargeRule}).
  * <p>
- * A record whose {@link StoredRecord#expiresAt()} has passed counts as absent, whether or not the store has deleted
- * it yet (a DynamoDB TTL deletes within days, not at the second).
+ * A record counts as absent once it is not {@linkplain StoredRecord#liveAt(Instant) live}: its
+ * {@link StoredRecord#expiresAt()} has passed and it holds no lock that is still running, whether or not the store
+ * has deleted it yet (a DynamoDB TTL deletes within days, not at the second).
  */
 public interface RecordStore {
 
@@ -32,11 +35,14 @@ public interface RecordStore {
     Optional<StoredRecord> get(String key, Instant now, Deadline deadline);
 
     /**
-     * Replaces the record with {@code next} if the stored one still has version {@code next.version() - 1}.
+     * Replaces the record with {@code next} if the stored one still has version {@code next.version() - 1} and was
+     * written by {@code previousOwner}: a writer replaces only the record it holds, never one another claim wrote
+     * after its own lapsed.
      *
+     * @param previousOwner the owner of the record replaced; null for a record without one (a kept answer)
      * @return whether it was replaced (also when a try that may have been applied left {@code next} itself there)
      */
-    boolean replace(StoredRecord next, Deadline deadline);
+    boolean replace(StoredRecord next, String previousOwner, Deadline deadline);
 
     /**
      * Deletes the record with this key if it still has version {@code version} and was written by {@code owner}:
@@ -44,19 +50,23 @@ public interface RecordStore {
      * may not have been made: another invocation's claim of the same key has the same version, never the same owner.
      *
      * @param owner not null: a record without an owner is never deleted
-     * @return whether it was deleted
+     * @return whether it was deleted (also when a try that may have been applied left no record there)
      */
     boolean delete(String key, long version, String owner, Deadline deadline);
 
     /**
      * Adds one to the counter {@code key} (an absent one counts as 0) if it is below {@code limit}, and sets when the
      * store may forget it. Atomic across every container of the store. A counter's key names its period (a day), so
-     * it never needs resetting.
+     * it never needs resetting. Not sent again after an ending that may have applied it: then it throws, and the
+     * counter may count one more than was asked.
      *
      * @return whether one was added
      */
     boolean incrementBelow(String key, long limit, Instant expiresAt, Deadline deadline);
 
-    /** Takes one back from the counter {@code key}, never below zero. */
+    /**
+     * Takes one back from the counter {@code key}, never below zero. Not sent again after an ending that may have
+     * applied it: then it throws, and the counter may count one more than it should, never one less.
+     */
     void decrement(String key, Deadline deadline);
 }

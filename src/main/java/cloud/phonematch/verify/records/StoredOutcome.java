@@ -9,52 +9,59 @@ import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.output.Outcome;
 import cloud.phonematch.verify.output.ResultCode;
 import cloud.phonematch.verify.output.VerificationStatus;
+import cloud.phonematch.verify.precheck.PreCheckResult;
+import cloud.phonematch.verify.verification.Verdict;
 
 /**
- * An outcome as a record keeps it for replay: what the caller was told (status, code, texts in the request's
- * language, masked number, carrier, who answered, the API's trace id), none of the invocation's own ids. Holds
- * nothing the output did not already show.
+ * A {@link Verdict} as a record keeps it: status, result code, masked number, who answered, the API's trace id and,
+ * for a local refusal, its reason — no text in any language (the answer given again is worded in the language of the
+ * request it is given to) and none of the invocation's own ids. Holds nothing the output did not already show.
  */
 final class StoredOutcome {
     private StoredOutcome() {
     }
 
-    static String write(Outcome outcome) {
+    static String write(Verdict verdict) {
         ObjectNode n = Json.object();
-        n.put("status", outcome.status().name());
-        n.put("result_code", outcome.resultCode().code());
-        n.put("description", outcome.description());
-        n.put("hint", outcome.hint());
-        n.put("mobile", outcome.maskedMobile());
-        n.put("carrier", outcome.carrier());
-        n.put("answered_by", outcome.answeredBy().name());
-        n.put("upstream_trace_id", outcome.upstreamTraceId());
+        n.put("status", verdict.status().name());
+        n.put("result_code", verdict.code().code());
+        n.put("mobile", verdict.maskedMobile());
+        n.put("answered_by", verdict.answeredBy().name());
+        n.put("upstream_trace_id", verdict.upstreamTraceId());
+        if (verdict.rejection() != null) {
+            n.put("rejection", verdict.rejection().name());
+        }
         return Json.write(n);
     }
 
-    /**
-     * The outcome a record holds, with placeholder ids and no attempts; empty when the text is not one this class
-     * wrote (then the answer cannot be replayed).
-     */
-    static Optional<Outcome> read(String stored) {
-        return Json.parseObject(stored).flatMap(StoredOutcome::outcome);
+    /** The verdict a record holds; empty when the text is not one this class wrote (then it cannot be given again). */
+    static Optional<Verdict> read(String stored) {
+        return Json.parseObject(stored).flatMap(StoredOutcome::verdict);
     }
 
-    private static Optional<Outcome> outcome(JsonNode n) {
+    private static Optional<Verdict> verdict(JsonNode n) {
         try {
             VerificationStatus status = VerificationStatus.valueOf(n.path("status").asText());
             Optional<ResultCode> code = ResultCode.of(n.path("result_code").asInt(Integer.MIN_VALUE));
             Outcome.AnsweredBy by = Outcome.AnsweredBy.valueOf(n.path("answered_by").asText());
-            if (code.isEmpty() || code.get().status().orElse(null) != status || !n.path("description").isTextual()
-                    || !n.path("mobile").isTextual()) {
+            if (code.isEmpty() || code.get().status().orElse(null) != status || !n.path("mobile").isTextual()) {
                 return Optional.empty();
             }
-            return Optional.of(new Outcome(status, code.get(), n.path("description").asText(),
-                    n.path("mobile").asText(), text(n, "carrier"), by, 0, null, null, text(n, "upstream_trace_id"), 0,
-                    text(n, "hint")));
+            return Optional.of(new Verdict(status, code.get(), n.path("mobile").asText(), by,
+                    text(n, "upstream_trace_id"), by == Outcome.AnsweredBy.PRECHECK ? rejection(n, status) : null));
         } catch (IllegalArgumentException notOurs) {
             return Optional.empty();
         }
+    }
+
+    /** A local refusal's reason; one kept without it gets the reason that refuses the same field in general. */
+    private static PreCheckResult.Reason rejection(JsonNode n, VerificationStatus status) {
+        String stored = text(n, "rejection");
+        if (stored != null) {
+            return PreCheckResult.Reason.valueOf(stored);
+        }
+        return status == VerificationStatus.INVALID_MOBILE ? PreCheckResult.Reason.INVALID_MOBILE
+                : PreCheckResult.Reason.INVALID_NAME;
     }
 
     private static String text(JsonNode n, String field) {

@@ -31,6 +31,15 @@ public record StoredRecord(String key, String fingerprint, RecordState state, In
         Objects.requireNonNull(expiresAt, "expiresAt");
     }
 
+    /**
+     * Whether the record still stands at {@code now}: it has not expired, or it holds a lock that has not run out. A
+     * lock outlives an expiry only when the settings break the records' invariant (an expiry shorter than a lock),
+     * which the function refuses at start; a store honours the lock all the same.
+     */
+    public boolean liveAt(Instant now) {
+        return expiresAt.isAfter(now) || (lockedUntil != null && lockedUntil.isAfter(now));
+    }
+
     /** The next version of this record, in another state, by the same owner. */
     StoredRecord next(RecordState newState, Instant newLockedUntil, String newOutcome, Instant newExpiresAt) {
         return new StoredRecord(key, fingerprint, newState, newLockedUntil, newOutcome, newExpiresAt, version + 1,

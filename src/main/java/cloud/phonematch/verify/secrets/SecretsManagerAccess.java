@@ -5,13 +5,16 @@ import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.faulttolerance.Retry;
-
 import cloud.phonematch.verify.aws.AwsJsonClient;
 import cloud.phonematch.verify.aws.AwsJsonService;
 import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.Deadline;
+import cloud.phonematch.verify.verification.RenewableRandom;
+import cloud.phonematch.verify.verification.Retries;
+import cloud.phonematch.verify.verification.TimeSource;
+import cloud.phonematch.verify.verification.UniquePerContainer;
 import software.amazon.awssdk.services.secretsmanager.endpoints.SecretsManagerEndpointParams;
 import software.amazon.awssdk.services.secretsmanager.endpoints.SecretsManagerEndpointProvider;
 
@@ -26,7 +29,7 @@ import software.amazon.awssdk.services.secretsmanager.endpoints.SecretsManagerEn
  * (BENCHMARKS.md).
  */
 @ApplicationScoped
-public class SecretsManagerAccess {
+public class SecretsManagerAccess implements UniquePerContainer {
     /**
      * Secrets Manager: AWS JSON 1.1, endpoint settings {@code aws.endpointUrlSecretsManager} /
      * {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, the SDK's Secrets Manager endpoint rules (Secrets Manager's
@@ -42,26 +45,36 @@ public class SecretsManagerAccess {
      * milliseconds once connected, and the first call of a container also opens the TLS connection.
      */
     static final Duration MIN_TRY = Duration.ofMillis(150);
+    /** The longest a read may take in all, its repeats included, whatever time the invocation has. */
+    static final Duration LONGEST_READ = Duration.ofSeconds(3);
+    /** Up to three tries, a random wait of up to 200 ms before each repeat. */
+    static final int MAX_TRIES = 3;
+    static final Duration MAX_WAIT = Duration.ofMillis(200);
 
     private final VerifyConfig config;
     private final Clock clock;
+    private final Retries retries;
+    /** The waits before a repeat, drawn anew after a SnapStart restore (restored containers retry out of step). */
+    private final RenewableRandom jitter = new RenewableRandom();
     private AwsJsonClient client;
 
-    public SecretsManagerAccess(VerifyConfig config, Clock clock) {
+    public SecretsManagerAccess(VerifyConfig config, Clock clock, TimeSource time) {
         this.config = config;
         this.clock = clock;
+        // A read changes nothing: whether it may be repeated does not depend on the operator's choice about the
+        // paid call.
+        this.retries = new Retries(ChargeRule.standard(), time, () -> jitter.current().nextDouble());
     }
 
     /**
      * The secret's SecretString (null when it only has a SecretBinary), read through this function's client, which is
-     * set up on the first read; retried as {@link #secretString(AwsJsonClient, String, Deadline)} says.
+     * set up on the first read; tried as {@link #secretString(AwsJsonClient, String, Deadline)} says.
      *
      * @throws SecretsManagerBusy when it stayed unavailable
      * @throws SecretsManagerOutOfTime when the deadline left no time for (another) call
      * @throws SecretsManagerRefusal for a refusal that repeating cannot fix
      */
     public String secretString(String secretId, Deadline deadline) {
-        // Through the bean's own interception of the method below (Quarkus intercepts calls a bean makes on itself).
         return secretString(client(), secretId, deadline);
     }
 
@@ -69,32 +82,60 @@ public class SecretsManagerAccess {
      * The secret's SecretString (null when it only has a SecretBinary), read through {@code client}: this function's
      * own, or the priming's at init, against its loopback server.
      * <p>
-     * Fault tolerance: each call is bounded by {@code VERIFY_SECRET_TIMEOUT} and by the time {@code deadline} has
-     * left, and a call is not started with less than {@link #MIN_TRY} left; when Secrets Manager throttles, fails
-     * with a 5xx, cannot be reached or does not answer in time, the call is repeated up to twice more, 100 ms apart
-     * (±100 ms jitter), within 3 s in all and never past the deadline — a read is free and idempotent, so repeating
-     * it is always safe. A missing secret or a denied read is not repeated: only a person can fix those. These
-     * failures never count toward the verification API's circuit breaker.
+     * Fault tolerance, through {@link Retries}: each call is bounded by {@code VERIFY_SECRET_TIMEOUT} and by the time
+     * {@code deadline} has left, and a call is not started with less than {@link #MIN_TRY} left; when Secrets Manager
+     * throttles, fails with a 5xx, cannot be reached or does not answer in time, the call is repeated up to twice more
+     * after a random wait of up to 200 ms, within {@link #LONGEST_READ} in all and never past the deadline — a read
+     * changes nothing, so the charge rule always lets it be repeated. A missing secret or a denied read is not
+     * repeated: only a person can fix those. These failures never count toward the verification API's circuit
+     * breaker.
      *
      * @throws SecretsManagerBusy when it stayed unavailable
      * @throws SecretsManagerOutOfTime when the deadline left no time for (another) call
      * @throws SecretsManagerRefusal for a refusal that repeating cannot fix
      */
-    @Retry(maxRetries = 2, delay = 100, jitter = 100, maxDuration = 3000, retryOn = SecretsManagerBusy.class)
     public String secretString(AwsJsonClient client, String secretId, Deadline deadline) {
-        Duration left = deadline.remaining();
-        if (left.compareTo(MIN_TRY) < 0) {
+        byte[] body = getSecretValue(secretId);
+        Retries.Schedule schedule = new Retries.Schedule(MAX_TRIES, MAX_WAIT, MAX_WAIT, config.secretTimeout(),
+                MIN_TRY);
+        Retries.Result<Read, RuntimeException> result = retries.run(ChargeRule.Call.READ, schedule,
+                deadline.within(LONGEST_READ), timeout -> once(client, body, timeout));
+        if (result.value().isPresent()) {
+            return result.value().get().secretString();
+        }
+        if (result.stop() == Retries.Stop.DEADLINE) {
             throw new SecretsManagerOutOfTime();
         }
+        throw result.lastFailure().orElseThrow().failure();
+    }
+
+    /** A read's SecretString, which may be null. */
+    private record Read(String secretString) {
+    }
+
+    private static Retries.Ending<Read, RuntimeException> once(AwsJsonClient client, byte[] body, Duration timeout) {
         AwsJsonClient.Reply reply;
         try {
-            reply = client.call("GetSecretValue", getSecretValue(secretId),
-                    deadline.remainingAtMost(config.secretTimeout()));
+            reply = client.call("GetSecretValue", body, timeout);
         } catch (AwsJsonClient.NoReply e) {
             // Connection failures, timeouts, a reply that broke while being read: all worth another try.
-            throw new SecretsManagerBusy(e.getMessage());
+            return Retries.Failed.of(new SecretsManagerBusy(e.getMessage()), ChargeRule.noReply(e.mayHaveArrived()),
+                    Retries.Again.AFTER_A_WAIT);
         }
-        return SecretsManagerReply.secretString(reply.status(), reply.errorType(), reply.body());
+        ChargeRule.Effect effect = ChargeRule.errorStatus(ChargeRule.Peer.SECRETS_MANAGER, reply.status());
+        try {
+            return new Retries.Done<>(new Read(SecretsManagerReply.secretString(reply.status(), reply.errorType(),
+                    reply.body())));
+        } catch (SecretsManagerBusy e) {
+            return Retries.Failed.of(e, effect, Retries.Again.AFTER_A_WAIT);
+        } catch (SecretsManagerRefusal e) {
+            return Retries.Failed.of(e, effect, Retries.Again.NO);
+        }
+    }
+
+    @Override
+    public void renewAfterRestore() {
+        jitter.renewAfterRestore();
     }
 
     /** Whether this function's own client has been set up (and so may hold a connection). */

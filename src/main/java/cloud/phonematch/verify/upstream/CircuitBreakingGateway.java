@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
+import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.UniquePerContainer;
 import cloud.phonematch.verify.verification.UpstreamAnswer;
 import cloud.phonematch.verify.verification.UpstreamCall;
@@ -96,10 +97,10 @@ public final class CircuitBreakingGateway implements VerificationGateway, Unique
                     UpstreamAnswer.RefusalKind.CIRCUIT_OPEN, null);
         } catch (Exception unexpected) {
             // The delegate never throws by contract; anything here is a bug, reported without its message. Whether
-            // the request went out is unknown, so it may have been charged.
+            // the request went out is unknown: for the charge rule, no reply after it may have arrived.
             LOG.errorf("unexpected %s around the API call", unexpected.getClass().getName());
             return new UpstreamAnswer.Refused(
-                    Failure.of(ErrorType.UPSTREAM_UNAVAILABLE, "the API call failed").maybeCharged(),
+                    ChargeRule.noReply(true).mark(Failure.of(ErrorType.UPSTREAM_UNAVAILABLE, "the API call failed")),
                     UpstreamAnswer.RefusalKind.TRANSIENT, null);
         }
     }

@@ -8,11 +8,11 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import cloud.phonematch.verify.output.Charge;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.output.ResultCode;
+import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.UpstreamAnswer;
 import cloud.phonematch.verify.verification.UpstreamAnswer.RefusalKind;
 
@@ -43,10 +43,8 @@ public final class UpstreamReplyTable {
         String errorCode = json.map(j -> j.path("error").path("code")).filter(JsonNode::isTextual)
                 .map(JsonNode::asText).orElse(null);
         UpstreamErrorRule rule = UpstreamErrorRule.match(httpStatus, errorCode);
-        Failure failure = Failure.upstream(rule.type, rule.message, httpStatus, errorCode);
-        if (rule.charge == Charge.MAYBE_CHARGED) {
-            failure = failure.maybeCharged();
-        }
+        Failure failure = ChargeRule.errorStatus(ChargeRule.Peer.VERIFICATION_API, httpStatus)
+                .mark(Failure.upstream(rule.type, rule.message, httpStatus, errorCode));
         if (rule.type == ErrorType.RATE_LIMITED) {
             failure = failure.withRetryAfter(retryAfterSeconds(retryAfterHeader).orElse(DEFAULT_RETRY_AFTER_SECONDS));
         }
@@ -78,13 +76,13 @@ public final class UpstreamReplyTable {
     }
 
     /**
-     * A 200 we cannot read. The engine ran and may have charged (an unknown result code may well be a charged one),
-     * so it is possibly charged as well as final.
+     * A 200 we cannot read. The engine ran and may have charged (an unknown result code may well be a charged one):
+     * the charge rule's unreadable reply, and final.
      */
     private static UpstreamAnswer contract(String message, int status, String code, String traceId) {
         return new UpstreamAnswer.Refused(
-                Failure.upstream(ErrorType.UPSTREAM_CONTRACT, message, status, code).maybeCharged(), RefusalKind.FINAL,
-                traceId);
+                ChargeRule.unreadableReply().mark(Failure.upstream(ErrorType.UPSTREAM_CONTRACT, message, status, code)),
+                RefusalKind.FINAL, traceId);
     }
 
     /** Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3); never negative. */

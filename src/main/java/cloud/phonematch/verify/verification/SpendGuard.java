@@ -1,29 +1,41 @@
 package cloud.phonematch.verify.verification;
 
+import java.time.Duration;
+
 import cloud.phonematch.verify.output.Failure;
 
 /**
- * A cap on what the function may spend: one charged answer is reserved before any paid call, and given back
- * unless the invocation was, or may have been, charged.
+ * A cap on what the function may spend: one charged answer is reserved before every call to the API that may cost
+ * money — every attempt, not every invocation — kept when that call was charged or may have been, and given back
+ * when the {@link ChargeRule} says it cannot have been.
  */
 public interface SpendGuard {
 
-    /** Reserves one charged answer; bounded by {@code deadline}. */
+    /** Reserves one charged answer for the next call; bounded by {@code deadline}. */
     Reservation reserve(Deadline deadline);
 
     /**
-     * Keeps the reservation when the invocation was charged (a billable answer) or may have been (outcome unknown);
-     * gives it back otherwise. Never throws: a give-back that fails leaves the budget lower than it is, never higher.
+     * The least time a reservation needs before the call it is for: no attempt is begun that would leave the
+     * reservation less (zero when nothing is reserved).
      */
-    void settle(Reservation.Reserved reservation, VerificationResult result, Deadline deadline);
+    default Duration leadTime() {
+        return Duration.ZERO;
+    }
+
+    /**
+     * Gives back a reservation whose call cannot have been charged. Sent at most once: a give-back whose outcome is
+     * unknown is not repeated, since it could be counted twice; it leaves the budget lower than it is, never higher.
+     * Never throws.
+     */
+    void release(Reservation.Reserved reservation, Deadline deadline);
 
     /** What a reservation came to. */
     sealed interface Reservation {
-        /** No cap is set: nothing was reserved, nothing to settle. */
+        /** No cap is set: nothing was reserved, nothing to give back. */
         record Unlimited() implements Reservation {
         }
 
-        /** One charged answer is reserved on this counter until settled. */
+        /** One charged answer is reserved on this counter. */
         record Reserved(String counter) implements Reservation {
         }
 

@@ -33,9 +33,9 @@ public sealed interface UpstreamAnswer {
     }
 
     /**
-     * What may be done about a refusal. Whether the API may have charged is the failure's own {@link
-     * cloud.phonematch.verify.output.Charge}; the retry policy combines the two, in one place
-     * ({@link ChargeSafeRetryPolicy}).
+     * What may be done about a refusal, by its nature. Whether the API may have charged is the failure's own {@link
+     * cloud.phonematch.verify.output.Charge}, set by the {@link ChargeRule}, which also decides whether a refusal of
+     * either kind may be sent again ({@link Retries} asks it).
      */
     enum RefusalKind {
         /** 401 invalid_token or 400 token_mismatched: a rotated secret may fix it. Not charged. */

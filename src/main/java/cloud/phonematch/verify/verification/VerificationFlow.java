@@ -1,6 +1,7 @@
 package cloud.phonematch.verify.verification;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,20 +17,18 @@ import cloud.phonematch.verify.precheck.PreCheck;
 import cloud.phonematch.verify.precheck.PreCheckResult;
 
 /**
- * The verification, top to bottom: claim (idempotency key) → pre-check → a kept answer (reuse window) → reserve
- * (daily budget) → token → call (with the retry policy) → map → settle, keep → output. The token and
- * the calls are {@link UpstreamAttempts}'s, both bounded by the invocation's deadline.
- * Start reading here.
+ * The verification, top to bottom: claim (idempotency key) → pre-check → a kept answer (reuse window) → token →
+ * calls, each with a budget reservation of its own → settle, keep → output. The token and the calls are
+ * {@link UpstreamAttempts}'s, bounded by the invocation's deadline. Start reading here.
  * <p>
- * Money rule: a request is repeated only when it cannot have been charged — see
- * {@link ChargeSafeRetryPolicy}, the one place that decides it.
+ * Money rule: a call is sent again only when the {@link ChargeRule} says it cannot have been charged (or the operator
+ * accepted paying twice); the rule is the one place that decides it, for the API, the records and the secret.
  */
 @ApplicationScoped
 public class VerificationFlow implements UniquePerContainer {
 
     private final PreCheck preCheck;
     private final VerificationRecords records;
-    private final SpendGuard spend;
     private final ResultReuse reuse;
     private final VerificationGateway gateway;
     private final UpstreamAttempts attempts;
@@ -37,18 +36,21 @@ public class VerificationFlow implements UniquePerContainer {
     /** The retries' jitter, drawn anew after a SnapStart restore so that restored containers do not retry in step. */
     private final RenewableRandom jitter = new RenewableRandom();
 
-    public VerificationFlow(VerifyConfig config, TokenSource tokens, VerificationGateway gateway,
+    public VerificationFlow(VerifyConfig config, ChargeRule rule, TokenSource tokens, VerificationGateway gateway,
             VerificationRecords records, SpendGuard spend, ResultReuse reuse, TimeSource time, Tracing tracing) {
         this.preCheck = new PreCheck(config.precheck());
         this.records = records;
-        this.spend = spend;
         this.reuse = reuse;
         this.gateway = gateway;
         this.time = time;
         // Jitter only spreads retries; SecureRandom keeps it unpredictable across containers at no real cost.
-        ChargeSafeRetryPolicy policy = new ChargeSafeRetryPolicy(config.maxAttempts(), config.retryBaseDelay(),
-                config.retryMaxDelay(), config.retryOnTimeout(), () -> jitter.current().nextDouble());
-        this.attempts = new UpstreamAttempts(gateway, tokens, policy, config.attemptTimeout(), time, tracing);
+        Retries retries = new Retries(rule, time, () -> jitter.current().nextDouble());
+        Duration minAttempt = config.minAttemptTime().compareTo(config.attemptTimeout()) <= 0 ? config.minAttemptTime()
+                : config.attemptTimeout();
+        // No attempt is begun without time for its budget reservation and then for a call that can hold an answer.
+        Retries.Schedule schedule = new Retries.Schedule(Math.max(1, config.maxAttempts()), config.retryBaseDelay(),
+                config.retryMaxDelay(), config.attemptTimeout(), minAttempt.plus(spend.leadTime()));
+        this.attempts = new UpstreamAttempts(gateway, tokens, spend, retries, schedule, time, tracing);
     }
 
     @Override
@@ -72,11 +74,11 @@ public class VerificationFlow implements UniquePerContainer {
         if (request.idempotencyKey() == null) {
             return verifyOnce(request, name, mobile, invocation);
         }
-        VerificationRecords.KeyedRequest keyed = new VerificationRecords.KeyedRequest(request.idempotencyKey(), name,
-                mobile);
+        VerificationRecords.KeyedRequest keyed = new VerificationRecords.KeyedRequest(request.idempotencyKey(),
+                request.callerScope(), name, mobile, request.fresh());
         return switch (records.claim(keyed, invocation.deadline())) {
-            case VerificationRecords.Claim.Replayed replayed -> new VerificationResult.Answered(replayed.outcome()
-                    .replayedAs(invocation.requestId(), invocation.correlationId(), elapsedMs(invocation)), 0);
+            case VerificationRecords.Claim.Replayed replayed -> givenAgain(replayed.verdict(), request.language(),
+                    mobile, invocation, OutcomeRendering.Given.REPLAYED);
             case VerificationRecords.Claim.Refused refused ->
                     VerificationResult.Failed.beforeAnyCall(refused.failure(), MobileNumbers.mask(keyed.mobile()));
             case VerificationRecords.Claim.Granted granted -> {
@@ -99,27 +101,19 @@ public class VerificationFlow implements UniquePerContainer {
         boolean reusing = gateway.charges() && reuse.enabled() && !request.fresh();
         if (reusing) {
             try {
-                Optional<Outcome> kept = reuse.recent(input.name(), input.mobile(), invocation.deadline());
+                Optional<Verdict> kept = reuse.recent(input.name(), input.mobile(), invocation.deadline());
                 if (kept.isPresent()) {
-                    return new VerificationResult.Answered(kept.get().reusedAs(invocation.requestId(),
-                            invocation.correlationId(), elapsedMs(invocation)), 0);
+                    return givenAgain(kept.get(), request.language(), input.mobile(), invocation,
+                            OutcomeRendering.Given.REUSED);
                 }
             } catch (FailureException e) {
                 return VerificationResult.Failed.beforeAnyCall(e.failure(), masked);
             }
         }
-        SpendGuard.Reservation reservation = gateway.charges() ? spend.reserve(invocation.deadline())
-                : new SpendGuard.Reservation.Unlimited();
-        if (reservation instanceof SpendGuard.Reservation.Refused refused) {
-            return VerificationResult.Failed.beforeAnyCall(refused.failure(), masked);
-        }
         VerificationResult result = called(request, input, masked, invocation);
-        if (reservation instanceof SpendGuard.Reservation.Reserved reserved) {
-            spend.settle(reserved, result, invocation.deadline());
-        }
         if (reuse.enabled() && result instanceof VerificationResult.Answered answered
-                && answered.outcome().billable()) {
-            reuse.remember(input.name(), input.mobile(), answered.outcome(), invocation.deadline());
+                && answered.verdict().chargedKind()) {
+            reuse.remember(input.name(), input.mobile(), answered.verdict(), invocation.deadline());
         }
         return result;
     }
@@ -136,14 +130,13 @@ public class VerificationFlow implements UniquePerContainer {
             case UpstreamAnswer.Refused refused -> new VerificationResult.Failed(refused.failure(), result.calls(),
                     masked, refused.traceId(), upstreamMs);
             case UpstreamAnswer.Answered answered -> {
-                VerificationStatus status = answered.code().status().orElseThrow();
-                Language language = request.language();
-                yield new VerificationResult.Answered(new Outcome(status, answered.code(),
-                        answered.code().description(language), masked,
-                        carrierOf(input, status, language),
-                        gateway.charges() ? Outcome.AnsweredBy.API : Outcome.AnsweredBy.SANDBOX, result.calls(),
-                        invocation.requestId(),
-                        invocation.correlationId(), answered.traceId(), elapsedMs(invocation), null), upstreamMs);
+                Verdict verdict = new Verdict(answered.code().status().orElseThrow(), answered.code(), masked,
+                        gateway.charges() ? Outcome.AnsweredBy.API : Outcome.AnsweredBy.SANDBOX, answered.traceId(),
+                        null);
+                yield new VerificationResult.Answered(verdict, OutcomeRendering.render(verdict, request.language(),
+                        () -> input.validated().or(() -> MobileNumbers.mainlandMobile(input.mobile())), invocation,
+                        elapsedMs(invocation), result.calls(), result.possiblyCharged(), OutcomeRendering.Given.NOW),
+                        upstreamMs);
             }
         };
     }
@@ -153,24 +146,17 @@ public class VerificationFlow implements UniquePerContainer {
         VerificationStatus status = rejected.reason().refusesName()
                 ? VerificationStatus.INVALID_NAME
                 : VerificationStatus.INVALID_MOBILE;
-        ResultCode code = ResultCode.forLocalRejection(status);
-        return new VerificationResult.Answered(new Outcome(status, code, code.description(language),
-                rejected.maskedMobile(), null, Outcome.AnsweredBy.PRECHECK, 0, invocation.requestId(),
-                invocation.correlationId(), null,
-                elapsedMs(invocation), rejected.reason().hint(language.locale())), 0);
+        Verdict verdict = new Verdict(status, ResultCode.forLocalRejection(status), rejected.maskedMobile(),
+                Outcome.AnsweredBy.PRECHECK, null, rejected.reason());
+        return new VerificationResult.Answered(verdict, OutcomeRendering.render(verdict, language, Optional::empty,
+                invocation, elapsedMs(invocation), 0, 0, OutcomeRendering.Given.NOW), 0);
     }
 
-    /**
-     * The carrier is only named for a number the API accepted as a mobile number that libphonenumber also
-     * considers a valid mainland mobile. The enforcing pre-check has already parsed it; otherwise it is
-     * parsed here, once.
-     */
-    private static String carrierOf(PreCheckResult.Passed input, VerificationStatus status, Language language) {
-        if (status == VerificationStatus.INVALID_MOBILE) {
-            return null;
-        }
-        return input.validated().or(() -> MobileNumbers.mainlandMobile(input.mobile()))
-                .flatMap(mobile -> mobile.carrier(language.locale())).orElse(null);
+    /** A kept verdict, worded for this request: nothing read from the API, sent or charged. */
+    private VerificationResult givenAgain(Verdict verdict, Language language, String mobile, Invocation invocation,
+            OutcomeRendering.Given given) {
+        return new VerificationResult.Answered(verdict, OutcomeRendering.render(verdict, language,
+                () -> MobileNumbers.mainlandMobile(mobile), invocation, elapsedMs(invocation), 0, 0, given), 0);
     }
 
     private long elapsedMs(Invocation invocation) {

@@ -1,7 +1,6 @@
 package cloud.phonematch.verify.verification;
 
 import cloud.phonematch.verify.output.Failure;
-import cloud.phonematch.verify.output.Outcome;
 
 /**
  * Memory across invocations, so that a repeated request is never paid twice: claimed before anything can be
@@ -19,8 +18,8 @@ public interface VerificationRecords {
     Claim claim(KeyedRequest request, Deadline deadline);
 
     /**
-     * Records how a granted claim ended: an answer is kept for replay, a failure that cannot have been charged
-     * releases the key, a possibly charged one keeps it as outcome-unknown. Never throws: when the write fails,
+     * Records how a granted claim ended: an answer's verdict is kept for replay, a failure that cannot have been
+     * charged releases the key, a possibly charged one keeps it as outcome-unknown. Never throws: when the write fails,
      * the claim's lock runs out and the key then counts as outcome-unknown, which can only refuse, never pay.
      */
     void settle(Claim.Granted claim, VerificationResult result, Deadline deadline);
@@ -28,8 +27,11 @@ public interface VerificationRecords {
     /**
      * A request that carries an idempotency key, with the name and number normalized as the API would receive them
      * (so that typing differences are the same request). Shows none of them in {@link #toString()}.
+     *
+     * @param callerScope the authenticated caller the event names, which scopes the key; null when it names none
+     * @param fresh whether the request asked for a new paid check rather than a kept answer
      */
-    record KeyedRequest(String idempotencyKey, String name, String mobile) {
+    record KeyedRequest(String idempotencyKey, String callerScope, String name, String mobile, boolean fresh) {
         @Override
         public String toString() {
             return "KeyedRequest[<redacted>]";
@@ -47,8 +49,11 @@ public interface VerificationRecords {
         record Granted(String key, String fingerprint, long version, String owner) implements Claim {
         }
 
-        /** The key already has an answer: return it again, marked replayed; nothing is read, sent or charged. */
-        record Replayed(Outcome outcome) implements Claim {
+        /**
+         * The key already has an answer: give it again, marked replayed, in this request's language; nothing is read,
+         * sent or charged.
+         */
+        record Replayed(Verdict verdict) implements Claim {
         }
 
         /** This invocation must not go on; the failure says why and whether to try again. */

@@ -13,7 +13,11 @@ public sealed interface VerificationResult {
     /** Time spent waiting for the API, all attempts together (0 when no call was made). */
     long upstreamMs();
 
-    record Answered(Outcome outcome, long upstreamMs) implements VerificationResult {
+    /**
+     * @param verdict what the answer found, in no language: what the records keep
+     * @param outcome the answer as this request's caller reads it
+     */
+    record Answered(Verdict verdict, Outcome outcome, long upstreamMs) implements VerificationResult {
         @Override
         public int attempts() {
             return outcome.attempts();

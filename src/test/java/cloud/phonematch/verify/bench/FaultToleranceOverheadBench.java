@@ -25,6 +25,7 @@ import cloud.phonematch.verify.upstream.CircuitBreakingGateway;
 import cloud.phonematch.verify.upstream.LiveVerificationGateway;
 import cloud.phonematch.verify.upstream.RequestBodies;
 import cloud.phonematch.verify.upstream.VerificationApiClientFactory;
+import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.Invocation;
 import cloud.phonematch.verify.verification.ResultReuse;
@@ -60,6 +61,9 @@ class FaultToleranceOverheadBench {
 
     @Inject
     TokenSource tokens;
+
+    @Inject
+    ChargeRule rule;
 
     @Inject
     SpendGuard spend;
@@ -105,10 +109,10 @@ class FaultToleranceOverheadBench {
                     Clock.systemUTC(), new RequestBodies(local));
             TimedGateway timedBare = new TimedGateway(live);
             TimedGateway timedWrapped = new TimedGateway(live);
-            VerificationFlow without = new VerificationFlow(local, tokens, timedBare, records, spend, reuse,
+            VerificationFlow without = new VerificationFlow(local, rule, tokens, timedBare, records, spend, reuse,
                     TimeSource.SYSTEM,
                     Tracing.NONE);
-            VerificationFlow with = new VerificationFlow(local, tokens, new CircuitBreakingGateway(timedWrapped, local),
+            VerificationFlow with = new VerificationFlow(local, rule, tokens, new CircuitBreakingGateway(timedWrapped, local),
                     records, spend, reuse, TimeSource.SYSTEM, Tracing.NONE);
 
             for (int i = 0; i < WARMUP; i++) {

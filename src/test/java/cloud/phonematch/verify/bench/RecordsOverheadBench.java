@@ -26,12 +26,14 @@ import cloud.phonematch.verify.records.HashKeys;
 import cloud.phonematch.verify.records.IdempotencyRecords;
 import cloud.phonematch.verify.records.InMemoryRecordStore;
 import cloud.phonematch.verify.records.RecordStore;
+import cloud.phonematch.verify.records.RecordsTiming;
 import cloud.phonematch.verify.records.StoredRecord;
 import cloud.phonematch.verify.support.FakeApis;
 import cloud.phonematch.verify.support.Fakes;
 import cloud.phonematch.verify.support.LocalDynamoDb;
 import cloud.phonematch.verify.support.SecretsManagerStubs;
 import cloud.phonematch.verify.support.TestPeople;
+import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.Invocation;
 import cloud.phonematch.verify.verification.ResultReuse;
@@ -70,6 +72,9 @@ class RecordsOverheadBench {
 
     @Inject
     TokenSource tokens;
+
+    @Inject
+    ChargeRule rule;
 
     @Inject
     SpendGuard spend;
@@ -111,8 +116,8 @@ class RecordsOverheadBench {
         }
 
         @Override
-        public boolean replace(StoredRecord next, Deadline deadline) {
-            return timed(() -> delegate.replace(next, deadline));
+        public boolean replace(StoredRecord next, String previousOwner, Deadline deadline) {
+            return timed(() -> delegate.replace(next, previousOwner, deadline));
         }
 
         @Override
@@ -202,9 +207,9 @@ class RecordsOverheadBench {
         FaultToleranceOverheadBench.TimedGateway api = new FaultToleranceOverheadBench.TimedGateway(live);
         // No circuit breaker: it is the same in every variant, and a named breaker exists once per container.
         VerificationGateway gateway = api;
-        VerificationRecords records = new IdempotencyRecords(store, keys, Clock.systemUTC(), Duration.ofHours(1),
-                false);
-        return new Variant(new VerificationFlow(config, tokens, gateway, records, spend, reuse, TimeSource.SYSTEM,
+        VerificationRecords records = new IdempotencyRecords(store, keys, Clock.systemUTC(),
+                new RecordsTiming(config.idempotencyTtl(), config.clockSkewMargin()), rule);
+        return new Variant(new VerificationFlow(config, rule, tokens, gateway, records, spend, reuse, TimeSource.SYSTEM,
                 Tracing.NONE),
                 api, store, keyed);
     }

@@ -782,50 +782,6 @@ class DeploymentFilesTest {
         }
     }
 
-    @Test
-    void theSingleVerificationSendsAKeyOfItsExecutionUnlessTheInputBringsOne() throws Exception {
-        String payload = functionTasks(asl(ONE_STATE_MACHINE)).get(0).at("/Arguments/Payload").asText();
-        Map<String, Object> input = Map.of("name", "x", "mobile", "y");
-
-        JsonNode first = JSON.valueToTree(StepFunctionsJsonata.evaluate(payload, states(input, "arn:exec:one", null)));
-        JsonNode again = JSON.valueToTree(StepFunctionsJsonata.evaluate(payload, states(input, "arn:exec:one", null)));
-        JsonNode other = JSON.valueToTree(StepFunctionsJsonata.evaluate(payload, states(input, "arn:exec:two", null)));
-
-        assertEquals("x", first.path("name").asText());
-        assertTrue(first.path("idempotency_key").asText().matches("sfn-[0-9a-f]{64}"), first.toString());
-        assertEquals(first, again, "every retry of the execution sends the same key");
-        assertFalse(first.path("idempotency_key").equals(other.path("idempotency_key")));
-        JsonNode own = JSON.valueToTree(StepFunctionsJsonata.evaluate(payload,
-                states(Map.of("name", "x", "mobile", "y", "idempotency_key", "order-1"), "arn:exec:one", null)));
-        assertEquals("order-1", own.path("idempotency_key").asText(), "the caller's own key wins");
-    }
-
-    @Test
-    void everyBatchRowSendsAKeyOfTheExecutionAndItsLineTheSameOnARedrive() throws Exception {
-        JsonNode selector = asl(BATCH_STATE_MACHINE).path("States").path("VerifyRows").path("ItemSelector");
-        String field = selector.path("idempotency_key").asText();
-
-        Object line2 = StepFunctionsJsonata.evaluate(field, states(Map.of(), "arn:exec:batch", 0));
-        Object line3 = StepFunctionsJsonata.evaluate(field, states(Map.of(), "arn:exec:batch", 1));
-        Object redriven = StepFunctionsJsonata.evaluate(field, states(Map.of(), "arn:exec:batch", 0));
-        Object otherRun = StepFunctionsJsonata.evaluate(field, states(Map.of(), "arn:exec:next", 0));
-
-        assertTrue(String.valueOf(line2).matches("sfn-[0-9a-f]{64}"), String.valueOf(line2));
-        assertEquals(line2, redriven);
-        assertFalse(line2.equals(line3));
-        assertFalse(line2.equals(otherRun));
-    }
-
-    /** {@code $states} as a field sees it: the input, the execution and (in a Map's selector) the item index. */
-    private static Map<String, Object> states(Object input, String executionId, Integer itemIndex) {
-        Map<String, Object> context = new HashMap<>();
-        context.put("Execution", Map.of("Id", executionId));
-        if (itemIndex != null) {
-            context.put("Map", Map.of("Item", Map.of("Index", itemIndex, "Value", Map.of())));
-        }
-        return Map.of("input", input, "context", context);
-    }
-
     private static JsonNode catcherOf(JsonNode task, String error) {
         for (JsonNode catcher : task.path("Catch")) {
             if (names(catcher.path("ErrorEquals")).contains(error)) {

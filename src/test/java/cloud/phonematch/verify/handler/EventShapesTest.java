@@ -165,6 +165,37 @@ class EventShapesTest {
         assertEquals(0, SecretsManagerStubs.calls());
     }
 
+    /**
+     * One JSON object and nothing after it: a second object or any other text after the first is refused, not
+     * verified as the first object with the rest dropped.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "{\"name\":\"%1$s\",\"mobile\":\"%2$s\"}{\"name\":\"%1$s\",\"mobile\":\"%2$s\"}",
+            "{\"name\":\"%1$s\",\"mobile\":\"%2$s\"} xyz", "{\"name\":\"%1$s\",\"mobile\":\"%2$s\"}]",
+            "{\"name\":\"%1$s\",\"mobile\":\"%2$s\"},1" })
+    void dataAfterTheJsonObjectIs400AndNothingIsSent(String template) {
+        Lambda.HttpReply reply = Lambda.http(Events.httpV2("POST", "/verifications", template.formatted(NAME, MOBILE),
+                JSON));
+
+        assertEquals(400, reply.statusCode());
+        assertEquals("INVALID_REQUEST", reply.body().path("error").path("type").asText());
+        assertEquals("the request body has data after its JSON object; send exactly one JSON object",
+                reply.body().path("error").path("message").asText());
+        assertEquals(0, ApiStubs.calls().size());
+        assertEquals(0, SecretsManagerStubs.calls());
+    }
+
+    @Test
+    void whitespaceAfterTheJsonObjectIsFine() {
+        ApiStubs.answer(ApiStubs.result("0"));
+
+        Lambda.HttpReply reply = Lambda.http(Events.httpV2("POST", "/verifications",
+                Events.body(NAME, MOBILE) + " \n\t ", JSON));
+
+        assertEquals(200, reply.statusCode());
+        assertEquals(1, ApiStubs.calls().size());
+    }
+
     @Test
     void invalidBase64Is400() {
         String event = Events.httpV2("POST", "/verifications", "%%%not-base64%%%", JSON).replace(

@@ -123,11 +123,11 @@ class SnapStartHooksTest {
         SnapStartHooks.renewExisting().forEach(bean -> renewed.add(bean.getClass().getSimpleName()));
 
         // The beans a live invocation creates (the earlier tests made some): the API's circuit, the jitter of the
-        // retries, the request bodies' generator, the X-Ray ids' generator, the hash key of the in-memory records, the
-        // claims' owner ids. The DynamoDB store is not among them: this configuration has no records table, and the
-        // hook creates nothing.
+        // retries of the API and of the secret's read, the request bodies' generator, the X-Ray ids' generator, the
+        // hash key of the in-memory records, the claims' owner ids. The DynamoDB store is not among them: this
+        // configuration has no records table, and the hook creates nothing.
         assertEquals(Set.of("CircuitBreakingGateway", "ContainerHashKey", "IdempotencyRecords", "RequestBodies",
-                "VerificationFlow", "XRayTracing"), renewed);
+                "SecretsManagerAccess", "VerificationFlow", "XRayTracing"), renewed);
     }
 
     private static Deadline deadline() {

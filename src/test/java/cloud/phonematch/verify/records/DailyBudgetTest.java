@@ -12,12 +12,9 @@ import org.junit.jupiter.api.Test;
 import cloud.phonematch.verify.output.BudgetExhaustedException;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
-import cloud.phonematch.verify.output.Outcome;
-import cloud.phonematch.verify.output.ResultCode;
 import cloud.phonematch.verify.support.MutableClock;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.SpendGuard.Reservation;
-import cloud.phonematch.verify.verification.VerificationResult;
 
 /** The daily spend guard on the in-memory store, with a clock that only moves when told to. */
 class DailyBudgetTest {
@@ -28,28 +25,21 @@ class DailyBudgetTest {
         return RecordsTesting.tenSeconds();
     }
 
-    private static VerificationResult answered(ResultCode code, Outcome.AnsweredBy by) {
-        return new VerificationResult.Answered(new Outcome(code.status().orElseThrow(), code, "d", "139****5670",
-                null, by, 1, "r", "c", null, 1, null), 1);
-    }
-
     private Reservation.Reserved reserved(DailyBudget budget) {
         return assertInstanceOf(Reservation.Reserved.class, budget.reserve(deadline()));
     }
 
     @Test
-    void chargedAnswersUseTheBudgetAndTheRestIsGivenBack() {
+    void keptReservationsUseTheBudgetAndGivenBackOnesDoNot() {
         DailyBudget budget = new DailyBudget(store, clock, 2);
 
-        budget.settle(reserved(budget), answered(ResultCode.CONSISTENT, Outcome.AnsweredBy.API), deadline());
-        budget.settle(reserved(budget), answered(ResultCode.NO_RECORD, Outcome.AnsweredBy.API), deadline());
-        budget.settle(reserved(budget), VerificationResult.Failed.beforeAnyCall(
-                Failure.of(ErrorType.RATE_LIMITED, "429"), "m"), deadline());
-        budget.settle(reserved(budget), new VerificationResult.Failed(
-                Failure.of(ErrorType.UPSTREAM_TIMEOUT, "t").maybeCharged(), 1, "m", null, 1), deadline());
+        reserved(budget); // kept: a charged answer
+        budget.release(reserved(budget), deadline()); // given back: cannot have been charged
+        budget.release(reserved(budget), deadline());
+        reserved(budget); // kept: may have been charged
 
         Failure over = assertInstanceOf(Reservation.Refused.class, budget.reserve(deadline())).failure();
-        assertEquals(ErrorType.BUDGET_EXHAUSTED, over.type(), "one charged, one possibly charged: 2 of 2");
+        assertEquals(ErrorType.BUDGET_EXHAUSTED, over.type(), "two kept: 2 of 2");
         assertEquals(429, over.httpStatus());
         assertEquals(false, over.retryable());
         assertEquals(BudgetExhaustedException.class, over.toException("r").getClass());
@@ -83,8 +73,7 @@ class DailyBudgetTest {
         Failure refused = assertInstanceOf(Reservation.Refused.class, budget.reserve(deadline())).failure();
         assertEquals(ErrorType.RECORDS_UNAVAILABLE, refused.type());
         assertTrue(refused.retryable());
-        budget.settle(new Reservation.Reserved("budget#2026-11-30"),
-                answered(ResultCode.NO_RECORD, Outcome.AnsweredBy.API), deadline());
+        budget.release(new Reservation.Reserved("budget#2026-11-30"), deadline()); // never throws
     }
 
     @Test

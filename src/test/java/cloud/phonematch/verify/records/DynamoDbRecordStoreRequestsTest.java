@@ -101,37 +101,51 @@ class DynamoDbRecordStoreRequestsTest {
 
         assertOnlyRequest("PutItem", """
                 {"TableName": "phonematch-verify-records",
-                 "ConditionExpression": "attribute_not_exists(pk) OR expires_at <= :now",
-                 "ExpressionAttributeValues": {":now": {"N": "%d"}},
+                 "ConditionExpression": "attribute_not_exists(pk) OR (expires_at <= :now AND (attribute_not_exists(locked_until) OR locked_until <= :now_ms))",
+                 "ExpressionAttributeValues": {":now": {"N": "%d"}, ":now_ms": {"N": "%d"}},
                  "Item": {"pk": {"S": "%s"}, "fp": {"S": "%s"}, "state": {"S": "IN_PROGRESS"},
                           "locked_until": {"N": "%d"}, "expires_at": {"N": "%d"}, "version": {"N": "1"},
                           "owner": {"S": "%s"}},
                  "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}
-                """.formatted(NOW.getEpochSecond(), KEY, FINGERPRINT, NOW.plusMillis(9_500).toEpochMilli(),
-                NOW.plusSeconds(86_400).getEpochSecond(), OWNER));
+                """.formatted(NOW.getEpochSecond(), NOW.toEpochMilli(), KEY, FINGERPRINT,
+                NOW.plusMillis(9_500).toEpochMilli(), NOW.plusSeconds(86_400).getEpochSecond(), OWNER));
     }
 
     @Test
-    void aReplaceIsOnePutItemConditionedOnThePreviousVersion() {
+    void aReplaceIsOnePutItemConditionedOnThePreviousVersionAndItsOwner() {
         answer(ok());
 
-        assertTrue(store(CALL_TIMEOUT).replace(DONE, seconds(5)));
+        assertTrue(store(CALL_TIMEOUT).replace(DONE, OWNER, seconds(5)));
 
         assertOnlyRequest("PutItem", """
                 {"TableName": "phonematch-verify-records",
-                 "ConditionExpression": "version = :previous",
-                 "ExpressionAttributeValues": {":previous": {"N": "1"}},
+                 "ConditionExpression": "version = :previous AND #owner = :owner",
+                 "ExpressionAttributeValues": {":previous": {"N": "1"}, ":owner": {"S": "%s"}},
+                 "ExpressionAttributeNames": {"#owner": "owner"},
                  "Item": {"pk": {"S": "%s"}, "fp": {"S": "%s"}, "state": {"S": "COMPLETED"},
                           "outcome": {"S": %s}, "expires_at": {"N": "%d"}, "version": {"N": "2"},
                           "owner": {"S": "%s"}},
                  "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}
-                """.formatted(KEY, FINGERPRINT, Json.MAPPER.valueToTree(OUTCOME),
+                """.formatted(OWNER, KEY, FINGERPRINT, Json.MAPPER.valueToTree(OUTCOME),
                 NOW.plusSeconds(172_800).getEpochSecond(), OWNER));
     }
 
     @Test
-    void aDeleteIsOneDeleteItemConditionedOnTheVersionAndTheOwner() {
+    void aReplaceOfAKeptAnswerIsConditionedOnItHavingNoOwner() {
         answer(ok());
+        StoredRecord kept = new StoredRecord(KEY, KEY, RecordState.COMPLETED, null, OUTCOME, NOW.plusSeconds(60), 2,
+                null);
+
+        assertTrue(store(CALL_TIMEOUT).replace(kept, null, seconds(5)));
+
+        JsonNode sent = body(onlyRequest());
+        assertEquals("version = :previous AND attribute_not_exists(#owner)", sent.path("ConditionExpression").asText());
+        assertEquals(json("{\":previous\": {\"N\": \"1\"}}"), sent.path("ExpressionAttributeValues"));
+    }
+
+    @Test
+    void aDeleteIsOneDeleteItemConditionedOnTheVersionAndTheOwnerReturningTheItemDeleted() {
+        answer(deleted(CLAIM));
 
         assertTrue(store(CALL_TIMEOUT).delete(KEY, 3, OWNER, seconds(5)));
 
@@ -140,8 +154,28 @@ class DynamoDbRecordStoreRequestsTest {
                  "ConditionExpression": "version = :version AND #owner = :owner",
                  "ExpressionAttributeValues": {":version": {"N": "3"}, ":owner": {"S": "%s"}},
                  "ExpressionAttributeNames": {"#owner": "owner"},
-                 "Key": {"pk": {"S": "%s"}}}
+                 "Key": {"pk": {"S": "%s"}},
+                 "ReturnValues": "ALL_OLD",
+                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}
                 """.formatted(OWNER, KEY));
+    }
+
+    @Test
+    void aCounterIsOneUpdateItemReturningTheNewCount() {
+        answer(counted(3));
+
+        assertTrue(store(CALL_TIMEOUT).incrementBelow("budget#2026-11-30", 5, NOW.plusSeconds(86_400), seconds(5)));
+
+        assertOnlyRequest("UpdateItem", """
+                {"TableName": "phonematch-verify-records",
+                 "ConditionExpression": "attribute_not_exists(pk) OR #n < :limit",
+                 "ExpressionAttributeValues": {":limit": {"N": "5"}, ":zero": {"N": "0"}, ":one": {"N": "1"},
+                                               ":expires": {"N": "%d"}},
+                 "Key": {"pk": {"S": "budget#2026-11-30"}},
+                 "UpdateExpression": "SET #n = if_not_exists(#n, :zero) + :one, expires_at = :expires",
+                 "ExpressionAttributeNames": {"#n": "n"},
+                 "ReturnValues": "UPDATED_NEW"}
+                """.formatted(NOW.plusSeconds(86_400).getEpochSecond()));
     }
 
     /**
@@ -153,11 +187,12 @@ class DynamoDbRecordStoreRequestsTest {
         answer(ok());
         DynamoDbRecordStore store = store(CALL_TIMEOUT);
         store.putIfAbsent(CLAIM, NOW, seconds(5));
-        store.replace(DONE, seconds(5));
+        store.replace(DONE, OWNER, seconds(5));
+        answer(deleted(DONE));
         store.delete(KEY, 2, OWNER, seconds(5));
 
-        Set<String> allowed = new HashSet<>(Set.of(TABLE, DynamoDbRecordStore.ABSENT_OR_EXPIRED,
-                DynamoDbRecordStore.FOLLOWS_PREVIOUS, DynamoDbRecordStore.OWNED_AT_VERSION, "ALL_OLD",
+        Set<String> allowed = new HashSet<>(Set.of(TABLE, DynamoDbRecordStore.ABSENT_OR_OVER,
+                DynamoDbRecordStore.FOLLOWS_OWNED, DynamoDbRecordStore.OWNED_AT_VERSION, "ALL_OLD",
                 RecordItems.OWNER, OWNER));
         for (StoredRecord record : List.of(CLAIM, DONE)) {
             allowed.add(record.key());
@@ -173,8 +208,10 @@ class DynamoDbRecordStoreRequestsTest {
             }
         }
         allowed.add(Long.toString(NOW.getEpochSecond()));
+        allowed.add(Long.toString(NOW.toEpochMilli()));
         Set<String> names = Set.of("TableName", "ConditionExpression", "ExpressionAttributeValues",
-                "ExpressionAttributeNames", "ReturnValuesOnConditionCheckFailure", "Item", "Key", ":now", ":previous",
+                "ExpressionAttributeNames", "ReturnValuesOnConditionCheckFailure", "ReturnValues", "Item", "Key",
+                ":now", ":now_ms", ":previous",
                 ":version", ":owner", "#owner", "S", "N", "pk", "fp", "state", "locked_until", "outcome",
                 "expires_at", "version", "owner");
 
@@ -235,7 +272,7 @@ class DynamoDbRecordStoreRequestsTest {
     void aFailedConditionIsFalseForReplaceAndDelete() {
         answer(conditionFailed(null));
 
-        assertFalse(store(CALL_TIMEOUT).replace(DONE, seconds(5)));
+        assertFalse(store(CALL_TIMEOUT).replace(DONE, OWNER, seconds(5)));
         assertFalse(store(CALL_TIMEOUT).delete(KEY, 1, OWNER, seconds(5)));
         assertEquals(2, requests());
     }
@@ -327,24 +364,80 @@ class DynamoDbRecordStoreRequestsTest {
         // The first try may have been applied; the second then finds what it wrote, or what another writer did.
         firstThen(error(503, "com.amazonaws.dynamodb.v20120810#ServiceUnavailable", "busy"), conditionFailed(null));
         RecordsUnavailable replace = assertThrows(RecordsUnavailable.class,
-                () -> store(CALL_TIMEOUT).replace(DONE, seconds(5)));
+                () -> store(CALL_TIMEOUT).replace(DONE, OWNER, seconds(5)));
         assertTrue(replace.maybeApplied());
 
         dynamo.resetAll();
         firstThen(noReply(), conditionFailed(RecordItems.item(DONE.ownedBy(OTHER_OWNER))));
         RecordsUnavailable another = assertThrows(RecordsUnavailable.class,
-                () -> store(CALL_TIMEOUT).replace(DONE, seconds(5)), "another owner's item cannot tell either");
+                () -> store(CALL_TIMEOUT).replace(DONE, OWNER, seconds(5)), "another owner's item cannot tell either");
         assertEquals("could not tell whether PutItem was applied: the first try got no usable reply and the second"
                 + " found its condition false", another.getMessage());
 
         dynamo.resetAll();
-        firstThen(error(503, "com.amazonaws.dynamodb.v20120810#ServiceUnavailable", "busy"), conditionFailed(null));
+        firstThen(error(503, "com.amazonaws.dynamodb.v20120810#ServiceUnavailable", "busy"),
+                conditionFailed(RecordItems.item(CLAIM.ownedBy(OTHER_OWNER))));
         assertTrue(assertThrows(RecordsUnavailable.class,
-                () -> store(CALL_TIMEOUT).delete(KEY, 1, OWNER, seconds(5))).maybeApplied());
+                () -> store(CALL_TIMEOUT).delete(KEY, 1, OWNER, seconds(5))).maybeApplied(),
+                "a delete that finds another owner's item cannot tell either");
 
         dynamo.resetAll();
         firstThen(error(400, "com.amazonaws.dynamodb.v20120810#ThrottlingException", "slow"), conditionFailed(null));
         assertFalse(store(CALL_TIMEOUT).delete(KEY, 1, OWNER, seconds(5)), "a throttled try was not applied");
+    }
+
+    @Test
+    void afterAnUnansweredTryADeleteThatFindsNoItemWasApplied() {
+        // Only a record's owner deletes it: an item gone after our try that may have been applied is our doing.
+        firstThen(error(500, "com.amazonaws.dynamodb.v20120810#InternalServerError", "internal"),
+                conditionFailed(null));
+
+        assertTrue(store(CALL_TIMEOUT).delete(KEY, 1, OWNER, seconds(5)));
+        assertEquals(2, requests());
+    }
+
+    @Test
+    void aReplyNotInTheExpectedShapeIsAnUnknownOutcomeNeverASuccess() {
+        // An empty 200 to a claim: tried again, and the second try finds the claim's own item.
+        firstThen(aResponse().withStatus(200).withBody(""), conditionFailed(RecordItems.item(CLAIM)));
+        assertEquals(Optional.empty(), store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, seconds(5)));
+        assertEquals(2, requests());
+
+        dynamo.resetAll();
+        answer(aResponse().withStatus(200).withBody("<html><body>OK</body></html>"));
+        RecordsUnavailable twice = assertThrows(RecordsUnavailable.class,
+                () -> store(CALL_TIMEOUT).putIfAbsent(CLAIM, NOW, seconds(5)));
+        assertEquals("PutItem on the records table failed (200 with a reply not in the expected shape) twice",
+                twice.getMessage());
+        assertTrue(twice.maybeApplied(), "it may have been applied: the caller must not take the key as free");
+
+        dynamo.resetAll();
+        firstThen(ok(), deleted(CLAIM));
+        assertTrue(store(CALL_TIMEOUT).delete(KEY, 1, OWNER, seconds(5)));
+        assertEquals(2, requests(), "a 200 without the item deleted is no proof that it was");
+    }
+
+    @Test
+    void aCountersWriteIsNeverSentAgainAfterATryThatMayHaveCounted() {
+        answer(error(500, "com.amazonaws.dynamodb.v20120810#InternalServerError", "internal"));
+        RecordsUnavailable e = assertThrows(RecordsUnavailable.class,
+                () -> store(CALL_TIMEOUT).incrementBelow("budget#2026-11-30", 5, NOW.plusSeconds(60), seconds(5)));
+        assertTrue(e.maybeApplied());
+        assertEquals("UpdateItem on the records table may have been applied (500 InternalServerError); not sent"
+                + " again, since a repeat could count twice", e.getMessage());
+        assertEquals(1, requests());
+
+        dynamo.resetAll();
+        answer(ok());
+        assertTrue(assertThrows(RecordsUnavailable.class,
+                () -> store(CALL_TIMEOUT).decrement("budget#2026-11-30", seconds(5))).maybeApplied(),
+                "a 200 without the new count may or may not have counted");
+        assertEquals(1, requests());
+
+        dynamo.resetAll();
+        firstThen(error(400, "com.amazonaws.dynamodb.v20120810#ThrottlingException", "slow"), counted(1));
+        assertTrue(store(CALL_TIMEOUT).incrementBelow("budget#2026-11-30", 5, NOW.plusSeconds(60), seconds(5)));
+        assertEquals(2, requests(), "a throttled try counted nothing: it is sent again");
     }
 
     @Test
@@ -398,12 +491,12 @@ class DynamoDbRecordStoreRequestsTest {
     void afterAnUnansweredTryAReplaceThatFindsItsOwnItemWasApplied() {
         firstThen(noReply(), conditionFailed(RecordItems.item(DONE)));
 
-        assertTrue(store(CALL_TIMEOUT).replace(DONE, seconds(5)));
+        assertTrue(store(CALL_TIMEOUT).replace(DONE, OWNER, seconds(5)));
         assertEquals(2, requests());
 
         dynamo.resetAll();
         answer(conditionFailed(RecordItems.item(DONE)));
-        assertFalse(store(CALL_TIMEOUT).replace(DONE, seconds(5)),
+        assertFalse(store(CALL_TIMEOUT).replace(DONE, OWNER, seconds(5)),
                 "without an earlier try that may have been applied, a failed condition is a loss");
     }
 
@@ -445,7 +538,7 @@ class DynamoDbRecordStoreRequestsTest {
 
         long start = System.nanoTime();
         assertThrows(RecordsUnavailable.class,
-                () -> store(Duration.ofMillis(200)).replace(DONE, seconds(5)));
+                () -> store(Duration.ofMillis(200)).replace(DONE, OWNER, seconds(5)));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertEquals(2, requests(), "one retry fits in the 5 s left");
@@ -464,25 +557,21 @@ class DynamoDbRecordStoreRequestsTest {
         assertEquals(0, requests());
     }
 
-    /** On a clock that only moves when the store waits: the retry's wait, and no retry without room for it. */
+    /**
+     * On a clock that only moves when the store waits: the retry's wait stays within its bound (whether a wait fits
+     * before the deadline is {@code Retries}'s, tested there with a fixed random source).
+     */
     @Test
-    void theRetryWaitsAtMostItsBoundAndOnlyWhenItFits() {
+    void theRetryWaitsAtMostItsBound() {
         ManualTime time = new ManualTime();
         DynamoDbRecordStore store = new DynamoDbRecordStore(TABLE, CALL_TIMEOUT, time,
                 DynamoDbRecordStoreRequestsTest::client);
         firstThen(error(400, "com.amazonaws.dynamodb.v20120810#ThrottlingException", "slow"), ok());
 
-        assertEquals(Optional.empty(), store.putIfAbsent(CLAIM, NOW, time.deadline(150)));
-        assertEquals(1, time.waits.size(), "150 ms left: room for the longest wait and a 100 ms call");
+        assertEquals(Optional.empty(), store.putIfAbsent(CLAIM, NOW, time.deadline(1_000)));
+        assertEquals(1, time.waits.size());
         assertTrue(time.waits.get(0).compareTo(DynamoDbRecordStore.MAX_RETRY_WAIT) <= 0, time.waits.toString());
         assertEquals(2, requests());
-
-        dynamo.resetAll();
-        time.waits.clear();
-        answer(error(400, "com.amazonaws.dynamodb.v20120810#ThrottlingException", "slow"));
-        assertThrows(RecordsUnavailable.class, () -> store.putIfAbsent(CLAIM, NOW, time.deadline(149)));
-        assertEquals(1, requests(), "149 ms left: a 100 ms call might not fit after the wait");
-        assertEquals(List.of(), time.waits, "no wait when no retry follows");
     }
 
     private static final class ManualTime implements TimeSource {
@@ -551,6 +640,22 @@ class DynamoDbRecordStoreRequestsTest {
 
     private static ResponseDefinitionBuilder ok() {
         return aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.0").withBody("{}");
+    }
+
+    /** DeleteItem's answer with {@code ReturnValues: ALL_OLD}: the item deleted. */
+    private static ResponseDefinitionBuilder deleted(StoredRecord record) {
+        ObjectNode body = Json.object();
+        body.set("Attributes", RecordItems.item(record));
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.0")
+                .withBody(Json.write(body));
+    }
+
+    /** UpdateItem's answer with {@code ReturnValues: UPDATED_NEW}: the new count. */
+    private static ResponseDefinitionBuilder counted(long n) {
+        ObjectNode body = Json.object();
+        body.putObject("Attributes").set(RecordItems.COUNT, RecordItems.number(n));
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.0")
+                .withBody(Json.write(body));
     }
 
     /** DynamoDB's error shape: the type (with its namespace) and a message in the body. */

@@ -68,7 +68,7 @@ class DynamoDbRecordStoreTest extends RecordStoreContract {
 
         StoredRecord completed = claimed.next(RecordState.COMPLETED, null, "{\"status\":\"CONSISTENT\"}",
                 Instant.parse("2026-12-02T08:00:00Z"));
-        assertTrue(store.replace(completed, deadline()));
+        assertTrue(store.replace(completed, OWNER, deadline()));
         JsonNode item = stored(key);
         assertEquals(s("COMPLETED"), item.get("state"));
         assertEquals(s("{\"status\":\"CONSISTENT\"}"), item.get("outcome"));
@@ -80,7 +80,8 @@ class DynamoDbRecordStoreTest extends RecordStoreContract {
     @Test
     void aRecordExpiringAtThisVerySecondCountsAsAbsent() {
         String key = freshKey();
-        store.putIfAbsent(inProgress(key, "old", NOW.plusSeconds(5)), NOW, deadline());
+        store.putIfAbsent(new StoredRecord(key, "old", RecordState.COMPLETED, null, "{}", NOW.plusSeconds(5), 1, OWNER),
+                NOW, deadline());
 
         StoredRecord next = inProgress(key, "new", NOW.plusSeconds(60));
         assertEquals(Optional.empty(), store.putIfAbsent(next, NOW.plusSeconds(5), deadline()));

@@ -18,7 +18,7 @@ final class FailingRecordStore implements RecordStore {
     }
 
     @Override
-    public boolean replace(StoredRecord next, Deadline deadline) {
+    public boolean replace(StoredRecord next, String previousOwner, Deadline deadline) {
         throw new RecordsUnavailable("test: down");
     }
 

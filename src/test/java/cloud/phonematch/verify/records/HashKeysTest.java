@@ -53,18 +53,23 @@ class HashKeysTest {
         RecordHashing one = HashKeys.fromSecret(new Secret("t", KEY_A), "hash_key").current(deadline());
         RecordHashing two = HashKeys.fromSecret(new Secret("t", KEY_A), "hash_key").current(deadline());
 
-        assertEquals(one.idempotencyKey("k"), two.idempotencyKey("k"));
+        assertEquals(one.idempotencyKey(null, "k"), two.idempotencyKey(null, "k"));
         assertEquals(one.person("张三丰", "13912345670"), two.person("张三丰", "13912345670"));
-        assertNotEquals(one.idempotencyKey("k"), one.person("k", ""), "each kind of value under its own label");
+        assertNotEquals(one.idempotencyKey(null, "k"), one.person("k", ""), "each kind of value under its own label");
+        assertNotEquals(one.idempotencyKey(null, "k"), one.idempotencyKey("jwt:issuer|sub", "k"),
+                "a caller's key is its own");
+        assertEquals(one.person("张三丰", "13912345670"), one.request("张三丰", "13912345670", false),
+                "a request that takes a kept answer is fingerprinted by the person alone");
+        assertNotEquals(one.request("张三丰", "13912345670", false), one.request("张三丰", "13912345670", true));
     }
 
     @Test
     void aRotationThatKeepsTheHashKeyKeepsTheRecordsAndOneThatChangesItForgetsThem() {
         InMemoryRecordStore store = new InMemoryRecordStore();
         Secret secret = new Secret("token-1", KEY_A);
-        IdempotencyRecords records = new IdempotencyRecords(store, HashKeys.fromSecret(secret, "hash_key"),
-                new MutableClock(), Duration.ofHours(24), false);
-        KeyedRequest request = new KeyedRequest("order-1", "张三丰", "13912345670");
+        IdempotencyRecords records = RecordsTesting.records(store, HashKeys.fromSecret(secret, "hash_key"),
+                new MutableClock(), false);
+        KeyedRequest request = RecordsTesting.keyed("order-1", "张三丰", "13912345670");
         records.claim(request, deadline());
 
         secret.holds = new ApiToken("token-2", null, KEY_A);
@@ -83,10 +88,10 @@ class HashKeysTest {
             assertEquals(ErrorType.CONFIGURATION, e.failure().type());
             assertEquals(false, e.getMessage().contains("too-short"), "the value is never quoted");
         }
-        IdempotencyRecords records = new IdempotencyRecords(new InMemoryRecordStore(),
-                HashKeys.fromSecret(new Secret("t", null), "hash_key"), new MutableClock(), Duration.ofHours(1), false);
+        IdempotencyRecords records = RecordsTesting.records(new InMemoryRecordStore(),
+                HashKeys.fromSecret(new Secret("t", null), "hash_key"), new MutableClock(), false);
         assertEquals(ErrorType.CONFIGURATION, assertInstanceOf(Claim.Refused.class,
-                records.claim(new KeyedRequest("k", "n", "m"), deadline())).failure().type());
+                records.claim(RecordsTesting.keyed("k", "n", "m"), deadline())).failure().type());
     }
 
     @Test

@@ -193,6 +193,21 @@ class IdempotencyFlowTest {
         assertEquals(0, SecretsManagerStubs.calls());
     }
 
+    /** The single-verification state machine passes a key of another type through for this refusal. */
+    @Test
+    void aKeyThatIsNotAStringIsRefusedUpFront() {
+        for (String key : List.of("42", "{\"id\":\"order-1\"}")) {
+            Lambda.FunctionError failure = Lambda.directFailure("{\"name\":\"" + NAME + "\",\"mobile\":\"" + MOBILE
+                    + "\",\"idempotency_key\":" + key + "}");
+
+            assertEquals(InvalidRequestException.class.getName(), failure.errorType(), key);
+            assertEquals("INVALID_REQUEST", failure.error().path("type").asText(), key);
+            assertTrue(failure.error().path("message").asText().contains("idempotency_key"), key);
+        }
+        assertEquals(0, ApiStubs.calls().size());
+        assertEquals(0, SecretsManagerStubs.calls());
+    }
+
     /**
      * A key held by a running invocation (claimed here, as that invocation would, and never settled) answers 409 over
      * API Gateway, with Retry-After saying when the holder's lock runs out; nothing is sent.
@@ -200,7 +215,7 @@ class IdempotencyFlowTest {
     @Test
     void aKeyStillHeldAnswersInProgressWithRetryAfter() {
         String key = key();
-        VerificationRecords.KeyedRequest held = new VerificationRecords.KeyedRequest(key, PersonNames.normalize(NAME),
+        VerificationRecords.KeyedRequest held = RecordsTesting.keyed(key, PersonNames.normalize(NAME),
                 MobileNumbers.normalize(MOBILE));
         assertInstanceOf(VerificationRecords.Claim.Granted.class, records.claim(held, RecordsTesting.tenSeconds()));
 
@@ -211,10 +226,77 @@ class IdempotencyFlowTest {
         assertEquals("IN_PROGRESS", reply.body().path("error").path("type").asText());
         assertTrue(reply.body().path("error").path("retryable").asBoolean());
         long seconds = reply.body().path("error").path("retry_after_seconds").asLong();
-        long longest = 10 + IdempotencyRecords.CLOCK_SKEW.toSeconds();
+        long longest = 10 + RecordsTesting.TIMING.clockSkewMargin().toSeconds();
         assertTrue(seconds > 0 && seconds <= longest, "until the holder's timeout and the skew allowance: " + seconds);
         assertEquals(Long.toString(seconds), reply.header("Retry-After"));
         assertEquals(0, ApiStubs.calls().size());
         assertEquals(0, SecretsManagerStubs.calls());
+    }
+
+    @Test
+    void theSameKeyAskingForAFreshCheckIsAnotherRequestAndRefused() {
+        ApiStubs.answer(ApiStubs.result("0"));
+        String key = key();
+        Lambda.direct(keyed(key, NAME, MOBILE));
+
+        ObjectNode fresh = (ObjectNode) Json.parseObject(keyed(key, NAME, MOBILE)).orElseThrow();
+        fresh.put("fresh", true);
+        Lambda.FunctionError refused = Lambda.directFailure(Json.write(fresh));
+
+        assertEquals(InvalidRequestException.class.getName(), refused.errorType());
+        assertEquals("IDEMPOTENCY_KEY_REUSED", refused.error().path("type").asText());
+        assertEquals(1, ApiStubs.calls().size(), "neither replayed as the kept answer nor paid again");
+    }
+
+    @Test
+    void aReplayIsWordedInTheLanguageOfTheRequestThatRepeatsTheKey() {
+        ApiStubs.answer(ApiStubs.result("0"));
+        String key = key();
+        ObjectNode chinese = (ObjectNode) Json.parseObject(keyed(key, NAME, MOBILE)).orElseThrow();
+        chinese.put("language", "zh");
+
+        JsonNode first = Lambda.direct(Json.write(chinese));
+        JsonNode again = Lambda.direct(keyed(key, NAME, MOBILE));
+
+        assertEquals("验证结果一致", first.path("description").asText());
+        assertTrue(again.path("replayed").asBoolean());
+        assertEquals("Verification result is consistent", again.path("description").asText());
+        assertEquals("China Mobile", again.path("carrier").asText());
+        assertEquals(first.path("upstream_trace_id"), again.path("upstream_trace_id"), "the same answer");
+        assertEquals(1, ApiStubs.calls().size());
+    }
+
+    /**
+     * A key is the caller's own when API Gateway names the caller: another caller's use of the same key neither
+     * replays the first caller's answer nor is refused as a reuse; the same role in another session is the same caller.
+     */
+    @Test
+    void keysAreScopedToTheCallerApiGatewayNames() {
+        ApiStubs.answer(ApiStubs.result("0"));
+        Map<String, String> header = Map.of("idempotency-key", key());
+        String alice = "arn:aws:sts::111122223333:assumed-role/orders/task-1";
+        String aliceLater = "arn:aws:sts::111122223333:assumed-role/orders/task-2";
+        String bob = "arn:aws:iam::111122223333:user/bob";
+
+        Lambda.HttpReply first = Lambda.http(signedBy(alice, Events.httpV2("POST", "/verifications",
+                Events.body(NAME, MOBILE), header)));
+        Lambda.HttpReply other = Lambda.http(signedBy(bob, Events.httpV2("POST", "/verifications",
+                Events.body(NAME, "13912345671"), header)));
+        Lambda.HttpReply again = Lambda.http(signedBy(aliceLater, Events.httpV2("POST", "/verifications",
+                Events.body(NAME, MOBILE), header)));
+
+        assertEquals(200, first.statusCode());
+        assertEquals(200, other.statusCode(), "bob's key is his own: " + other.body());
+        assertFalse(other.body().path("replayed").asBoolean());
+        assertTrue(again.body().path("replayed").asBoolean(), "the same role, another session: the same caller");
+        assertEquals(2, ApiStubs.calls().size());
+    }
+
+    /** The event as API Gateway passes it on after IAM authorization of {@code userArn}. */
+    private static String signedBy(String userArn, String event) {
+        ObjectNode e = (ObjectNode) Json.parseObject(event).orElseThrow();
+        ((ObjectNode) e.path("requestContext")).putObject("authorizer").putObject("iam").put("userArn", userArn)
+                .put("accountId", "111122223333");
+        return Json.write(e);
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +28,12 @@ import cloud.phonematch.verify.output.RecordsUnavailableException;
 import cloud.phonematch.verify.output.RequestInProgressException;
 import cloud.phonematch.verify.output.ResultCode;
 import cloud.phonematch.verify.output.VerificationStatus;
+import cloud.phonematch.verify.precheck.PreCheckResult;
 import cloud.phonematch.verify.support.MutableClock;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.VerificationRecords.Claim;
 import cloud.phonematch.verify.verification.VerificationRecords.KeyedRequest;
+import cloud.phonematch.verify.verification.Verdict;
 import cloud.phonematch.verify.verification.VerificationResult;
 
 /**
@@ -38,7 +41,9 @@ import cloud.phonematch.verify.verification.VerificationResult;
  * {@link IdempotencyRecords} over one store and one hash key stand for two containers sharing a table.
  */
 class IdempotencyRecordsTest {
-    private static final Duration TTL = Duration.ofHours(24);
+    private static final Duration TTL = RecordsTesting.TIMING.ttl();
+    /** Lambda's timeout of the claiming invocation (10 s) plus the clock-skew margin (10 s), and a second more. */
+    private static final Duration PAST_THE_LOCK = Duration.ofSeconds(21);
     private static final String NAME = "张三丰";
     private static final String MOBILE = "13912345670";
     private static final String OTHER_MOBILE = "13912345671";
@@ -53,12 +58,12 @@ class IdempotencyRecordsTest {
     private final IdempotencyRecords onLossy = over(lossy);
 
     private IdempotencyRecords records(boolean retryMaybeCharged) {
-        return new IdempotencyRecords(store, hashing, clock, TTL, retryMaybeCharged);
+        return RecordsTesting.records(store, hashing, clock, retryMaybeCharged);
     }
 
     /** Another container on {@code store}, with the same hash key and clock. */
     private IdempotencyRecords over(RecordStore other) {
-        return new IdempotencyRecords(other, hashing, clock, TTL, false);
+        return RecordsTesting.records(other, hashing, clock, false);
     }
 
     private static Deadline deadline() {
@@ -66,10 +71,10 @@ class IdempotencyRecordsTest {
     }
 
     private static KeyedRequest request(String mobile) {
-        return new KeyedRequest(KEY, NAME, mobile);
+        return RecordsTesting.keyed(KEY, NAME, mobile);
     }
 
-    private static Outcome consistent() {
+    private static VerificationResult.Answered consistent() {
         return RecordsTesting.consistent();
     }
 
@@ -82,40 +87,31 @@ class IdempotencyRecordsTest {
     }
 
     @Test
-    void anAnswerIsReplayedToARepeatWithNothingCharged() {
-        records.settle(granted(), new VerificationResult.Answered(consistent(), 120), deadline());
+    void anAnswerIsReplayedToARepeatAsTheVerdictItFound() {
+        records.settle(granted(), consistent(), deadline());
 
         Claim.Replayed replayed = assertInstanceOf(Claim.Replayed.class, records.claim(request(MOBILE), deadline()));
-        Outcome again = replayed.outcome().replayedAs("req-2", "corr-2", 3);
 
-        assertEquals(VerificationStatus.CONSISTENT, again.status());
-        assertEquals("139****5670", again.maskedMobile());
-        assertEquals("China Mobile", again.carrier());
-        assertEquals("trace-1", again.upstreamTraceId());
-        assertEquals("req-2", again.requestId());
-        assertEquals(0, again.attempts());
-        assertTrue(again.replayed());
-        assertFalse(again.billable(), "the first invocation paid for it");
-        assertTrue(again.toJson().path("replayed").asBoolean());
+        assertEquals(RecordsTesting.consistentVerdict(), replayed.verdict());
     }
 
     @Test
-    void aLocalPreCheckAnswerIsReplayedToo() {
-        Outcome local = new Outcome(VerificationStatus.INVALID_MOBILE, ResultCode.INVALID_MOBILE,
-                "Mobile number is invalid", "123****4567", null, Outcome.AnsweredBy.PRECHECK, 0, "r", "c", null, 1,
-                "Send an 11-digit mainland China mobile number");
-        records.settle(granted(), new VerificationResult.Answered(local, 0), deadline());
+    void aLocalPreCheckAnswerIsReplayedWithItsReasonNotItsWords() {
+        Verdict local = new Verdict(VerificationStatus.INVALID_NAME, ResultCode.INVALID_NAME, "139****5670",
+                Outcome.AnsweredBy.PRECHECK, null, PreCheckResult.Reason.SPACE_NEXT_TO_HAN);
+        records.settle(granted(), new VerificationResult.Answered(local, new Outcome(VerificationStatus.INVALID_NAME,
+                ResultCode.INVALID_NAME, "姓名校验不通过", "139****5670", null, Outcome.AnsweredBy.PRECHECK, 0, "r", "c",
+                null, 1, "中文姓名请不要加空格"), 0), deadline());
 
-        Outcome again = assertInstanceOf(Claim.Replayed.class, records.claim(request(MOBILE), deadline())).outcome();
+        Verdict again = assertInstanceOf(Claim.Replayed.class, records.claim(request(MOBILE), deadline())).verdict();
 
-        assertEquals(VerificationStatus.INVALID_MOBILE, again.status());
-        assertFalse(again.checkedUpstream());
-        assertEquals(local.hint(), again.hint());
+        assertEquals(local, again);
+        assertFalse(store.snapshot().get(0).outcome().contains("姓名"), "no words are kept, in any language");
     }
 
     @Test
     void theSameKeyWithAnotherPersonIsRefusedForGood() {
-        records.settle(granted(), new VerificationResult.Answered(consistent(), 120), deadline());
+        records.settle(granted(), consistent(), deadline());
 
         Failure f = refusal(records.claim(request(OTHER_MOBILE), deadline()));
 
@@ -136,9 +132,9 @@ class IdempotencyRecordsTest {
         assertEquals(409, f.httpStatus());
         assertTrue(f.retryable());
         assertEquals(RequestInProgressException.class, f.toException("r").getClass());
-        // Locked until Lambda's timeout (10 s) plus the clock allowance (1 s), 4 s of it gone.
+        // Locked until Lambda's timeout (10 s) plus the clock-skew margin (10 s), 4 s of it gone.
         long retryAfter = f.retryAfterSeconds().getAsLong();
-        assertTrue(retryAfter >= 6 && retryAfter <= 7, "retry after " + retryAfter + " s");
+        assertTrue(retryAfter >= 15 && retryAfter <= 16, "retry after " + retryAfter + " s");
     }
 
     @Test
@@ -147,7 +143,7 @@ class IdempotencyRecordsTest {
         try {
             List<Future<Claim>> claims = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                IdempotencyRecords container = new IdempotencyRecords(store, hashing, clock, TTL, false);
+                IdempotencyRecords container = records(false);
                 claims.add(pool.submit(() -> container.claim(request(MOBILE), deadline())));
             }
             int granted = 0;
@@ -170,7 +166,7 @@ class IdempotencyRecordsTest {
                 Failure.of(ErrorType.UPSTREAM_UNAVAILABLE, "503"), "139****5670"), deadline());
 
         assertInstanceOf(Claim.Granted.class, records.claim(request(MOBILE), deadline()));
-        assertInstanceOf(Claim.Granted.class, records.claim(new KeyedRequest("another", NAME, OTHER_MOBILE),
+        assertInstanceOf(Claim.Granted.class, records.claim(RecordsTesting.keyed("another", NAME, OTHER_MOBILE),
                 deadline()), "released means gone: any use of the key starts afresh");
     }
 
@@ -192,7 +188,7 @@ class IdempotencyRecordsTest {
     @Test
     void aLockWhoseHolderDiedAtLambdasTimeoutIsOutcomeUnknown() {
         granted();
-        clock.advance(Duration.ofSeconds(12));
+        clock.advance(PAST_THE_LOCK);
 
         assertTrue(refusal(records.claim(request(MOBILE), deadline())).outcomeUnknown(),
                 "the holder may have been charged before it died");
@@ -201,7 +197,7 @@ class IdempotencyRecordsTest {
     @Test
     void withTheOperatorsConsentAnOutcomeUnknownKeyIsTakenAgainOnce() {
         granted();
-        clock.advance(Duration.ofSeconds(12));
+        clock.advance(PAST_THE_LOCK);
         IdempotencyRecords consenting = records(true);
 
         Claim.Granted retaken = assertInstanceOf(Claim.Granted.class, consenting.claim(request(MOBILE), deadline()));
@@ -213,7 +209,7 @@ class IdempotencyRecordsTest {
     @Test
     void aRetakenKeyIsTheRetakersAndTheFirstHoldersLateSettleLeavesItAlone() {
         Claim.Granted first = granted();
-        clock.advance(Duration.ofSeconds(12));
+        clock.advance(PAST_THE_LOCK);
         IdempotencyRecords consenting = records(true);
         Claim.Granted retaken = assertInstanceOf(Claim.Granted.class, consenting.claim(request(MOBILE), deadline()));
         assertFalse(retaken.owner().equals(first.owner()), "the retaker writes its own owner");
@@ -224,15 +220,50 @@ class IdempotencyRecordsTest {
 
         StoredRecord held = store.snapshot().get(0);
         assertEquals(retaken.owner(), held.owner(), "the retaker's claim is still there");
-        consenting.settle(retaken, new VerificationResult.Answered(consistent(), 120), deadline());
+        consenting.settle(retaken, consistent(), deadline());
         assertInstanceOf(Claim.Replayed.class, records.claim(request(MOBILE), deadline()));
+    }
+
+    @Test
+    void aContainerWhoseClockRunsAheadByLessThanTheMarginStillSeesTheLockHeld() {
+        granted();
+        clock.advance(Duration.ofSeconds(5)); // the holder is still running, 5 s before its Lambda timeout
+        // Another container whose clock runs 9 s ahead, and whose operator accepted repeating possibly charged calls:
+        // if it took the lock for expired, it would call again.
+        IdempotencyRecords ahead = RecordsTesting.records(store, hashing, Clock.offset(clock, Duration.ofSeconds(9)),
+                true);
+
+        assertEquals(ErrorType.IN_PROGRESS, refusal(ahead.claim(request(MOBILE), deadline())).type());
+    }
+
+    @Test
+    void theSameKeyWithAnotherFreshIsAnotherRequest() {
+        records.settle(granted(), consistent(), deadline());
+
+        KeyedRequest fresh = new KeyedRequest(KEY, null, NAME, MOBILE, true);
+        assertEquals(ErrorType.IDEMPOTENCY_KEY_REUSED, refusal(records.claim(fresh, deadline())).type(),
+                "a new paid check asked for under a key that already has an answer");
+    }
+
+    @Test
+    void aKeyIsScopedToTheCallerTheEventNames() {
+        KeyedRequest alice = new KeyedRequest(KEY, "iam:arn:aws:iam::111122223333:user/alice", NAME, MOBILE, false);
+        KeyedRequest bob = new KeyedRequest(KEY, "iam:arn:aws:iam::111122223333:user/bob", NAME, OTHER_MOBILE, false);
+        records.settle(assertInstanceOf(Claim.Granted.class, records.claim(alice, deadline())), consistent(),
+                deadline());
+
+        assertInstanceOf(Claim.Granted.class, records.claim(bob, deadline()),
+                "another caller's use of the same key neither replays nor is refused as reused");
+        assertInstanceOf(Claim.Replayed.class, records.claim(alice, deadline()));
+        assertInstanceOf(Claim.Granted.class, records.claim(request(OTHER_MOBILE), deadline()),
+                "a caller the event does not name has a scope of its own");
     }
 
     @Test
     void everyClaimHasAnOwnerOfItsOwnOnItsRecord() {
         Claim.Granted one = granted();
         Claim.Granted two = assertInstanceOf(Claim.Granted.class,
-                records.claim(new KeyedRequest("another", NAME, MOBILE), deadline()));
+                records.claim(RecordsTesting.keyed("another", NAME, MOBILE), deadline()));
 
         assertTrue(one.owner().matches("[0-9a-f]{32}"), one.owner());
         assertFalse(one.owner().equals(two.owner()));
@@ -266,9 +297,9 @@ class IdempotencyRecordsTest {
         lossy.puts = LostReplyStore.Puts.ANSWERED;
         Claim.Granted retry = assertInstanceOf(Claim.Granted.class, onLossy.claim(request(MOBILE), deadline()),
                 "the caller's retry: not IN_PROGRESS, not outcome-unknown");
-        onLossy.settle(retry, new VerificationResult.Answered(consistent(), 120), deadline());
+        onLossy.settle(retry, consistent(), deadline());
         assertInstanceOf(Claim.Replayed.class, onLossy.claim(request(MOBILE), deadline()));
-        clock.advance(Duration.ofSeconds(12));
+        clock.advance(PAST_THE_LOCK);
         assertInstanceOf(Claim.Replayed.class, onLossy.claim(request(MOBILE), deadline()),
                 "no lock left to run out into outcome-unknown");
     }
@@ -289,7 +320,7 @@ class IdempotencyRecordsTest {
         lossy.puts = LostReplyStore.Puts.ANSWERED;
         assertEquals(ErrorType.IN_PROGRESS, refusal(onLossy.claim(request(MOBILE), deadline())).type(),
                 "no second call while the first runs");
-        other.settle(theirs, new VerificationResult.Answered(consistent(), 120), deadline());
+        other.settle(theirs, consistent(), deadline());
         assertInstanceOf(Claim.Replayed.class, onLossy.claim(request(MOBILE), deadline()));
     }
 
@@ -318,7 +349,7 @@ class IdempotencyRecordsTest {
 
     @Test
     void afterTheTtlTheKeyIsNew() {
-        records.settle(granted(), new VerificationResult.Answered(consistent(), 120), deadline());
+        records.settle(granted(), consistent(), deadline());
         clock.advance(TTL.plusSeconds(1));
 
         assertInstanceOf(Claim.Granted.class, records.claim(request(OTHER_MOBILE), deadline()));
@@ -326,19 +357,18 @@ class IdempotencyRecordsTest {
 
     @Test
     void twoContainersSharingAStoreAndAHashKeyAreOne() {
-        IdempotencyRecords other = new IdempotencyRecords(store, hashing, clock, TTL, false);
-        records.settle(granted(), new VerificationResult.Answered(consistent(), 120), deadline());
+        IdempotencyRecords other = records(false);
+        records.settle(granted(), consistent(), deadline());
 
         assertInstanceOf(Claim.Replayed.class, other.claim(request(MOBILE), deadline()));
-        IdempotencyRecords foreignKey = new IdempotencyRecords(store, HashKeys.perContainer(), clock, TTL, false);
+        IdempotencyRecords foreignKey = RecordsTesting.records(store, HashKeys.perContainer(), clock, false);
         assertInstanceOf(Claim.Granted.class, foreignKey.claim(request(MOBILE), deadline()),
                 "another hash key forgets every record");
     }
 
     @Test
     void aStoreThatCannotAnswerRefusesTheInvocationAndASettleFailureIsSwallowed() {
-        IdempotencyRecords down = new IdempotencyRecords(new FailingRecordStore(), hashing, clock,
-                TTL, false);
+        IdempotencyRecords down = RecordsTesting.records(new FailingRecordStore(), hashing, clock, false);
 
         Failure f = refusal(down.claim(request(MOBILE), deadline()));
         assertEquals(ErrorType.RECORDS_UNAVAILABLE, f.type());
@@ -346,12 +376,12 @@ class IdempotencyRecordsTest {
         assertTrue(f.retryable());
         assertEquals(RecordsUnavailableException.class, f.toException("r").getClass());
 
-        down.settle(new Claim.Granted("k", "f", 1, "o"), new VerificationResult.Answered(consistent(), 1), deadline());
+        down.settle(new Claim.Granted("k", "f", 1, "o"), consistent(), deadline());
     }
 
     @Test
     void recordsHoldNoNameNumberOrKey() {
-        records.settle(granted(), new VerificationResult.Answered(consistent(), 120), deadline());
+        records.settle(granted(), consistent(), deadline());
 
         assertEquals(1, store.size());
         for (StoredRecord r : store.snapshot()) {
@@ -365,7 +395,7 @@ class IdempotencyRecordsTest {
     void anUnreadableStoredAnswerIsNotGuessed() {
         Claim.Granted g = granted();
         store.replace(new StoredRecord(g.key(), g.fingerprint(), RecordState.COMPLETED, null, "{\"status\":\"?\"}",
-                clock.instant().plus(TTL), 2, g.owner()), deadline());
+                clock.instant().plus(TTL), 2, g.owner()), g.owner(), deadline());
 
         assertTrue(refusal(records.claim(request(MOBILE), deadline())).outcomeUnknown());
     }

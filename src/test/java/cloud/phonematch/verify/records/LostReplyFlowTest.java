@@ -41,6 +41,7 @@ import cloud.phonematch.verify.support.FakeApis;
 import cloud.phonematch.verify.support.Fakes;
 import cloud.phonematch.verify.support.LocalDynamoDb;
 import cloud.phonematch.verify.support.QuietNotifier;
+import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.Invocation;
 import cloud.phonematch.verify.verification.ResultReuse;
@@ -112,9 +113,9 @@ class LostReplyFlowTest {
                         "local-test-secret")), Duration.ofSeconds(2), Clock.systemUTC());
         DynamoDbRecordStore store = new DynamoDbRecordStore(table, CALL_TIMEOUT, TimeSource.SYSTEM,
                 () -> throughProxy);
-        IdempotencyRecords records = new IdempotencyRecords(store, HashKeys.perContainer(), Clock.systemUTC(),
-                Duration.ofHours(24), false);
-        flow = new VerificationFlow(config, tokens, gateway, records, spend, reuse, TimeSource.SYSTEM, Tracing.NONE);
+        IdempotencyRecords records = RecordsTesting.records(store, HashKeys.perContainer(), Clock.systemUTC(), false);
+        flow = new VerificationFlow(config, ChargeRule.standard(), tokens, gateway, records, spend, reuse,
+                TimeSource.SYSTEM, Tracing.NONE);
         ApiStubs.answer(ApiStubs.result("0"));
     }
 

@@ -58,9 +58,9 @@ final class LostReplyStore implements RecordStore {
     }
 
     @Override
-    public boolean replace(StoredRecord next, Deadline deadline) {
+    public boolean replace(StoredRecord next, String previousOwner, Deadline deadline) {
         journal.add("replace");
-        return table.replace(next, deadline);
+        return table.replace(next, previousOwner, deadline);
     }
 
     @Override

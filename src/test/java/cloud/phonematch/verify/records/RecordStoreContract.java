@@ -60,10 +60,11 @@ public abstract class RecordStoreContract {
         String key = freshKey();
         store().putIfAbsent(inProgress(key, "old", NOW.plusSeconds(5)), NOW, deadline());
 
+        // Expired at +5 s, its lock over at +10 s.
         StoredRecord later = inProgress(key, "new", NOW.plusSeconds(3_600));
-        assertEquals(Optional.empty(), store().putIfAbsent(later, NOW.plusSeconds(6), deadline()));
+        assertEquals(Optional.empty(), store().putIfAbsent(later, NOW.plusSeconds(11), deadline()));
         assertEquals(Optional.of(later), store().putIfAbsent(inProgress(key, "x", NOW.plusSeconds(60)),
-                NOW.plusSeconds(7), deadline()));
+                NOW.plusSeconds(12), deadline()));
     }
 
     @Test
@@ -73,8 +74,8 @@ public abstract class RecordStoreContract {
         StoredRecord completed = first.next(RecordState.COMPLETED, null, "{\"status\":\"CONSISTENT\"}",
                 NOW.plusSeconds(86_400));
 
-        assertTrue(store().replace(completed, deadline()));
-        assertFalse(store().replace(first.next(RecordState.OUTCOME_UNKNOWN, null, null, NOW.plusSeconds(60)),
+        assertTrue(store().replace(completed, OWNER, deadline()));
+        assertFalse(store().replace(first.next(RecordState.OUTCOME_UNKNOWN, null, null, NOW.plusSeconds(60)), OWNER,
                 deadline()), "version 2 is stored now: a second writer of version 2 loses");
         assertEquals(Optional.of(completed), store().putIfAbsent(inProgress(first.key(), "fp", NOW.plusSeconds(9)),
                 NOW, deadline()));
@@ -83,7 +84,8 @@ public abstract class RecordStoreContract {
     @Test
     void aReplaceOfAMissingRecordDoesNothing() {
         StoredRecord ghost = inProgress(freshKey(), "fp", NOW.plusSeconds(60));
-        assertFalse(store().replace(ghost.next(RecordState.COMPLETED, null, "{}", NOW.plusSeconds(60)), deadline()));
+        assertFalse(store().replace(ghost.next(RecordState.COMPLETED, null, "{}", NOW.plusSeconds(60)), OWNER,
+                deadline()));
         assertEquals(Optional.empty(), store().putIfAbsent(ghost, NOW, deadline()), "nothing was created");
     }
 
@@ -113,7 +115,9 @@ public abstract class RecordStoreContract {
                 deadline()), "it stands against a claim, as before");
         assertFalse(store().delete(older.key(), 1, OWNER, deadline()));
         StoredRecord completed = older.next(RecordState.COMPLETED, null, "{}", NOW.plusSeconds(60));
-        assertTrue(store().replace(completed, deadline()), "a replace goes by the version, as before");
+        assertFalse(store().replace(completed, OWNER, deadline()), "it is nobody's: a writer holding it from an owner"
+                + " does not hold this one");
+        assertTrue(store().replace(completed, null, deadline()), "a writer that expects no owner replaces it");
         assertEquals(Optional.of(completed), store().get(older.key(), NOW, deadline()));
     }
 
@@ -124,10 +128,41 @@ public abstract class RecordStoreContract {
         StoredRecord retaken = first.next(RecordState.IN_PROGRESS, NOW.plusSeconds(20), null, NOW.plusSeconds(3_600))
                 .ownedBy(OTHER_OWNER);
 
-        assertTrue(store().replace(retaken, deadline()));
+        assertTrue(store().replace(retaken, OWNER, deadline()));
         assertEquals(Optional.of(retaken), store().get(first.key(), NOW, deadline()));
         assertFalse(store().delete(first.key(), 2, OWNER, deadline()), "the first owner's hold is over");
         assertTrue(store().delete(first.key(), 2, OTHER_OWNER, deadline()));
+    }
+
+    @Test
+    void aReplaceNeverOverwritesTheRecordAnotherClaimWroteAfterItsOwnLapsed() {
+        StoredRecord mine = inProgress(freshKey(), "fp", NOW.plusSeconds(3_600));
+        store().putIfAbsent(mine, NOW, deadline());
+        // The key changes hands: this claim's record is gone (its holder was too slow) and another claim took the key,
+        // at the same version.
+        assertTrue(store().delete(mine.key(), 1, OWNER, deadline()));
+        StoredRecord theirs = mine.ownedBy(OTHER_OWNER);
+        assertEquals(Optional.empty(), store().putIfAbsent(theirs, NOW, deadline()));
+
+        assertFalse(store().replace(mine.next(RecordState.COMPLETED, null, "{}", NOW.plusSeconds(3_600)), OWNER,
+                deadline()), "the late settle of the first claim");
+        assertEquals(Optional.of(theirs), store().get(mine.key(), NOW, deadline()), "the other claim's record stands");
+    }
+
+    @Test
+    void aRecordPastItsExpiryStandsWhileItsLockRuns() {
+        String key = freshKey();
+        // An expiry before the end of the lock: settings the function refuses; a store honours the lock all the same.
+        StoredRecord locked = new StoredRecord(key, "fp", RecordState.IN_PROGRESS, NOW.plusSeconds(60), null,
+                NOW.plusSeconds(5), 1, OWNER);
+        store().putIfAbsent(locked, NOW, deadline());
+
+        assertEquals(Optional.of(locked), store().putIfAbsent(inProgress(key, "fp", NOW.plusSeconds(3_600))
+                .ownedBy(OTHER_OWNER), NOW.plusSeconds(30), deadline()), "expired, but its holder may still be running");
+        assertEquals(Optional.of(locked), store().get(key, NOW.plusSeconds(30), deadline()));
+        StoredRecord later = inProgress(key, "fp", NOW.plusSeconds(3_600)).ownedBy(OTHER_OWNER);
+        assertEquals(Optional.empty(), store().putIfAbsent(later, NOW.plusSeconds(61), deadline()),
+                "expired and its lock over: absent");
     }
 
     @Test

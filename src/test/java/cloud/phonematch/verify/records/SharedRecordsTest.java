@@ -70,8 +70,7 @@ class SharedRecordsTest {
         };
         DynamoDbRecordStore store = new DynamoDbRecordStore(TABLE, Duration.ofSeconds(2), TimeSource.SYSTEM,
                 () -> client);
-        return new IdempotencyRecords(store, HashKeys.fromSecret(secret, "hash_key"), Clock.systemUTC(),
-                Duration.ofHours(24), false);
+        return RecordsTesting.records(store, HashKeys.fromSecret(secret, "hash_key"), Clock.systemUTC(), false);
     }
 
     private static Deadline deadline() {
@@ -79,10 +78,10 @@ class SharedRecordsTest {
     }
 
     private static KeyedRequest request(String key) {
-        return new KeyedRequest(key, NAME, MOBILE);
+        return RecordsTesting.keyed(key, NAME, MOBILE);
     }
 
-    private static Outcome consistent() {
+    private static VerificationResult.Answered consistent() {
         return RecordsTesting.consistent();
     }
 
@@ -91,11 +90,11 @@ class SharedRecordsTest {
         String key = "order-" + UUID.randomUUID();
         IdempotencyRecords a = container();
         Claim.Granted granted = assertInstanceOf(Claim.Granted.class, a.claim(request(key), deadline()));
-        a.settle(granted, new VerificationResult.Answered(consistent(), 120), deadline());
+        a.settle(granted, consistent(), deadline());
 
         Claim.Replayed replayed = assertInstanceOf(Claim.Replayed.class, container().claim(request(key), deadline()));
-        assertEquals(VerificationStatus.CONSISTENT, replayed.outcome().status());
-        assertEquals("trace-1", replayed.outcome().upstreamTraceId());
+        assertEquals(VerificationStatus.CONSISTENT, replayed.verdict().status());
+        assertEquals("trace-1", replayed.verdict().upstreamTraceId());
     }
 
     @Test
@@ -145,7 +144,7 @@ class SharedRecordsTest {
         String key = "order-" + UUID.randomUUID();
         IdempotencyRecords a = container();
         a.settle(assertInstanceOf(Claim.Granted.class, a.claim(request(key), deadline())),
-                new VerificationResult.Answered(consistent(), 120), deadline());
+                consistent(), deadline());
 
         AwsJsonClient.Reply scan = client.call("Scan", Json.bytes(Json.object().put("TableName", TABLE)),
                 Duration.ofSeconds(2));

@@ -157,7 +157,7 @@ class StaleTokenTest {
         private final Deque<Supplier<String>> script = new ArrayDeque<>();
 
         ScriptedSecrets() {
-            super(null, Clock.systemUTC());
+            super(null, Clock.systemUTC(), TimeSource.SYSTEM);
         }
 
         void answer(Supplier<String> next) {

@@ -9,6 +9,7 @@ import java.util.List;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 /** The verification API's documented answers, for the WireMock fake. */
@@ -38,6 +39,17 @@ public final class ApiStubs {
 
     public static void answer(ResponseDefinitionBuilder response) {
         FakeApis.api().stubFor(check().willReturn(response));
+    }
+
+    /** These answers, one a call in this order, the last repeated for every call after. */
+    public static void answerInOrder(ResponseDefinitionBuilder... responses) {
+        String state = Scenario.STARTED;
+        for (int i = 0; i < responses.length; i++) {
+            String next = i == responses.length - 1 ? state : "answer-" + (i + 1);
+            FakeApis.api().stubFor(check().inScenario("in-order").whenScenarioStateIs(state)
+                    .willReturn(responses[i]).willSetStateTo(next));
+            state = next;
+        }
     }
 
     public static List<LoggedRequest> calls() {

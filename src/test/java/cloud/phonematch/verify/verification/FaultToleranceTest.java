@@ -79,6 +79,9 @@ class FaultToleranceTest {
     TokenSource tokens;
 
     @Inject
+    ChargeRule rule;
+
+    @Inject
     SpendGuard spend;
 
     @Inject
@@ -95,19 +98,9 @@ class FaultToleranceTest {
         Fakes.reset();
     }
 
-    private static void sequence(com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder... responses) {
-        String state = Scenario.STARTED;
-        for (int i = 0; i < responses.length; i++) {
-            String next = i == responses.length - 1 ? state : "step-" + (i + 1);
-            FakeApis.api().stubFor(ApiStubs.check().inScenario("seq").whenScenarioStateIs(state)
-                    .willReturn(responses[i]).willSetStateTo(next));
-            state = next;
-        }
-    }
-
     @Test
     void twoServiceUnavailablesThenAnAnswer() {
-        sequence(ApiStubs.error(503, "unavailable"), ApiStubs.error(503, "unavailable"), ApiStubs.result("0"));
+        ApiStubs.answerInOrder(ApiStubs.error(503, "unavailable"), ApiStubs.error(503, "unavailable"), ApiStubs.result("0"));
 
         JsonNode out = Lambda.direct(Events.direct(NAME, MOBILE));
 
@@ -118,7 +111,7 @@ class FaultToleranceTest {
 
     @Test
     void rateLimitWithShortRetryAfterIsWaitedOut() {
-        sequence(ApiStubs.error(429, "too_many_requests").withHeader("Retry-After", "1"), ApiStubs.result("1"));
+        ApiStubs.answerInOrder(ApiStubs.error(429, "too_many_requests").withHeader("Retry-After", "1"), ApiStubs.result("1"));
 
         JsonNode out = Lambda.direct(Events.direct(NAME, MOBILE));
 
@@ -143,7 +136,7 @@ class FaultToleranceTest {
 
     @Test
     void engineErrorThenAnswerIsChargedOnce() {
-        sequence(ApiStubs.result("-2"), ApiStubs.result("0"));
+        ApiStubs.answerInOrder(ApiStubs.result("-2"), ApiStubs.result("0"));
 
         JsonNode out = Lambda.direct(Events.direct(NAME, MOBILE));
 
@@ -170,7 +163,7 @@ class FaultToleranceTest {
     @ParameterizedTest
     @ValueSource(ints = { 502, 504 })
     void aGatewayErrorMayHaveBeenChargedAndIsNotSentAgain(int status) {
-        sequence(ApiStubs.error(status, "gateway"), ApiStubs.result("0"));
+        ApiStubs.answerInOrder(ApiStubs.error(status, "gateway"), ApiStubs.result("0"));
 
         Lambda.FunctionError failure = Lambda.directFailure(Events.direct(NAME, MOBILE));
 
@@ -181,7 +174,7 @@ class FaultToleranceTest {
         assertEquals(1, ApiStubs.calls().size(), "the gateway forwarded it: the engine may have charged it");
 
         Fakes.reset();
-        sequence(ApiStubs.error(status, "gateway"), ApiStubs.result("0"));
+        ApiStubs.answerInOrder(ApiStubs.error(status, "gateway"), ApiStubs.result("0"));
         Lambda.HttpReply reply = Lambda.http(Events.httpV2("POST", "/verifications", Events.body(NAME, MOBILE),
                 java.util.Map.of()));
         assertEquals(status, reply.statusCode());
@@ -307,7 +300,7 @@ class FaultToleranceTest {
                             : method.invoke(config, args));
             LiveVerificationGateway unreachable = new LiveVerificationGateway(
                     new VerificationApiClientFactory(elsewhere), Clock.systemUTC(), new RequestBodies(config));
-            VerificationFlow flow = new VerificationFlow(config, tokens, unreachable, records, spend, reuse,
+            VerificationFlow flow = new VerificationFlow(config, rule, tokens, unreachable, records, spend, reuse,
                     TimeSource.SYSTEM,
                     Tracing.NONE);
 
@@ -355,7 +348,7 @@ class FaultToleranceTest {
 
     /** The live token source and records, and a gateway that answers from a list (its last answer repeats). */
     private VerificationResult verifyThrough(VerificationGateway fixed) {
-        VerificationFlow flow = new VerificationFlow(config, tokens, fixed, records, spend, reuse, TimeSource.SYSTEM,
+        VerificationFlow flow = new VerificationFlow(config, rule, tokens, fixed, records, spend, reuse, TimeSource.SYSTEM,
                 Tracing.NONE);
         return flow.verify(new VerificationRequest(NAME, MOBILE, Language.EN, "c"),
                 new Invocation("r", "c", System.nanoTime(), Deadline.of(TimeSource.SYSTEM, System.nanoTime(), 5_000,
@@ -479,7 +472,7 @@ class FaultToleranceTest {
     }
 
     private VerificationFlow flow() {
-        return new VerificationFlow(config, tokens, gateway, records, spend, reuse, TimeSource.SYSTEM,
+        return new VerificationFlow(config, rule, tokens, gateway, records, spend, reuse, TimeSource.SYSTEM,
                 Tracing.NONE);
     }
 
