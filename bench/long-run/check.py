@@ -9,22 +9,33 @@ promise is broken, listing every broken one:
              function had read; a charged answer (0, 1) whose last request was not charged; a charged request
              behind an answer that is not billable, or behind a failure that does not say outcome_unknown; an
              idempotency key with two charged requests over its repeats (with VERIFY_RETRY_ON_TIMEOUT=true: a request
-             for it after a charged answer that was read), or answered twice without replay, or replayed with
-             another answer than its first. The store's faults (slow, down, black hole, a 500 or a bad 200 after the
-             write was applied, a bad 200 instead of it) are met inside these promises: they are judged on every
-             invocation, and the report counts how the invocations that met each fault ended.
-  budget     (passes with VERIFY_DAILY_BUDGET = N) per China day (Asia/Shanghai, the day the function counts in):
-             more charged requests at the API than N, a counter n above N, n below the charged requests, n not
-             equal to the number of that day's reservation markers, a budget item of another shape or one that
-             expires before its day ends, more charged requests over all days than N a day; BUDGET_EXHAUSTED after
-             a request that was or may have been charged without outcome_unknown, on a day whose counter ended
-             below N, or with a retry_after_seconds that does not end at midnight in China; an answer that says
-             billable false with a charged or possibly charged request behind it; a request at the API with fewer
-             reservations (transactions putting a marker, from the store proxy's journal) sent before it in its
-             invocation than requests up to it. A request that reached the API within RESERVE_LEAD_MS after a China
-             midnight may have been reserved on the day before: it is counted in neither day's own checks, only in
-             the totals over all days; a BUDGET_EXHAUSTED handed out and answered on different China days is
-             placed on neither.
+             for it after a charged answer that was read), or answered twice without replay (a replay with other
+             facts than the first answer's, or not worded in its own request's language, breaks shape). The store's
+             faults (slow, down, black hole, a 500 or a bad 200 after the write was applied, a bad 200 instead of
+             it) are met inside these promises: they are judged on every invocation, and the report counts how the
+             invocations that met each fault ended.
+  budget     (passes with VERIFY_DAILY_BUDGET = N; the budget is one counter item per China day, pk budget#DAY with
+             a number n, written only by a reserve, an UpdateItem that adds one below N, and a give-back, one that
+             takes one back above zero; each item below starts with its [tag]):
+             [spend] more charged requests in a China day (the day of the reservation each was sent under) than N,
+             or over all days than N a day; [counter-limit] n above N at the end, or a count above N in any reply of
+             the store to a counter write; [counter-low] n below the requests that were charged or had to be taken
+             as possibly charged; [journal] n other than the reserves the store applied minus the give-backs it
+             applied (from the store proxy's journal), or a request to a budget item that is neither; [leak] n
+             above the requests that were or may have been charged by more than the counter writes whose outcome
+             the function could not know plus the give-backs for which no time was left; [reserve-first] a request
+             at the API with fewer reserves the store confirmed before it in its invocation than requests up to it;
+             [sent-again] after a reserve whose outcome the function could not know (the proxy's 500 or bad 200, no
+             reply, or the store's reply held back past the records timeout), another reserve or a request at the
+             API in that invocation, or an end other than RECORDS_UNAVAILABLE; two give-backs for one reservation;
+             [kept] a give-back after a request that was or had to be taken as possibly charged; [give-back] no
+             give-back after a request that surely was not charged (or a reservation under which no request was
+             made) with time left for it, or a give-back with no reservation; [exhausted] BUDGET_EXHAUSTED after a
+             request that was or may have been charged without outcome_unknown, without a reserve the store refused
+             as its invocation's last counter write, or with a retry_after_seconds that does not end at midnight in
+             China, or a reserve with another limit than N; [billable] an answer that says billable false with a
+             charged or possibly charged request behind it; [items] a budget item of another shape, or one that
+             expires before its day ends.
   deadline   an answer posted after the event's Lambda-Runtime-Deadline-Ms
   shape      an answer that fails the published JSON Schema, or the HTTP status, Retry-After, X-Request-Id,
              exception class, request or correlation id, masked number, attempts, possibly_charged_attempts,
@@ -75,6 +86,9 @@ ERROR_TYPES = {
     "RECORDS_UNAVAILABLE": (503, True, "RecordsUnavailableException"),
     "CONFIGURATION": (500, False, "ConfigurationException"),
 }
+# What a replay gives back from the first answer as it was; its words (description, hint, carrier) are the repeating
+# request's language's.
+REPLAYED_FACTS = ("status", "result_code", "mobile", "match", "upstream_trace_id")
 RESULT_STATUS = {0: "CONSISTENT", 1: "INCONSISTENT", -1: "NO_RECORD", -4: "INVALID_NAME", -5: "INVALID_MOBILE",
                  -6: "DAILY_LIMIT_EXCEEDED"}
 RETRY_AFTER = {"429-retry-after-0": 0, "429-retry-after-1": 1, "429-retry-after-60": 60, "429-no-retry-after": 1}
@@ -102,12 +116,14 @@ RETRIED_FAULTS = {"engine-error", "429", "500", "503", "slow-503"}
 RESERVATION_REFUSALS = {"BUDGET_EXHAUSTED", "RECORDS_UNAVAILABLE"}
 # China Standard Time: the API bills by the day there. Asia/Shanghai has kept UTC+8 without summer time since 1991.
 CHINA = datetime.timezone(datetime.timedelta(hours=8))
-# A request that reached the API this long after a China midnight may have been reserved before it: the reservation
-# (two tries of the store at most, VERIFY_RECORDS_TIMEOUT each) and a token read (VERIFY_SECRET_TIMEOUT) may come
-# between, with room to spare.
-RESERVE_LEAD_MS = 5000
+# The day's budget counter (DailyBudget): its only item.
 BUDGET_COUNTER = re.compile(r"budget#(\d{4}-\d{2}-\d{2})")
-BUDGET_MARKER = re.compile(r"budget#(\d{4}-\d{2}-\d{2})#[0-9a-f]{32}")
+# The function's own bounds on a give-back (Deadline.ANSWER_RESERVE: it may run until this long before Lambda's
+# timeout; DynamoDbRecordStore.MIN_CALL: no call to the store started with less left), and the slack allowed for a
+# connection the proxy accepted a little after the function sent its request.
+ANSWER_RESERVE_MS = 200
+GIVE_BACK_MIN_MS = 100
+COUNTER_SLACK_MS = 50
 # Refusals that need no call (the records, the token, the request itself); an open circuit; no time left.
 # Runs this long must meet every fault of the plan (shorter ones are tries, and say what they missed).
 COVERAGE_FROM = 10_000
@@ -146,11 +162,6 @@ def day_end_s(day):
     """Epoch seconds of the China midnight that ends the day (YYYY-MM-DD)."""
     d = datetime.date.fromisoformat(day) + datetime.timedelta(days=1)
     return int(datetime.datetime(d.year, d.month, d.day, tzinfo=CHINA).timestamp())
-
-
-def since_china_midnight_ms(ms):
-    t = datetime.datetime.fromtimestamp(ms / 1000.0, CHINA)
-    return (t - t.replace(hour=0, minute=0, second=0, microsecond=0)).total_seconds() * 1000.0
 
 
 def maybe_charged(row):
@@ -347,6 +358,7 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
     overshoots = []
     short_slack = []
     keyed = collections.defaultdict(list)
+    replays = []  # (invocation, key, (first invocation, its outcome), the replayed outcome)
     outcome_unknown = {"invocations": 0, "requests": 0, "charged": 0, "no_request": 0}
     charged_answers = 0
     charged_requests = sum(1 for r in p.api if r["charged"])
@@ -450,7 +462,7 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
             elif charged:
                 v["money"].append(f"{where}: {charged} charged requests behind a non-billable {o['status']}")
             if not o["billable"] and (charged or earlier_certain):
-                v["budget"].append(f"{where}: billable false on {o['status']} with {charged} charged and "
+                v["budget"].append(f"[billable] {where}: billable false on {o['status']} with {charged} charged and "
                                    f"{earlier_certain} possibly charged requests behind it")
         elif a.failure is not None:
             e = a.failure["error"]
@@ -514,8 +526,8 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
                     v["shape"].append(f"{where}: retry_after_seconds {e.get('retry_after_seconds')} after "
                                       f"{rows[-1]['kind']}")
             if t == "BUDGET_EXHAUSTED" and not unknown and (charged or any(maybe_charged(r)[0] for r in rows)):
-                v["budget"].append(f"{where}: BUDGET_EXHAUSTED without outcome_unknown after {len(rows)} requests, "
-                                   f"{charged} charged, the last {rows[-1]['kind']}")
+                v["budget"].append(f"[exhausted] {where}: BUDGET_EXHAUSTED without outcome_unknown after "
+                                   f"{len(rows)} requests, {charged} charged, the last {rows[-1]['kind']}")
             if t == "SECRETS_UNAVAILABLE" and i not in throttled_at:
                 v["shape"].append(f"{where}: SECRETS_UNAVAILABLE with no throttled Secrets Manager call")
         # A rejected token must be followed by the new one, unless re-reading the secret failed.
@@ -598,9 +610,26 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
                 key_figures["replayed"] += 1
                 if first is None:
                     v["shape"].append(f"key {key}: #{i} replayed an answer this run never gave")
-                elif any(o[f] != first[1][f] for f in ("status", "result_code", "mobile", "match", "description")):
+                elif any(o[f] != first[1][f] for f in REPLAYED_FACTS):
                     v["shape"].append(f"key {key}: #{i} replayed another answer than #{first[0]} gave")
+                else:
+                    replays.append((i, key, first, o))
 
+    # A replay is worded for the request it answers: the description the run's own answers gave for that status in
+    # that request's language; the carrier as the first answer's when both were asked in the same language.
+    lang_of = {inv["i"]: inv.get("lang", "en") for inv in p.invocations}
+    words = collections.defaultdict(set)  # (status, language) -> descriptions given first-hand
+    for inv in p.invocations:
+        o = answers[inv["i"]].outcome
+        if o is not None and not o["replayed"]:
+            words[(o["status"], lang_of[inv["i"]])].add(o["description"])
+    for i, key, (j, o1), o in replays:
+        said = words.get((o["status"], lang_of[i]))
+        if said and o["description"] not in said:
+            v["shape"].append(f"key {key}: #{i} replayed {o['status']} as {o['description']!r}, not in its request's "
+                              f"language ({lang_of[i]})")
+        if lang_of[i] == lang_of[j] and (o["description"], o["carrier"]) != (o1["description"], o1["carrier"]):
+            v["shape"].append(f"key {key}: #{i} replayed #{j}'s answer in the same language with other words")
     if without_pca:
         v["shape"].append(f"{len(without_pca)} outcomes without possibly_charged_attempts (#{without_pca[0]} first)")
     budget_figures = check_budget(p, answers, budget, v) if budget else None
@@ -644,6 +673,11 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
             needed[f"the store {mode}"] = store_faults[mode]["requests"]
         needed["a replayed answer"] = sum(n for k, n in by_type.items() if "replayed" in k)
         needed["RECORDS_UNAVAILABLE"] = by_type.get("RECORDS_UNAVAILABLE", 0)
+    if budget:
+        for kind in ("reserve", "give-back"):
+            needed[f"a {kind} whose outcome the function could not know"] = sum(
+                1 for s in p.store if s.get("budget") == kind
+                and counter_write_unknown(s, duration_ms(env.get("VERIFY_RECORDS_TIMEOUT", "500ms"))))
     if budget and len(budget_figures["days"]) <= 1:
         # A pass that crosses a China midnight starts the day's count again and may never reach the budget.
         needed["BUDGET_EXHAUSTED"] = budget_figures["exhausted"]
@@ -710,110 +744,262 @@ def heap_after_gc(path, warm_s):
             "after_warmup_mib": after[0][2], "last_mib": after[-1][2], "max_mib": max(c[2] for c in after)}
 
 
+def counter_write_known(s, inv, timeout_ms, margin_ms, min_attempt_ms):
+    """Whether the function surely read the store's own answer to a counter write (proxy journal row s): the reply
+    passed through untouched, said 200 (counted) or 400 (the condition failed), and left the proxy while the write's
+    try was surely still waiting for it (its records timeout, and a reserve's room before the attempt it is for or a
+    give-back's room before Lambda's timeout, each with COUNTER_SLACK_MS for the connection the proxy accepted late)."""
+    if s["mode"] not in ("pass", "slow") or s["client_gone"] or s["status"] is None \
+            or s["status"] != s["store_status"] or s["store_status"] not in (200, 400):
+        return False
+    if inv is None:
+        return False
+    if s["budget"] == "reserve":
+        cap = inv["deadline_ms"] - margin_ms - min_attempt_ms
+    else:
+        cap = inv["deadline_ms"] - ANSWER_RESERVE_MS
+    return s["t1"] <= min(s["t0"] + timeout_ms, cap) - COUNTER_SLACK_MS
+
+
+def counter_write_unknown(s, timeout_ms):
+    """Whether the function surely could not tell what became of a counter write: the proxy answered it with a fault
+    of its own (a 500 or a bad 200, applied or not), never answered it (black hole), or held the store's reply back
+    (slow) past the write's records timeout, counted from when the proxy took the request (the try started before)."""
+    return s["mode"] in plan.STORE_FAULT_MODES or s["mode"] == "blackhole" \
+        or (s["mode"] == "slow" and s["t1"] > s["t0"] + timeout_ms + COUNTER_SLACK_MS)
+
+
+def confirmed(s):
+    """A reserve the store applied and answered with its own 200 (the function may have read it)."""
+    return s["applied"] and s["status"] == 200 and s["mode"] in ("pass", "slow") and not s["client_gone"]
+
+
 def check_budget(p, answers, limit, v):
-    """The daily budget, from the API fake's journal, the answers and the table as it was at the end of the pass.
-    Each request and refusal is placed on the China day the function counted it in: the day the request reached the
-    API (within RESERVE_LEAD_MS after a midnight: either day) and the day a refusal was asked for and answered in
-    (handed out and answered on different days: either)."""
-    counters, markers, expiries = {}, collections.Counter(), []
+    """The daily budget (one counter item a China day, pk budget#YYYY-MM-DD, number n), from the store proxy's journal
+    of the counter's writes, the API fake's journal, the answers and the table as it was at the end of the pass.
+
+    Each invocation's counter writes and API requests are walked in the order they arrived: a reserve before every
+    request, confirmed by the store; no request and no reserve after a reserve whose outcome the function could not
+    know (it fails closed); no give-back after a request that was or may have been charged; a give-back after a
+    request that surely was not (unless no time was left for it), and only one per reservation. An API request is
+    counted on the day of the reservation it was sent under (the counter named by the confirmed reserve before it);
+    a BUDGET_EXHAUSTED on the day of the counter whose reserve the store refused.
+
+    Per day, with kept_min the requests that were charged or that the function had to take as possibly charged and
+    kept_max those that were charged or may have been taken so: n equals the reserves the store applied minus the
+    give-backs it applied (nothing else writes the counter); n <= N, and every count the store returned <= N; the
+    charged requests <= N; n >= kept_min; n - kept_max <= the counter writes whose outcome the function could not know
+    (each can leave one unit behind: a reserve applied without its reply, a give-back lost) plus the give-backs owed
+    where no time was left to send them."""
+    env = p.meta.get("function_env", {})
+    timeout_ms = duration_ms(env.get("VERIFY_RECORDS_TIMEOUT", "500ms"))
+    margin_ms = duration_ms(env.get("VERIFY_DEADLINE_MARGIN", "500ms"))
+    min_attempt_ms = duration_ms(env.get("VERIFY_MIN_ATTEMPT_TIME", "1s"))
+    retry = env.get("VERIFY_RETRY_ON_TIMEOUT", "false").lower() == "true"
+    inv_by_i = {inv["i"]: inv for inv in p.invocations}
+
+    def fail(tag, text):
+        v["budget"].append(f"[{tag}] {text}")
+
+    # The table: one counter a day, nothing else under budget#.
+    counters, expiries = {}, []
     for item in p.table or []:
         pk = item.get("pk", "")
         if not pk.startswith("budget#"):
             continue
-        counter, marker = BUDGET_COUNTER.fullmatch(pk), BUDGET_MARKER.fullmatch(pk)
-        if not (counter or marker):
-            v["budget"].append(f"a budget item of another shape: {pk[:60]!r}")
+        m = BUDGET_COUNTER.fullmatch(pk)
+        if not m:
+            fail("items", f"a budget item of another shape: {pk[:60]!r}")
             continue
-        day = (counter or marker).group(1)
-        if counter:
-            if not isinstance(item.get("n"), int) or item["n"] < 0:
-                v["budget"].append(f"{pk}: n is {item.get('n')!r}")
-            counters[day] = item.get("n") if isinstance(item.get("n"), int) else 0
-        else:
-            markers[day] += 1
+        if not isinstance(item.get("n"), int) or item["n"] < 0:
+            fail("items", f"{pk}: n is {item.get('n')!r}")
+        counters[pk] = item.get("n") if isinstance(item.get("n"), int) else 0
         expires = item.get("expires_at")
-        if not isinstance(expires, int) or expires < day_end_s(day):
+        if not isinstance(expires, int) or expires < day_end_s(m.group(1)):
             expiries.append(pk)
     if expiries:
-        v["budget"].append(f"{len(expiries)} budget items without expires_at or expiring before their day ends, "
-                           f"e.g. {expiries[0]}")
+        fail("items", f"{len(expiries)} budget counters without expires_at or expiring before their day ends, "
+                      f"e.g. {expiries[0]}")
 
-    charged = collections.Counter()   # day -> charged requests surely counted on it
-    straddling = collections.Counter()  # day -> charged requests that may have been reserved on the day before
-    for r in p.api:
-        if r["charged"]:
-            day = china_day(r["t0"])
-            (straddling if since_china_midnight_ms(r["t0"]) < RESERVE_LEAD_MS else charged)[day] += 1
-    # A reservation before every request: the k-th request of an invocation has at least k reservations sent
-    # before it in that invocation (a reservation tried again after a reply that did not tell counts twice).
-    reserves = collections.defaultdict(list)
-    for s in p.store:
-        if s.get("budget") == "reserve":
-            reserves[s["i"]].append(s["t0"])
-    unreserved = []
-    for inv in p.invocations:
-        sent = sorted(reserves.get(inv["i"], []))
-        for k, r in enumerate(sorted(p.by_cid.get(inv["cid"], []), key=lambda r: r["t0"]), start=1):
-            if sum(1 for t in sent if t < r["t0"]) < k:
-                unreserved.append(inv["i"])
-    if unreserved:
-        v["budget"].append(f"{len(unreserved)} requests at the API without a reservation sent before them in their "
-                           f"invocation (#{unreserved[0]} first)")
-    exhausted = collections.Counter()  # day -> BUDGET_EXHAUSTED answers surely asked for on it
+    # The journal: only the two counter writes, each with the budget's limit; what the store did with them.
+    writes = [s for s in p.store if s.get("budget")]
+    others = [s for s in writes if s["budget"] not in ("reserve", "give-back")]
+    if others:
+        fail("journal", f"{len(others)} requests to budget items that are neither a reserve nor a give-back "
+                        f"(#{others[0]['i']} first: {others[0]['op']} on {others[0]['counter']})")
+    writes = [s for s in writes if s["budget"] in ("reserve", "give-back")]
+    wrong_limit = [s for s in writes if s["budget"] == "reserve" and s["limit"] != limit]
+    if wrong_limit:
+        fail("exhausted", f"{len(wrong_limit)} reserves with a :limit other than {limit} "
+                          f"(#{wrong_limit[0]['i']} first: {wrong_limit[0]['limit']!r})")
+    over = [s for s in writes if s["applied"] and isinstance(s.get("n_after"), int) and s["n_after"] > limit]
+    if over:
+        fail("counter-limit", f"{len(over)} counter writes the store answered with a count above {limit} "
+                              f"(#{over[0]['i']} first: {over[0]['n_after']})")
+    journal = collections.Counter()
+    for s in writes:
+        if s["applied"]:
+            journal[s["counter"]] += 1 if s["budget"] == "reserve" else -1
+
+    day_of = lambda pk: pk[len("budget#"):]  # noqa: E731
+    days = collections.defaultdict(collections.Counter)  # day -> figures
     first_exhausted = {}
-    figures = {"limit": limit, "exhausted": 0, "exhausted_outcome_unknown": 0, "exhausted_after_requests": 0,
-               "exhausted_straddling": 0, "days": [], "unreserved_requests": len(unreserved),
-               "store_requests": dict(collections.Counter(s.get("budget") for s in p.store if s.get("budget")))}
+    unreserved, totals = [], collections.Counter()
+    by_i = collections.defaultdict(list)
+    for s in writes:
+        by_i[s["i"]].append(s)
     for inv in p.invocations:
-        a = answers.get(inv["i"])
-        if a is None or a.failure is None or a.failure["error"]["type"] != "BUDGET_EXHAUSTED":
-            continue
-        e = a.failure["error"]
-        where = f"#{inv['i']} ({inv['source']}, {inv['cid']})"
-        figures["exhausted"] += 1
-        figures["exhausted_outcome_unknown"] += bool(e.get("outcome_unknown"))
-        figures["exhausted_after_requests"] += bool(p.by_cid.get(inv["cid"]))
-        handed = inv["deadline_ms"] - inv["budget_ms"]
-        day = china_day(handed)
-        if day != china_day(inv["done_ms"]):
-            figures["exhausted_straddling"] += 1
-            continue
-        exhausted[day] += 1
-        first_exhausted.setdefault(day, inv["i"])
-        # Until midnight in China, counted from when the reservation was refused (between handed out and answered),
-        # in whole seconds, at least 1.
-        end_ms = day_end_s(day) * 1000.0
-        low, high = max(1, int((end_ms - inv["done_ms"]) / 1000) - 1), int((end_ms - handed) / 1000) + 1
-        ra = e.get("retry_after_seconds")
-        if not isinstance(ra, int) or not low <= ra <= high:
-            v["budget"].append(f"{where}: BUDGET_EXHAUSTED with retry_after_seconds {ra!r}, midnight in China is "
-                               f"{low}-{high} s away")
+        i = inv["i"]
+        where = f"#{i} ({inv['source']}, {inv['cid']})"
+        rows = p.by_cid.get(inv["cid"], [])
+        events = sorted([(s["t0"], 0, "R" if s["budget"] == "reserve" else "G", s) for s in by_i.get(i, [])]
+                        + [(r["t0"], 1, "Q", r) for r in rows], key=lambda e: (e[0], e[1]))
+        reserve = None          # the last reserve row
+        reserved_at = None      # the counter of the last confirmed reserve
+        confirmations = 0       # confirmed reserves so far
+        requests = 0
+        unknown_reserve = None  # a reserve whose outcome the function could not know
+        since = []              # what followed the last reserve: ("Q", row) and ("G", row)
+        segments = []           # (reserve row, what followed it)
+        for _, _, kind, x in events:
+            if kind == "R":
+                if unknown_reserve is not None:
+                    fail("sent-again", f"{where}: a reserve sent after one whose outcome the function could not "
+                                       f"know ({unknown_reserve['mode']})")
+                if reserve is not None:
+                    segments.append((reserve, since))
+                reserve, since = x, []
+                if confirmed(x):
+                    confirmations += 1
+                    reserved_at = x["counter"]
+                if counter_write_unknown(x, timeout_ms):
+                    unknown_reserve = x
+            elif kind == "Q":
+                requests += 1
+                if unknown_reserve is not None:
+                    fail("sent-again", f"{where}: request {x['n']} at the API after a reserve whose outcome the "
+                                       f"function could not know ({unknown_reserve['mode']})")
+                if confirmations < requests:
+                    unreserved.append(i)
+                day = day_of(reserved_at) if reserved_at else china_day(x["t0"])
+                certain, possible = maybe_charged(x)
+                days[day]["charged"] += x["charged"]
+                days[day]["kept_min"] += x["charged"] or certain
+                days[day]["kept_max"] += x["charged"] or possible
+                since.append(("Q", x))
+            else:
+                if reserve is None:
+                    fail("give-back", f"{where}: a give-back before any reserve of its invocation")
+                since.append(("G", x))
+        if reserve is not None:
+            segments.append((reserve, since))
+        if unknown_reserve is not None:
+            a = answers.get(i)
+            t = a.failure["error"]["type"] if a is not None and a.failure is not None else a and a.label()
+            if t != "RECORDS_UNAVAILABLE":
+                fail("sent-again", f"{where}: {t} after a reserve whose outcome the function could not know "
+                                   f"({unknown_reserve['mode']}), not RECORDS_UNAVAILABLE")
+        # Each reservation: kept after a request that was or may have been charged; given back once after one that
+        # surely was not, or when no request was made under it (an open circuit, a refused connection).
+        for r, followed in segments:
+            gives = [x for k, x in followed if k == "G"]
+            asked = [x for k, x in followed if k == "Q"]
+            last = asked[-1] if asked else None
+            for k, (kind, x) in enumerate(followed):
+                if kind != "G":
+                    continue
+                before = [y for kk, y in followed[:k] if kk == "Q"]
+                if before and (before[-1]["charged"] or maybe_charged(before[-1])[0]):
+                    fail("kept", f"{where}: a give-back after request {before[-1]['n']} ({before[-1]['kind']}, "
+                                 f"charged {before[-1]['charged']}), which was or may have been charged")
+                if not confirmed(r):
+                    fail("give-back", f"{where}: a give-back with no confirmed reservation before it")
+            if len(gives) > 1:
+                fail("sent-again", f"{where}: {len(gives)} give-backs for one reservation")
+            if gives or not confirmed(r):
+                totals["give-backs sent"] += bool(gives)
+                continue
+            owed = (last is None and counter_write_known(r, inv, timeout_ms, margin_ms, min_attempt_ms)) or (
+                last is not None and not last["charged"] and not maybe_charged(last)[1])
+            if not owed:
+                continue
+            after = last["t1"] if last is not None else r["t1"]
+            if after > inv["deadline_ms"] - ANSWER_RESERVE_MS - GIVE_BACK_MIN_MS - COUNTER_SLACK_MS:
+                days[day_of(r["counter"])]["no_time"] += 1  # no time left for the give-back
+            else:
+                fail("give-back", f"{where}: no give-back after "
+                                  + (f"request {last['n']} ({last['kind']}, {last['status']}), which cannot have "
+                                     "been charged" if last else "a reservation under which no request was made"))
+        a = answers.get(i)
+        if a is not None and a.failure is not None and a.failure["error"]["type"] == "BUDGET_EXHAUSTED":
+            e = a.failure["error"]
+            refused = reserve if reserve is not None and reserve["store_status"] == 400 \
+                and reserve["status"] == 400 and reserve["mode"] in ("pass", "slow") else None
+            totals["exhausted"] += 1
+            totals["exhausted_outcome_unknown"] += bool(e.get("outcome_unknown"))
+            totals["exhausted_after_requests"] += bool(rows)
+            if refused is None:
+                fail("exhausted", f"{where}: BUDGET_EXHAUSTED without a reserve the store refused as its last "
+                                  "counter write")
+                continue
+            day = day_of(refused["counter"])
+            days[day]["exhausted"] += 1
+            first_exhausted.setdefault(day, i)
+            # Until midnight in China, counted from when the reserve was refused, in whole seconds, at least 1.
+            end_ms = day_end_s(day) * 1000.0
+            low = max(1, int((end_ms - inv["done_ms"]) / 1000) - 1)
+            high = int((end_ms - refused["t0"]) / 1000) + 1
+            ra = e.get("retry_after_seconds")
+            if not isinstance(ra, int) or not low <= ra <= high:
+                fail("exhausted", f"{where}: BUDGET_EXHAUSTED with retry_after_seconds {ra!r}, midnight in China "
+                                  f"is {low}-{high} s away")
+    if unreserved:
+        fail("reserve-first", f"{len(unreserved)} requests at the API without a reservation the store confirmed "
+                              f"before them in their invocation (#{unreserved[0]} first)")
 
-    days = sorted(set(counters) | set(markers) | set(charged) | set(straddling) | set(exhausted))
-    for day in days:
-        n = counters.get(day, 0)
-        row = {"day": day, "n": n, "markers": markers[day], "charged": charged[day],
-               "charged_straddling": straddling[day], "exhausted": exhausted[day],
-               "first_exhausted_at": first_exhausted.get(day)}
+    # Counter writes by day: sent, applied, and those whose outcome the function could not know.
+    for s in writes:
+        day = day_of(s["counter"])
+        kind = "reserves" if s["budget"] == "reserve" else "give_backs"
+        days[day][kind] += 1
+        days[day][kind + "_applied"] += s["applied"]
+        if not counter_write_known(s, inv_by_i.get(s["i"]), timeout_ms, margin_ms, min_attempt_ms):
+            days[day]["unknown_writes"] += 1
+            days[day]["unknown_" + kind] += 1
+            days[day]["unknown_" + kind + "_applied"] += s["applied"]
+
+    figures = {"limit": limit, "exhausted": totals["exhausted"],
+               "exhausted_outcome_unknown": totals["exhausted_outcome_unknown"],
+               "exhausted_after_requests": totals["exhausted_after_requests"], "days": [],
+               "unreserved_requests": len(unreserved), "retry_on_timeout": retry}
+    all_days = sorted(set(days) | {day_of(pk) for pk in counters} | {day_of(pk) for pk in journal})
+    for day in all_days:
+        pk = "budget#" + day
+        d = days[day]
+        n = counters.get(pk, 0)
+        row = {"day": day, "n": n, "journal": journal.get(pk, 0), "first_exhausted_at": first_exhausted.get(day)}
+        row.update({k: d[k] for k in ("charged", "kept_min", "kept_max", "reserves", "reserves_applied",
+                                      "give_backs", "give_backs_applied", "unknown_writes", "unknown_reserves",
+                                      "unknown_reserves_applied", "unknown_give_backs",
+                                      "unknown_give_backs_applied", "no_time", "exhausted")})
         figures["days"].append(row)
+        if n != row["journal"]:
+            fail("journal", f"{day}: the counter is at {n}; the store applied {d['reserves_applied']} reserves and "
+                            f"{d['give_backs_applied']} give-backs ({row['journal']})")
         if n > limit:
-            v["budget"].append(f"{day}: the counter is at {n}, above the budget of {limit}")
-        if n != markers[day]:
-            v["budget"].append(f"{day}: the counter is at {n}, with {markers[day]} reservation markers")
-        if charged[day] > limit:
-            v["budget"].append(f"{day}: {charged[day]} charged requests, above the budget of {limit}")
-        if n < charged[day]:
-            v["budget"].append(f"{day}: {charged[day]} charged requests, the counter only at {n}")
-        if exhausted[day] and n < limit:
-            v["budget"].append(f"{day}: {exhausted[day]} BUDGET_EXHAUSTED (first at #{first_exhausted[day]}) and "
-                               f"the counter ended at {n} of {limit}: refused with room left")
-    total_charged = sum(charged.values()) + sum(straddling.values())
-    total_n = sum(counters.get(d, 0) for d in days)
-    if total_charged > limit * max(1, len(days)):
-        v["budget"].append(f"{total_charged} charged requests over {len(days)} China days, above {limit} a day")
-    if total_n < total_charged:
-        v["budget"].append(f"{total_charged} charged requests over {len(days)} China days, the counters at "
-                           f"{total_n} together")
+            fail("counter-limit", f"{day}: the counter is at {n}, above the budget of {limit}")
+        if d["charged"] > limit:
+            fail("spend", f"{day}: {d['charged']} charged requests, above the budget of {limit}")
+        if n < d["kept_min"]:
+            fail("counter-low", f"{day}: the counter is at {n}, below the {d['kept_min']} requests that were "
+                                "charged or had to be taken as possibly charged")
+        if n - d["kept_max"] > d["unknown_writes"] + d["no_time"]:
+            fail("leak", f"{day}: the counter is at {n}, {n - d['kept_max']} above the {d['kept_max']} requests "
+                         f"that were or may have been charged; only {d['unknown_writes']} counter writes had an "
+                         f"outcome the function could not know and {d['no_time']} give-backs had no time")
+    total_charged = sum(d["charged"] for d in days.values())
+    if total_charged > limit * max(1, len(all_days)):
+        fail("spend", f"{total_charged} charged requests over {len(all_days)} China days, above {limit} a day")
     return figures
 
 

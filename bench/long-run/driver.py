@@ -10,7 +10,7 @@ and every service the function calls (fakes.py). It writes, under --work:
   secrets.jsonl      the Secrets Manager fake's journal
   store.jsonl        the records store proxy's journal, one row per request (passes with the store)
   table.jsonl        every item of the records table at the end of the pass, read from the store directly (not
-                     through the proxy): the daily budget's counters and reservation markers, the records
+                     through the proxy): the daily budget's counters and the records
   rss.json           VmRSS/VmHWM of the JVM after every --rss-every invocations
   pass.json          the pass's settings, windows, timings and anything unexpected
   jvm.log            the function's stdout and stderr
@@ -259,7 +259,7 @@ def main():
                 raise Failed(f"invocation {i}: an answer for {rid}, not for {request_id}")
             handed_perf, deadline_ms = runtime.handed_out.pop(request_id)
             row = {k: e[k] for k in ("i", "cid", "cid_header", "source", "kind", "route", "key", "person", "masked",
-                                     "budget_ms")}
+                                     "budget_ms", "lang")}
             row.update(rid=rid, deadline_ms=deadline_ms, done_ms=round(wall, 1),
                        latency_ms=round((perf - handed_perf) / 1e6, 3), post=kind, body=body.decode("utf-8", "replace"))
             out.write(json.dumps(row, ensure_ascii=False) + "\n")

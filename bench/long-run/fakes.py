@@ -6,6 +6,7 @@ library only.
 
 import json
 import os
+import re
 import socket
 import struct
 import sys
@@ -324,13 +325,14 @@ class StoreProxy:
     Journal: one row per connection: n (its number), i (the invocation running when it was accepted), k (the
     request's number among that invocation's requests at the proxy), window (the proxy's mode), mode (what was done
     to this request: the window's mode, or "pass" for a request a fault window let through), op (the operation, from
-    X-Amz-Target), budget (what the request does to the daily budget, from its body: "reserve" for a transaction
-    that puts a reservation marker, "give-back" for one that deletes one, "counter" for any other write to a budget
-    item, None for the rest), forwarded (the request reached the store), store_status (the store's HTTP status),
-    applied (the
-    store answered 200: the write was made), status (the HTTP status sent to the client; None when nothing was
-    sent), body (what replaced the store's reply: "500", "empty" or "html"), delay_s, client_gone (the client had
-    gone when the reply was sent), t0/t1 (wall ms).
+    X-Amz-Target), budget (what the request does to the daily budget, read from its body by budget_write: "reserve"
+    for the UpdateItem that counts one more on a day's counter if it is below the limit, "give-back" for the one that
+    counts one less, "other" for any other request naming a budget item, None for the rest), counter (the budget
+    item's pk), limit (a reserve's :limit), forwarded (the request reached the store), store_status (the store's HTTP
+    status), applied (the store answered 200: the write was made), n_after (a counter write the store applied: the
+    count its reply returned), status (the HTTP status sent to the client; None when nothing was sent), body (what
+    replaced the store's reply: "500", "empty" or "html"), delay_s, client_gone (the client had gone when the reply
+    was sent), t0/t1 (wall ms).
     """
 
     INTERNAL_ERROR = (b'{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError",'
@@ -410,9 +412,8 @@ class StoreProxy:
 
     def _serve(self, client, number, i, k, window):
         row = {"n": number, "i": i, "k": k, "window": window, "mode": window, "op": None, "budget": None,
-               "forwarded": False,
-               "store_status": None, "applied": False, "status": None, "body": None, "t0": wall_ms(),
-               "delay_s": None, "client_gone": False}
+               "counter": None, "limit": None, "forwarded": False, "store_status": None, "applied": False,
+               "n_after": None, "status": None, "body": None, "t0": wall_ms(), "delay_s": None, "client_gone": False}
         upstream = None
         try:
             client.settimeout(self.TIMEOUT_S)
@@ -423,7 +424,7 @@ class StoreProxy:
             raw, headers = request
             target = headers.get("x-amz-target", "")
             row["op"] = target.rpartition(".")[2] or None
-            row["budget"] = budget_part(raw.partition(b"\r\n\r\n")[2])
+            row.update(budget_write(raw.partition(b"\r\n\r\n")[2]))
             mode = window
             variant = None
             if window in plan.STORE_FAULT_MODES:
@@ -445,6 +446,8 @@ class StoreProxy:
             reply = self._read_all(upstream)
             row["store_status"] = self._status_of(reply)
             row["applied"] = row["store_status"] == 200
+            if row["applied"] and row["budget"] in ("reserve", "give-back"):
+                row["n_after"] = count_after(reply)
             if mode == "apply-then-500":
                 self._send(client, row, 500, self.INTERNAL_ERROR, "500")
             elif mode == "apply-then-bad-200":
@@ -553,27 +556,59 @@ class StoreProxy:
             return None
 
 
-def budget_part(body):
-    """What a request to the store does to the daily budget (see StoreProxy's journal), read from its JSON body."""
+# The daily budget's writes, as the function sends them (DynamoDbRecordStore.incrementBelow and decrement): one
+# UpdateItem on the day's counter each, recognized by its update expression (whitespace aside).
+RESERVE_UPDATE = re.compile(r"SET\s+#n\s*=\s*if_not_exists\(\s*#n\s*,\s*:zero\s*\)\s*\+\s*:one\s*,\s*"
+                            r"expires_at\s*=\s*:expires")
+GIVE_BACK_UPDATE = re.compile(r"ADD\s+#n\s+:minus_one")
+
+
+def budget_write(body):
+    """What a request to the store does to the daily budget (see StoreProxy's journal), read from its JSON body:
+    {"budget", "counter", "limit"}, all None for a request that names no budget item."""
+    out = {"budget": None, "counter": None, "limit": None}
     try:
         request = json.loads(body)
     except ValueError:
-        return None
+        return out
     if not isinstance(request, dict):
+        return out
+    item = request.get("Key") or request.get("Item") or {}
+    pk = item.get("pk") if isinstance(item, dict) else None
+    pk = pk.get("S", "") if isinstance(pk, dict) else ""
+    if not pk.startswith("budget#"):
+        # Any other budget item named anywhere in the request (a transaction, a batch) is still a budget write.
+        if "budget#" in body.decode("utf-8", "replace"):
+            out.update(budget="other", counter="?")
+        return out
+    out["counter"] = pk
+    expression = request.get("UpdateExpression") if request.get("ConditionExpression") else None
+    names = request.get("ExpressionAttributeNames") or {}
+    values = request.get("ExpressionAttributeValues") or {}
+    counts_n = isinstance(names, dict) and names.get("#n") == "n" and isinstance(values, dict)
+    if not isinstance(expression, str) or not counts_n:
+        out["budget"] = "other"
+    elif RESERVE_UPDATE.fullmatch(expression.strip()) and _number(values.get(":one")) == 1:
+        out["budget"] = "reserve"
+        out["limit"] = _number(values.get(":limit"))
+    elif GIVE_BACK_UPDATE.fullmatch(expression.strip()) and _number(values.get(":minus_one")) == -1:
+        out["budget"] = "give-back"
+    else:
+        out["budget"] = "other"
+    return out
+
+
+def _number(value):
+    """A DynamoDB number attribute value ({"N": "12"}) as an int, else None."""
+    try:
+        return int(value["N"])
+    except (TypeError, KeyError, ValueError):
         return None
 
-    def key_of(part):
-        item = part.get("Item") or part.get("Key") or {}
-        pk = item.get("pk") if isinstance(item, dict) else None
-        return pk.get("S", "") if isinstance(pk, dict) else ""
 
-    transaction = request.get("TransactItems")
-    if isinstance(transaction, list):
-        parts = [(name, body) for entry in transaction if isinstance(entry, dict)
-                 for name, body in entry.items() if isinstance(body, dict)]
-        if any(name == "Put" and key_of(body).startswith("budget#") for name, body in parts):
-            return "reserve"
-        if any(name == "Delete" and key_of(body).startswith("budget#") for name, body in parts):
-            return "give-back"
-        return "counter" if any(key_of(body).startswith("budget#") for _, body in parts) else None
-    return "counter" if key_of(request).startswith("budget#") else None
+def count_after(reply):
+    """The count a counter write's reply returns (ReturnValues UPDATED_NEW: Attributes.n), or None."""
+    try:
+        return _number(json.loads(reply.partition(b"\r\n\r\n")[2])["Attributes"]["n"])
+    except (ValueError, KeyError, TypeError):
+        return None

@@ -207,7 +207,7 @@ def events(n, seed, pass_name):
         http = rng.random() < HTTP_SHARE
         event = {"i": i, "cid": cid, "person": p, "kind": kind, "key": key, "budget_ms": budget,
                  "source": "http-v2" if http else "direct", "masked": person.masked(), "route": "ok",
-                 "cid_header": False}
+                 "cid_header": False, "lang": body.get("language", "en")}
         if http:
             headers = {"content-type": "application/json"}
             event["cid_header"] = rng.random() < 0.5

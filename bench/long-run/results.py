@@ -5,7 +5,6 @@ import os
 import sys
 
 import plan
-from check import RESERVE_LEAD_MS
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cold-start"))
 from report import java_version, machine  # noqa: E402  the cold-start benchmark's machine and JDK description
@@ -17,10 +16,14 @@ PROMISES = [
     ("money", "no double charge: one charged request per charged answer, none behind other answers or failures "
               "that do not say outcome_unknown, at most one per idempotency key; with VERIFY_RETRY_ON_TIMEOUT, none "
               "after a charged answer the function had read"),
-    ("budget", "per China day: charged requests at most the budget and at most the counter, the counter at most "
-               "the budget and equal to its reservation markers; BUDGET_EXHAUSTED only with no room, nothing "
-               "possibly charged behind it unless outcome_unknown, Retry-After to midnight; billable whenever "
-               "something was or may have been charged"),
+    ("budget", "per China day: charged requests at most the budget; the counter at most the budget, at least the "
+               "requests that were or had to be taken as possibly charged, equal to the store's applied reserves minus "
+               "give-backs, and above what was or may have been charged by no more than the counter writes with an "
+               "outcome the function could not know; a confirmed reserve before every request, none sent again (and no "
+               "request) after one with an unknown outcome; reservations kept after possibly charged requests, given "
+               "back after uncharged ones; BUDGET_EXHAUSTED only on the store's refusal, nothing possibly charged "
+               "behind it unless outcome_unknown, Retry-After to midnight; billable whenever something was or may "
+               "have been charged"),
     ("deadline", "every answer before the event's deadline"),
     ("shape", "every answer in the published shape and consistent with what the fakes did"),
     ("token", "the rotated token picked up, never UPSTREAM_AUTH"),
@@ -31,9 +34,6 @@ PROMISES = [
     ("coverage", "every fault and phase of the plan met at least once"),
     ("run", "the pass finished, the fakes saw only expected requests"),
 ]
-
-
-RESERVE_LEAD_S = RESERVE_LEAD_MS / 1000
 
 
 def ms(x):
@@ -191,21 +191,28 @@ def _pass_section(r):
 
 
 def _budget_lines(b):
-    lines = [f"**Daily budget** (VERIFY_DAILY_BUDGET = {b['limit']}, plan.daily_budget). "
-             f"{b['exhausted']} BUDGET_EXHAUSTED answers, {b['exhausted_outcome_unknown']} of them outcome_unknown "
-             f"(an earlier attempt may have been charged), {b['exhausted_after_requests']} with requests at the API "
-             f"behind them, {b['exhausted_straddling']} asked for across a China midnight (not placed on a day). "
-             "Budget requests at the store (from their bodies): "
-             + (", ".join(f"{k} {n}" for k, n in sorted(b["store_requests"].items())) or "none")
-             + f"; {b['unreserved_requests']} requests at the API without a reservation sent before them. "
-             "Per China day, from the API fake's journal and the table at the end of the pass:", "",
-             "| China day | counter n | reservation markers | charged requests | charged within "
-             f"{RESERVE_LEAD_S:g} s after midnight | BUDGET_EXHAUSTED | budget reached at invocation |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [f"**Daily budget** (VERIFY_DAILY_BUDGET = {b['limit']}, plan.daily_budget; one counter per China day, "
+             "written by a reserve that adds one below the budget and a give-back that takes one back, never sent "
+             f"again after an ending that may have applied them). {b['exhausted']} BUDGET_EXHAUSTED answers, "
+             f"{b['exhausted_outcome_unknown']} of them outcome_unknown (an earlier attempt may have been charged), "
+             f"{b['exhausted_after_requests']} with requests at the API behind them; {b['unreserved_requests']} "
+             "requests at the API without a reserve the store confirmed before them. Per China day (the day of the "
+             "counter each request was reserved on), from the API fake's and the store proxy's journals and the "
+             "table at the end of the pass; kept at least: requests charged or that had to be taken as possibly "
+             "charged; kept at most: charged or may have been taken so; unknown: counter writes whose outcome the "
+             "function could not know (a fault of the proxy, no reply in time), each of which can leave one unit "
+             "behind:", "",
+             "| China day | counter n | charged requests | kept at least | kept at most | n − kept at most | "
+             "reserves: sent / applied / unknown (applied) | give-backs: sent / applied / unknown (applied) | "
+             "give-backs with no time left | BUDGET_EXHAUSTED | first refused at invocation |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for d in b["days"]:
         first = "—" if d["first_exhausted_at"] is None else f"#{d['first_exhausted_at']}"
-        lines.append(f"| {d['day']} | {d['n']} | {d['markers']} | {d['charged']} | {d['charged_straddling']} | "
-                     f"{d['exhausted']} | {first} |")
+        lines.append(f"| {d['day']} | {d['n']} | {d['charged']} | {d['kept_min']} | {d['kept_max']} | "
+                     f"{d['n'] - d['kept_max']} | {d['reserves']} / {d['reserves_applied']} / "
+                     f"{d['unknown_reserves']} ({d['unknown_reserves_applied']}) | {d['give_backs']} / "
+                     f"{d['give_backs_applied']} / {d['unknown_give_backs']} ({d['unknown_give_backs_applied']}) | "
+                     f"{d['no_time']} | {d['exhausted']} | {first} |")
     lines.append("")
     return lines
 
@@ -302,8 +309,8 @@ def _plan_section(results):
               "events would keep by the plan's own draws: events that pass the pre-check, are not a repeat of an "
               "idempotency key and fall outside the closed-port and 503 windows, counted when the draw of their "
               "first request (or of the second, after a refusal that is retried) charges or leaves no usable reply. "
-              "What the plan does not draw (an open circuit, a refused reservation, one left behind by a store "
-              "fault) moves the point where it is reached; the tables above say where it was.", "",
+              "What the plan does not draw (an open circuit, a refused reservation, a unit the counter keeps after a "
+              "store fault) moves the point where it is reached; the tables above say where it was.", "",
               f"Events: {plan.HTTP_SHARE:.0%} API Gateway v2, the rest direct; placeholder names and generated "
               "numbers (some typed +86 with hyphens, 0086 or in full-width digits); 1 % invalid names, 1 % invalid "
               "numbers, 0.5 % requests without a number, a few wrong routes and methods; every invocation its own "
