@@ -8,7 +8,9 @@ and every service the function calls (fakes.py). It writes, under --work:
   invocations.jsonl  one row per invocation: what was sent, when its deadline was, when and what it answered
   api.jsonl          the API fake's journal, one row per request it received
   secrets.jsonl      the Secrets Manager fake's journal
-  store.jsonl        the records store proxy's journal (records pass)
+  store.jsonl        the records store proxy's journal, one row per request (passes with the store)
+  table.jsonl        every item of the records table at the end of the pass, read from the store directly (not
+                     through the proxy): the daily budget's counters and the records
   rss.json           VmRSS/VmHWM of the JVM after every --rss-every invocations
   pass.json          the pass's settings, windows, timings and anything unexpected
   jvm.log            the function's stdout and stderr
@@ -127,36 +129,59 @@ def lambda_environment(runtime, args):
     }
 
 
+STORE_WINDOWS = ["store-down", "store-blackhole", "store-slow"] + ["store-" + m for m in plan.STORE_FAULT_MODES]
+
+
 def store_mode(i, windows):
-    for mode in ("store-down", "store-blackhole", "store-slow"):
-        if plan.in_windows(i, windows[mode]):
-            return mode[len("store-"):]
+    for name in STORE_WINDOWS:
+        if plan.in_windows(i, windows[name]):
+            return name[len("store-"):]
     return "pass"
+
+
+def scan_table(port, table):
+    """Every item of the table, read from the store directly, as {attribute: value} (numbers as int)."""
+    import boto3  # installed with moto; only the passes with the store need it
+    client = boto3.client("dynamodb", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
+                          aws_access_key_id="long-run", aws_secret_access_key="long-run")
+    items, start = [], None
+    while True:
+        page = client.scan(TableName=table, ConsistentRead=True, **({"ExclusiveStartKey": start} if start else {}))
+        for item in page["Items"]:
+            row = {}
+            for name, value in item.items():
+                (kind, v), = value.items()
+                row[name] = int(v) if kind == "N" and v.lstrip("-").isdigit() else v
+            items.append(row)
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return items
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--pass-name", required=True, choices=["plain", "records"])
+    ap.add_argument("--pass-name", required=True, choices=sorted(plan.PASS_TAGS))
     ap.add_argument("--invocations", type=int, required=True)
     ap.add_argument("--seed", type=int, required=True)
     ap.add_argument("--task-root", required=True)
     ap.add_argument("--work", required=True)
-    ap.add_argument("--dynamodb-port", type=int, help="the records store behind the proxy (records pass)")
+    ap.add_argument("--dynamodb-port", type=int, help="the records store behind the proxy (passes with the store)")
     ap.add_argument("--rss-every", type=int, default=1000)
     ap.add_argument("--function-env", action="append", default=[],
-                    help="KEY=VALUE; {api}, {sm} and {store} become the fakes' base URLs")
+                    help="KEY=VALUE; {api}, {sm} and {store} become the fakes' base URLs, {budget} the plan's "
+                         "daily budget for the pass (plan.daily_budget)")
     ap.add_argument("--pid-file")
     ap.add_argument("command", nargs=argparse.REMAINDER)
     args = ap.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
-    records = args.pass_name == "records"
+    records = args.pass_name in plan.STORE_PASSES
     if records and not args.dynamodb_port:
-        ap.error("the records pass needs --dynamodb-port")
+        ap.error(f"the {args.pass_name} pass needs --dynamodb-port")
     os.makedirs(args.work, exist_ok=True)
 
     n = args.invocations
     windows = plan.windows(n)
-    events = plan.events(n, args.seed, records)
+    events = plan.events(n, args.seed, args.pass_name)
     run = fakes.Run(args.seed)
     run.known_cids = {e["cid"] for e in events}
     api = fakes.ApiFake(run, windows)
@@ -165,7 +190,8 @@ def main():
     runtime = RuntimeApi()
 
     env = lambda_environment(runtime, args)
-    urls = {"api": api.server.url, "sm": sm.url, "store": proxy.url if proxy else ""}
+    urls = {"api": api.server.url, "sm": sm.url, "store": proxy.url if proxy else "",
+            "budget": plan.daily_budget(n, args.seed, args.pass_name) if records else 0}
     for kv in args.function_env:
         key, _, value = kv.partition("=")
         env[key] = value.format(**urls)
@@ -233,7 +259,7 @@ def main():
                 raise Failed(f"invocation {i}: an answer for {rid}, not for {request_id}")
             handed_perf, deadline_ms = runtime.handed_out.pop(request_id)
             row = {k: e[k] for k in ("i", "cid", "cid_header", "source", "kind", "route", "key", "person", "masked",
-                                     "budget_ms")}
+                                     "budget_ms", "lang")}
             row.update(rid=rid, deadline_ms=deadline_ms, done_ms=round(wall, 1),
                        latency_ms=round((perf - handed_perf) / 1e6, 3), post=kind, body=body.decode("utf-8", "replace"))
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -247,6 +273,14 @@ def main():
                 raise Failed(f"the JVM exited with {proc.returncode} after invocation {i}")
         meta["run_s"] = time.monotonic() - started
         time.sleep(STRAGGLER_WAIT_S)
+        if records:
+            try:
+                table = scan_table(args.dynamodb_port, env["VERIFY_RECORDS_TABLE"])
+            except Exception as e:  # noqa: BLE001  whatever boto3 raises, the pass cannot be judged without it
+                raise Failed(f"the records table could not be read at the end: {type(e).__name__}: {e}")
+            with open(os.path.join(args.work, "table.jsonl"), "w") as f:
+                for item in sorted(table, key=lambda item: item["pk"]):
+                    f.write(json.dumps(item) + "\n")
         meta["ok"] = True
     except Failed as failure:
         meta["error"] = str(failure)

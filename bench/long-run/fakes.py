@@ -1,10 +1,12 @@
 """The fakes of a long run, each keeping its own journal: the verification API (with its fault mix and a port that
-can be closed), Secrets Manager (throttling bursts, the token rotation) and a TCP proxy in front of the records
-store (slow, down, black hole). 127.0.0.1 only; standard library only.
+can be closed), Secrets Manager (throttling bursts, the token rotation) and an HTTP proxy in front of the records
+store (slow, down, black hole, and replies that do not tell whether a write was made). 127.0.0.1 only; standard
+library only.
 """
 
 import json
 import os
+import re
 import socket
 import struct
 import sys
@@ -303,16 +305,40 @@ class SecretsFake:
 
 
 class StoreProxy:
-    """A TCP proxy in front of the records store (moto's DynamoDB), one mode at a time:
+    """A proxy in front of the records store (moto's DynamoDB) that reads each HTTP request whole (request line,
+    headers, a Content-Length or chunked body) before it decides what to do with it. One mode at a time, set by the
+    driver between invocations:
 
-    - pass: bytes go through;
+    - pass: the request goes to the store, its reply back;
     - slow: the request reaches the store (and is applied); its reply is held back plan.store_delay() seconds;
     - down: the port is closed and open connections are shut: connections are refused;
-    - blackhole: connections are accepted and read, nothing reaches the store, nothing comes back.
+    - blackhole: connections are accepted and read, nothing reaches the store, nothing comes back;
+    - apply-then-500, apply-then-bad-200, bad-200-not-applied (plan.STORE_FAULT_MODES): a seeded share of the
+      requests (plan.store_fault()) meets the fault, the others pass. apply-then-500: the request reaches the store
+      and is applied (or refused by its condition, as the store decides), the client gets DynamoDB's 500
+      InternalServerError instead of the reply; apply-then-bad-200: the same, with a 200 whose body is empty or an
+      HTML page; bad-200-not-applied: the request never reaches the store, the client gets a 200 with an empty body.
 
-    Journal: one row per connection (the store answers one request per connection): its number, the mode, the
-    invocation running, the delay, and whether the client went away before the reply was passed on.
+    The store answers one request per connection (moto's server speaks HTTP/1.0), and so does the proxy: every reply
+    it sends, its own or the store's, says Connection: close and ends the connection.
+
+    Journal: one row per connection: n (its number), i (the invocation running when it was accepted), k (the
+    request's number among that invocation's requests at the proxy), window (the proxy's mode), mode (what was done
+    to this request: the window's mode, or "pass" for a request a fault window let through), op (the operation, from
+    X-Amz-Target), budget (what the request does to the daily budget, read from its body by budget_write: "reserve"
+    for the UpdateItem that counts one more on a day's counter if it is below the limit, "give-back" for the one that
+    counts one less, "other" for any other request naming a budget item, None for the rest), counter (the budget
+    item's pk), limit (a reserve's :limit), forwarded (the request reached the store), store_status (the store's HTTP
+    status), applied (the store answered 200: the write was made), n_after (a counter write the store applied: the
+    count its reply returned), status (the HTTP status sent to the client; None when nothing was sent), body (what
+    replaced the store's reply: "500", "empty" or "html"), delay_s, client_gone (the client had gone when the reply
+    was sent), t0/t1 (wall ms).
     """
+
+    INTERNAL_ERROR = (b'{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError",'
+                      b'"message":"Internal server error"}')
+    MAX_HEADER = 65536
+    TIMEOUT_S = 30
 
     def __init__(self, run, target_port):
         self.run = run
@@ -321,6 +347,7 @@ class StoreProxy:
         self.journal = []
         self.lock = threading.Lock()
         self.count = 0
+        self.per_invocation = {}
         self.open_sockets = set()
         probe = socket.socket()
         probe.bind(("127.0.0.1", 0))
@@ -375,41 +402,65 @@ class StoreProxy:
                 client, _ = listener.accept()
             except OSError:
                 return
+            i = self.run.index
             with self.lock:
                 self.count += 1
                 number = self.count
+                k = self.per_invocation[i] = self.per_invocation.get(i, 0) + 1
                 self.open_sockets.add(client)
-            threading.Thread(target=self._serve, args=(client, number, self.mode), daemon=True).start()
+            threading.Thread(target=self._serve, args=(client, number, i, k, self.mode), daemon=True).start()
 
-    def _serve(self, client, number, mode):
-        row = {"n": number, "mode": mode, "i": self.run.index, "t0": wall_ms(), "delay_s": None,
-               "client_gone": False}
+    def _serve(self, client, number, i, k, window):
+        row = {"n": number, "i": i, "k": k, "window": window, "mode": window, "op": None, "budget": None,
+               "counter": None, "limit": None, "forwarded": False, "store_status": None, "applied": False,
+               "n_after": None, "status": None, "body": None, "t0": wall_ms(), "delay_s": None, "client_gone": False}
         upstream = None
         try:
+            client.settimeout(self.TIMEOUT_S)
+            request = self._read_request(client)
+            if request is None:
+                row["mode"] = "incomplete"  # the client went away before its request was whole
+                return
+            raw, headers = request
+            target = headers.get("x-amz-target", "")
+            row["op"] = target.rpartition(".")[2] or None
+            row.update(budget_write(raw.partition(b"\r\n\r\n")[2]))
+            mode = window
+            variant = None
+            if window in plan.STORE_FAULT_MODES:
+                meets, variant = plan.store_fault(self.run.seed, i, k, window)
+                mode = window if meets else "pass"
+            row["mode"] = mode
             if mode == "blackhole":
-                client.settimeout(30)
                 while client.recv(65536):
                     pass
                 return
-            upstream = socket.create_connection(self.target, timeout=30)
+            if mode == "bad-200-not-applied":
+                self._send(client, row, 200, b"", "empty")
+                return
+            upstream = socket.create_connection(self.target, timeout=self.TIMEOUT_S)
             with self.lock:
                 self.open_sockets.add(upstream)
-            threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
-            delay = plan.store_delay(self.run.seed, number) if mode == "slow" else 0.0
-            row["delay_s"] = delay or None
-            first = True
-            while True:
-                data = upstream.recv(65536)
-                if not data:
-                    break
-                if first and delay:
-                    time.sleep(delay)
-                first = False
+            upstream.sendall(raw)
+            row["forwarded"] = True
+            reply = self._read_all(upstream)
+            row["store_status"] = self._status_of(reply)
+            row["applied"] = row["store_status"] == 200
+            if row["applied"] and row["budget"] in ("reserve", "give-back"):
+                row["n_after"] = count_after(reply)
+            if mode == "apply-then-500":
+                self._send(client, row, 500, self.INTERNAL_ERROR, "500")
+            elif mode == "apply-then-bad-200":
+                self._send(client, row, 200, plan.BAD_200_BODIES[variant], variant)
+            else:
+                if mode == "slow":
+                    row["delay_s"] = plan.store_delay(self.run.seed, number)
+                    time.sleep(row["delay_s"])
+                row["status"] = row["store_status"]
                 try:
-                    client.sendall(data)
+                    client.sendall(reply)
                 except OSError:
                     row["client_gone"] = True
-                    break
         except OSError:
             pass
         finally:
@@ -425,17 +476,139 @@ class StoreProxy:
                 self.open_sockets.discard(upstream)
                 self.journal.append(row)
 
-    @staticmethod
-    def _pump(src, dst):
+    def _send(self, client, row, status, body, what):
+        """Sends the proxy's own reply in place of the store's."""
+        reason = {200: "OK", 500: "Internal Server Error"}[status]
+        if what == "html":
+            content_type = "text/html; charset=utf-8"
+        else:
+            content_type = "application/x-amz-json-1.0"
+        head = (f"HTTP/1.0 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
+                f"x-amzn-RequestId: long-run-proxy-{row['n']}\r\nConnection: close\r\n\r\n")
+        row["status"], row["body"] = status, what
         try:
-            while True:
-                data = src.recv(65536)
-                if not data:
-                    try:
-                        dst.shutdown(socket.SHUT_WR)
-                    except OSError:
-                        pass
-                    return
-                dst.sendall(data)
+            client.sendall(head.encode() + body)
         except OSError:
-            pass
+            row["client_gone"] = True
+
+    def _read_request(self, client):
+        """One whole HTTP request as received (bytes) and its headers (lower-case names), or None when the
+        connection ended first."""
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = client.recv(65536)
+            if not chunk:
+                return None
+            data += chunk
+            if len(data) > self.MAX_HEADER:
+                return None
+        head, _, rest = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            while not self._chunked_complete(rest):
+                chunk = client.recv(65536)
+                if not chunk:
+                    return None
+                rest += chunk
+        else:
+            length = int(headers.get("content-length", "0") or 0)
+            while len(rest) < length:
+                chunk = client.recv(65536)
+                if not chunk:
+                    return None
+                rest += chunk
+        return head + b"\r\n\r\n" + rest, headers
+
+    @staticmethod
+    def _chunked_complete(body):
+        """Whether a chunked body is whole: its last (empty) chunk and the blank line that ends its trailers."""
+        pos = 0
+        while True:
+            end = body.find(b"\r\n", pos)
+            if end < 0:
+                return False
+            size = int(body[pos:end].split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                trailers = body[end + 2:]
+                return trailers.startswith(b"\r\n") or b"\r\n\r\n" in trailers
+            pos = end + 2 + size + 2
+            if pos > len(body):
+                return False
+
+    def _read_all(self, upstream):
+        """The store's whole reply: it ends the connection after it."""
+        parts = []
+        while True:
+            data = upstream.recv(65536)
+            if not data:
+                return b"".join(parts)
+            parts.append(data)
+
+    @staticmethod
+    def _status_of(reply):
+        try:
+            return int(reply.split(b" ", 2)[1])
+        except (IndexError, ValueError):
+            return None
+
+
+# The daily budget's writes, as the function sends them (DynamoDbRecordStore.incrementBelow and decrement): one
+# UpdateItem on the day's counter each, recognized by its update expression (whitespace aside).
+RESERVE_UPDATE = re.compile(r"SET\s+#n\s*=\s*if_not_exists\(\s*#n\s*,\s*:zero\s*\)\s*\+\s*:one\s*,\s*"
+                            r"expires_at\s*=\s*:expires")
+GIVE_BACK_UPDATE = re.compile(r"ADD\s+#n\s+:minus_one")
+
+
+def budget_write(body):
+    """What a request to the store does to the daily budget (see StoreProxy's journal), read from its JSON body:
+    {"budget", "counter", "limit"}, all None for a request that names no budget item."""
+    out = {"budget": None, "counter": None, "limit": None}
+    try:
+        request = json.loads(body)
+    except ValueError:
+        return out
+    if not isinstance(request, dict):
+        return out
+    item = request.get("Key") or request.get("Item") or {}
+    pk = item.get("pk") if isinstance(item, dict) else None
+    pk = pk.get("S", "") if isinstance(pk, dict) else ""
+    if not pk.startswith("budget#"):
+        # Any other budget item named anywhere in the request (a transaction, a batch) is still a budget write.
+        if "budget#" in body.decode("utf-8", "replace"):
+            out.update(budget="other", counter="?")
+        return out
+    out["counter"] = pk
+    expression = request.get("UpdateExpression") if request.get("ConditionExpression") else None
+    names = request.get("ExpressionAttributeNames") or {}
+    values = request.get("ExpressionAttributeValues") or {}
+    counts_n = isinstance(names, dict) and names.get("#n") == "n" and isinstance(values, dict)
+    if not isinstance(expression, str) or not counts_n:
+        out["budget"] = "other"
+    elif RESERVE_UPDATE.fullmatch(expression.strip()) and _number(values.get(":one")) == 1:
+        out["budget"] = "reserve"
+        out["limit"] = _number(values.get(":limit"))
+    elif GIVE_BACK_UPDATE.fullmatch(expression.strip()) and _number(values.get(":minus_one")) == -1:
+        out["budget"] = "give-back"
+    else:
+        out["budget"] = "other"
+    return out
+
+
+def _number(value):
+    """A DynamoDB number attribute value ({"N": "12"}) as an int, else None."""
+    try:
+        return int(value["N"])
+    except (TypeError, KeyError, ValueError):
+        return None
+
+
+def count_after(reply):
+    """The count a counter write's reply returns (ReturnValues UPDATED_NEW: Attributes.n), or None."""
+    try:
+        return _number(json.loads(reply.partition(b"\r\n\r\n")[2])["Attributes"]["n"])
+    except (ValueError, KeyError, TypeError):
+        return None

@@ -4,7 +4,11 @@ Everything here is a pure function of the seed, the number of invocations and th
 arguments send the same events and meet the same faults. A request's fault is drawn from (seed, correlation id,
 attempt number of that correlation id): the same for a given invocation's n-th call, whatever order the calls
 arrive in or how long they take. Phases (bursts, closed ports, the token rotation, the store's bad windows) are
-placed at fixed fractions of the run, by invocation number.
+placed at fixed fractions of the run, by invocation number. A store fault inside its window is drawn per request from
+(seed, invocation number, the request's number among that invocation's requests at the store).
+
+The passes: "plain" (no records store), "records" (the records store, idempotency keys, the daily budget) and "retry"
+(the same with VERIFY_RETRY_ON_TIMEOUT=true, so that possibly charged requests are repeated). Each has its own events.
 """
 
 import base64
@@ -63,9 +67,20 @@ TEMPLATE_TIMEOUT_MS = 10_000  # template.yaml's function timeout
 SHORT_DEADLINE_MS = (1500, 3000)
 SHORT_DEADLINE_SHARE = 0.10
 HTTP_SHARE = 0.40
-KEYED_SHARE = 0.35           # records pass: events with an idempotency key
+KEYED_SHARE = 0.35           # passes with the store: events with an idempotency key
 KEY_REPEAT_SHARE = 0.40      # of keyed events: an earlier key again, same person
 KEY_OTHER_PERSON_SHARE = 0.02  # of keyed events: an earlier key again, another person
+
+# The passes with the records store (and the daily budget), and the tag of each pass's events and correlation ids.
+STORE_PASSES = ("records", "retry")
+PASS_TAGS = {"plain": "p", "records": "r", "retry": "t"}
+
+# --- the records store's faults at the wire ------------------------------------------------------------------------
+# Inside a window of one of these modes, this share of the requests at the store meets it; the others pass.
+STORE_FAULT_MODES = ("apply-then-500", "apply-then-bad-200", "bad-200-not-applied")
+STORE_FAULT_SHARE = 0.35
+# The 200 that apply-then-bad-200 sends instead of the store's reply: empty, or a page a load balancer might send.
+BAD_200_BODIES = {"empty": b"", "html": b"<html><head><title>OK</title></head><body>OK</body></html>\n"}
 
 
 def _rng(*parts):
@@ -100,11 +115,19 @@ def windows(n):
         "sm-throttled": [(int(n * 0.20), 3.0), (int(n * 0.50), 1.0), (int(n * 0.62), 18.0)],
         # From this invocation on, the secret holds a new token and the API rejects the old one (401 invalid_token).
         "token-rotation": int(n * 0.50),
-        # Records pass only: the store's replies are delayed 100-900 ms (the writes are applied), the store refuses
-        # connections, or it accepts them and never answers.
+        # Passes with the store only: the store's replies are delayed 100-900 ms (the writes are applied), the store
+        # refuses connections, or it accepts them and never answers.
         "store-slow": [at(0.25, 200)],
         "store-down": [at(0.55, 150)],
         "store-blackhole": [at(0.80, 50)],
+        # Passes with the store only, per request (STORE_FAULT_SHARE of the requests inside the window, the rest
+        # pass): the request reaches the store and is applied, and the function gets DynamoDB's 500
+        # InternalServerError; or it is applied and the function gets a 200 with an empty body or an HTML page; or
+        # it never reaches the store and the function gets a 200 with an empty body. Each is a write whose outcome
+        # the reply does not tell (the last one's is "not made", but the reply does not say so).
+        "store-apply-then-500": [at(0.10, 150)],
+        "store-apply-then-bad-200": [at(0.35, 150)],
+        "store-bad-200-not-applied": [at(0.68, 150)],
     }
 
 
@@ -138,13 +161,14 @@ def people(seed):
     return [Person(k, seed) for k in range(PEOPLE)]
 
 
-def events(n, seed, records):
+def events(n, seed, pass_name):
     """The pass's events, in order: dicts with what to send and what the checks need to know about it."""
     persons = people(seed)
     brownout = windows(n)["api-brownout"]
     out = []
     keys = []  # (key, person index) of keyed events so far
-    tag = "r" if records else "p"
+    records = pass_name in STORE_PASSES
+    tag = PASS_TAGS[pass_name]
     for i in range(n):
         rng = _rng(seed, tag, "event", i)
         cid = f"lr{tag}-{seed}-{i:06d}"
@@ -183,7 +207,7 @@ def events(n, seed, records):
         http = rng.random() < HTTP_SHARE
         event = {"i": i, "cid": cid, "person": p, "kind": kind, "key": key, "budget_ms": budget,
                  "source": "http-v2" if http else "direct", "masked": person.masked(), "route": "ok",
-                 "cid_header": False}
+                 "cid_header": False, "lang": body.get("language", "en")}
         if http:
             headers = {"content-type": "application/json"}
             event["cid_header"] = rng.random() < 0.5
@@ -254,3 +278,50 @@ def brownout(seed, cid, attempt):
 def store_delay(seed, connection):
     """Seconds a reply of the store is held back during a slow window."""
     return _rng(seed, "store", connection).uniform(0.1, 0.9)
+
+
+def store_fault(seed, i, k, mode):
+    """Inside a window of a store fault mode: whether the k-th request (1-based) at the store during invocation i
+    meets it, and which bad 200 it gets (apply-then-bad-200)."""
+    rng = _rng(seed, "store-fault", mode, i, k)
+    return rng.random() < STORE_FAULT_SHARE, rng.choice(sorted(BAD_200_BODIES))
+
+
+# --- the daily budget (VERIFY_DAILY_BUDGET) ------------------------------------------------------------------------
+# The budget is reached in the last part of a pass with the store: late enough that every phase before it meets
+# calls that can still be paid for, early enough that BUDGET_EXHAUSTED is met many times before the end.
+BUDGET_AT = 0.85
+# Kinds of a request after which the function cannot know whether it was charged (no usable reply): it keeps the
+# request's reservation. Besides these, a request the function stopped waiting for.
+NO_USABLE_REPLY = {"reset-before-read", "reset-after-read", "slow", "502", "504", "malformed", "unknown-code"}
+# Refusals the function calls again after (not charged, so the reservation is given back before the next one).
+RETRIED = {"429-retry-after-0", "429-no-retry-after", "500", "503", "slow-503"}
+
+
+def daily_budget(n, seed, pass_name):
+    """VERIFY_DAILY_BUDGET for a pass with the store: the reservations the first BUDGET_AT of its events would keep,
+    counted from the plan's own draws. An event needs a paid call when it passes the local pre-check, is not a repeat
+    of an earlier idempotency key (those are replayed, or refused, with no call) and falls outside the windows where
+    the API cannot be reached (closed port, 503 burst). Its first request keeps a reservation when the API's draw
+    charges it (0, 1, an unknown code) or leaves its reply unusable (NO_USABLE_REPLY); after a refusal that is
+    retried, its second request's draw counts instead. What the plan does not draw (an open circuit after a burst,
+    SECRETS_UNAVAILABLE, a store that refuses the reservation, a reservation left behind by a store fault) moves
+    the point where the budget is reached by a few per cent of the pass either way; the report says where it was.
+    """
+    w = windows(n)
+    closed = w["api-refused"] + w["api-503-burst"]
+    last = int(n * BUDGET_AT)
+    kept = 0
+    for e in events(n, seed, pass_name)[:last]:
+        if e["kind"] != "verify" or e["route"] != "ok" or in_windows(e["i"], closed):
+            continue
+        if e["key"] is not None and not e["key"].endswith(f"-{e['i']:06d}"):
+            continue  # a repeat of an earlier key
+        for attempt in (1, 2):
+            kind, result, _ = api_fault(seed, e["cid"], attempt)
+            if kind in RETRIED or (kind == "answer" and result in (-2, -3)):
+                continue
+            if kind in NO_USABLE_REPLY or (kind in ENGINE_RAN and result in CHARGED_CODES):
+                kept += 1
+            break
+    return max(1, kept)

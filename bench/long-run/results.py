@@ -10,10 +10,20 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from report import java_version, machine  # noqa: E402  the cold-start benchmark's machine and JDK description
 
 PASS_TITLES = {"plain": "Pass 1: without the records store",
-               "records": "Pass 2: records store on (idempotency keys, moto's DynamoDB behind the proxy)"}
+               "records": "Pass 2: records store on (idempotency keys, daily budget, moto's DynamoDB behind the proxy)",
+               "retry": "Pass 3: as pass 2, with VERIFY_RETRY_ON_TIMEOUT=true"}
 PROMISES = [
     ("money", "no double charge: one charged request per charged answer, none behind other answers or failures "
-              "that do not say outcome_unknown, at most one per idempotency key"),
+              "that do not say outcome_unknown, at most one per idempotency key; with VERIFY_RETRY_ON_TIMEOUT, none "
+              "after a charged answer the function had read"),
+    ("budget", "per China day: charged requests at most the budget; the counter at most the budget, at least the "
+               "requests that were or had to be taken as possibly charged, equal to the store's applied reserves minus "
+               "give-backs, and above what was or may have been charged by no more than the counter writes with an "
+               "outcome the function could not know; a confirmed reserve before every request, none sent again (and no "
+               "request) after one with an unknown outcome; reservations kept after possibly charged requests, given "
+               "back after uncharged ones; BUDGET_EXHAUSTED only on the store's refusal, nothing possibly charged "
+               "behind it unless outcome_unknown, Retry-After to midnight; billable whenever something was or may "
+               "have been charged"),
     ("deadline", "every answer before the event's deadline"),
     ("shape", "every answer in the published shape and consistent with what the fakes did"),
     ("token", "the rotated token picked up, never UPSTREAM_AUTH"),
@@ -57,6 +67,9 @@ def write(results, args, root):
         cells = []
         for r in results:
             broken = r["violations"].get(key, [])
+            if key == "budget" and r.get("budget") is None and not broken:
+                cells.append("—")
+                continue
             cells.append(f"**FAIL** ({len(broken)})" if broken else "pass")
         lines.append(f"| {text} | " + " | ".join(cells) + " |")
     lines.append("")
@@ -82,10 +95,12 @@ def _pass_section(r):
              f"{r['invocations']} invocations in {r['run_s'] or 0:.0f} s (init {r['init_s'] or 0:.1f} s), one "
              f"execution environment; {r['api_requests']} requests at the API fake, "
              f"{sum(r['secrets'].values())} at Secrets Manager"
-             + (f", {sum(r['store'].values())} connections to the records store" if r["store"] else "") + ".", "",
+             + (f", {sum(r['store'].values())} requests at the records store" if r["store"] else "") + ".", "",
              "**Money, from the API fake's journal.** "
-             f"{r['charged_answers']} charged answers (billable), each with exactly one charged request: "
-             f"{r['requests_of_charged_answers']} API requests for them in all "
+             f"{r['charged_answers']} charged answers (billable), "
+             + ("with VERIFY_RETRY_ON_TIMEOUT=true (a charged answer may have possibly charged requests before it): "
+                if r.get("retry_on_timeout") else "each with exactly one charged request: ")
+             + f"{r['requests_of_charged_answers']} API requests for them in all "
              f"({r['requests_of_charged_answers'] / max(1, r['charged_answers']):.3f} per charged answer, retries "
              f"of uncharged refusals included); {r['charged_requests']} charged requests in the journal. "
              f"{ou['invocations']} invocations ended outcome_unknown: {ou['requests']} requests, {ou['charged']} of "
@@ -102,6 +117,17 @@ def _pass_section(r):
               f"{r['refused_attempts']}. Rejected tokens (401) after the rotation: "
               f"{r['token_rejections']}. Secrets Manager calls: "
               + ", ".join(f"{k} {n}" for k, n in sorted(r["secrets"].items())) + ".", ""]
+    pca = r.get("possibly_charged_answers") or {}
+    if r.get("retry_on_timeout"):
+        lines += [f"**Answers after possibly charged attempts.** {r.get('answered_after_maybe', 0)} answers from "
+                  "the API had a request before the last that may have been charged; outcomes by "
+                  "possibly_charged_attempts: " + ", ".join(f"{k}: {c}" for k, c in pca.items()) + ".", ""]
+    if r.get("outcomes_without_pca"):
+        lines += [f"{r['outcomes_without_pca']} outcomes carry no possibly_charged_attempts.", ""]
+    if r.get("budget"):
+        lines += _budget_lines(r["budget"])
+    if r.get("store_faults"):
+        lines += _store_fault_lines(r["store_faults"])
     if r["store"]:
         keys = r["keys"]
         repeats = ", ".join(f"{k[len('repeat: '):]} {n}" for k, n in sorted(keys.items(), key=lambda kv: -kv[1])
@@ -111,7 +137,8 @@ def _pass_section(r):
                   f"Keys refused as possibly charged although none of their invocations reached the API: "
                   f"{keys.get('outcome unknown, never sent', 0)} (a claim written but neither confirmed nor released in "
                   "time, or a settle lost after an uncharged end: the lock runs out and the key can only refuse). "
-                  "Store connections by proxy mode: " + ", ".join(f"{k} {n}" for k, n in sorted(r["store"].items()))
+                  "Store requests by what the proxy did: "
+                  + ", ".join(f"{k} {n}" for k, n in sorted(r["store"].items()))
                   + f"; {r['store_delayed_past_timeout']} replies held back longer than VERIFY_RECORDS_TIMEOUT, "
                   f"{r['store_client_gone']} of them after the function had gone.", ""]
     d = r["deadline"]
@@ -163,6 +190,49 @@ def _pass_section(r):
     return lines
 
 
+def _budget_lines(b):
+    lines = [f"**Daily budget** (VERIFY_DAILY_BUDGET = {b['limit']}, plan.daily_budget; one counter per China day, "
+             "written by a reserve that adds one below the budget and a give-back that takes one back, never sent "
+             f"again after an ending that may have applied them). {b['exhausted']} BUDGET_EXHAUSTED answers, "
+             f"{b['exhausted_outcome_unknown']} of them outcome_unknown (an earlier attempt may have been charged), "
+             f"{b['exhausted_after_requests']} with requests at the API behind them; {b['unreserved_requests']} "
+             "requests at the API without a reserve the store confirmed before them. Per China day (the day of the "
+             "counter each request was reserved on), from the API fake's and the store proxy's journals and the "
+             "table at the end of the pass; kept at least: requests charged or that had to be taken as possibly "
+             "charged; kept at most: charged or may have been taken so; unknown: counter writes whose outcome the "
+             "function could not know (a fault of the proxy, no reply in time), each of which can leave one unit "
+             "behind:", "",
+             "| China day | counter n | charged requests | kept at least | kept at most | n − kept at most | "
+             "reserves: sent / applied / unknown (applied) | give-backs: sent / applied / unknown (applied) | "
+             "give-backs with no time left | BUDGET_EXHAUSTED | first refused at invocation |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for d in b["days"]:
+        first = "—" if d["first_exhausted_at"] is None else f"#{d['first_exhausted_at']}"
+        lines.append(f"| {d['day']} | {d['n']} | {d['charged']} | {d['kept_min']} | {d['kept_max']} | "
+                     f"{d['n'] - d['kept_max']} | {d['reserves']} / {d['reserves_applied']} / "
+                     f"{d['unknown_reserves']} ({d['unknown_reserves_applied']}) | {d['give_backs']} / "
+                     f"{d['give_backs_applied']} / {d['unknown_give_backs']} ({d['unknown_give_backs_applied']}) | "
+                     f"{d['no_time']} | {d['exhausted']} | {first} |")
+    lines.append("")
+    return lines
+
+
+def _store_fault_lines(faults):
+    lines = ["**The store's faults** (requests the proxy treated so; the invocations that met one, how they ended, "
+             "and the money, deadline and budget promises broken in them):", "",
+             "| fault | requests | operations | applied by the store | sent to the function | invocations | "
+             "how they ended | broken there |", "|---|---|---|---|---|---|---|---|"]
+    for mode, f in faults.items():
+        ops = ", ".join(f"{k} {n}" for k, n in sorted(f["ops"].items(), key=lambda kv: -kv[1]))
+        sent = ", ".join(f"{k} {n}" for k, n in sorted(f["sent"].items()))
+        ends = ", ".join(f"{k} {n}" for k, n in sorted(f["ends"].items(), key=lambda kv: -kv[1])[:8])
+        broken = ", ".join(f"{k} {n}" for k, n in sorted(f["broken"].items())) or "none"
+        lines.append(f"| {mode} | {f['requests']} | {ops or '—'} | {f['applied']} | {sent or '—'} | "
+                     f"{f['invocations']} | {ends or '—'} | {broken} |")
+    lines.append("")
+    return lines
+
+
 # Why each setting of the run differs from (or keeps) the function's default.
 SETTINGS = [
     ("VERIFY_ATTEMPT_TIMEOUT", "3s", "a slow answer (1.3 s) costs one attempt timeout; 1 s keeps 20,000 "
@@ -181,6 +251,12 @@ SETTINGS = [
     ("VERIFY_SECRET_TIMEOUT", "1s", "the default"),
     ("VERIFY_RECORDS_TIMEOUT", "500ms", "the default; the slow store holds replies back 0.1-0.9 s"),
 ]
+# Settings that differ between the passes, shown per pass.
+PASS_SETTINGS = [
+    ("VERIFY_DAILY_BUDGET", "0", "passes with the store: sized by plan.daily_budget to run out in the last part of "
+                                 "the pass (see the plan below)"),
+    ("VERIFY_RETRY_ON_TIMEOUT", "false", "pass 3 only: possibly charged requests are repeated there"),
+]
 
 
 def _settings_section(results):
@@ -190,6 +266,9 @@ def _settings_section(results):
     env = results[0].get("function_env", {})
     for name, default, why in SETTINGS:
         lines.append(f"| `{name}` | `{env.get(name, '?')}` | `{default}` | {why} |")
+    for name, default, why in PASS_SETTINGS:
+        values = ", ".join(f"{r['pass']} `{r.get('function_env', {}).get(name, default)}`" for r in results)
+        lines.append(f"| `{name}` | {values} | `{default}` | {why} |")
     lines.append("")
     return lines
 
@@ -218,13 +297,24 @@ def _plan_section(results):
               + ", ".join(f"{a} for {s:g} s" for a, s in w["sm-throttled"]) + ";",
               f"- the token rotated at invocation {w['token-rotation']}: the secret returns the new token, the API "
               "answers 401 invalid_token to the old one;",
-              f"- records pass only: the store's replies held back 0.1–0.9 s (the writes applied) {spans('store-slow')}; "
-              f"its port closed {spans('store-down')}; connections accepted and never answered "
-              f"{spans('store-blackhole')}.", "",
+              f"- passes with the store only: the store's replies held back 0.1–0.9 s (the writes applied) "
+              f"{spans('store-slow')}; its port closed {spans('store-down')}; connections accepted and never answered "
+              f"{spans('store-blackhole')};",
+              f"- passes with the store only, {plan.STORE_FAULT_SHARE:.0%} of the requests at the store (drawn per "
+              "request), the others passed: the request applied and the function answered DynamoDB's 500 "
+              f"InternalServerError {spans('store-apply-then-500')}; applied and answered 200 with an empty body or "
+              f"an HTML page {spans('store-apply-then-bad-200')}; not forwarded and answered 200 with an empty body "
+              f"{spans('store-bad-200-not-applied')}.", "",
+              f"Daily budget (passes with the store): the reservations the first {plan.BUDGET_AT:.0%} of the pass's "
+              "events would keep by the plan's own draws: events that pass the pre-check, are not a repeat of an "
+              "idempotency key and fall outside the closed-port and 503 windows, counted when the draw of their "
+              "first request (or of the second, after a refusal that is retried) charges or leaves no usable reply. "
+              "What the plan does not draw (an open circuit, a refused reservation, a unit the counter keeps after a "
+              "store fault) moves the point where it is reached; the tables above say where it was.", "",
               f"Events: {plan.HTTP_SHARE:.0%} API Gateway v2, the rest direct; placeholder names and generated "
               "numbers (some typed +86 with hyphens, 0086 or in full-width digits); 1 % invalid names, 1 % invalid "
               "numbers, 0.5 % requests without a number, a few wrong routes and methods; every invocation its own "
-              f"correlation id. Records pass: {plan.KEYED_SHARE:.0%} of the events carry an idempotency key, "
+              f"correlation id. Passes with the store: {plan.KEYED_SHARE:.0%} of the events carry an idempotency key, "
               f"{plan.KEY_REPEAT_SHARE:.0%} of those an earlier key again for the same person (typed differently), "
               f"{plan.KEY_OTHER_PERSON_SHARE:.0%} for another person.", ""]
     return lines

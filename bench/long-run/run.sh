@@ -2,11 +2,18 @@
 # The long run under faults: the packaged JVM function.zip, run the way Lambda's java21 runtime runs it (under the
 # Runtime Interface Client, as bench/cold-start/run.sh does), serves --invocations events in one execution
 # environment while local fakes of the verification API, Secrets Manager and the records store apply a fixed,
-# seeded mix of faults (bench/long-run/plan.py). Two passes, each its own environment: without the records store,
-# then with VERIFY_RECORDS_TABLE on a local DynamoDB engine (moto) behind a proxy that makes it slow or unreachable
-# for a while, and idempotency keys on a share of the events.
+# seeded mix of faults (bench/long-run/plan.py). Three passes, each its own environment and its own events:
+#   plain    without the records store;
+#   records  with VERIFY_RECORDS_TABLE on a local DynamoDB engine (moto) behind an HTTP proxy that makes it slow,
+#            unreachable, or answer writes with replies that do not tell whether they were made (a 500 after the
+#            write was applied, a 200 with an empty or HTML body, applied or not); idempotency keys on a share of the
+#            events; a daily budget (VERIFY_DAILY_BUDGET, sized by plan.daily_budget to run out near the end);
+#   retry    the same with VERIFY_RETRY_ON_TIMEOUT=true (possibly charged requests are repeated): where an answer
+#            after a possibly charged attempt (possibly_charged_attempts, billable) and the budget's refusal after
+#            one (outcome_unknown) happen. An environment has one setting for its life, and the records pass keeps
+#            the template's (false), under which no request is repeated once it may have been charged.
 #
-# Usage: bench/long-run/run.sh [--invocations N] [--seed S] [--no-build] [--only plain|records]
+# Usage: bench/long-run/run.sh [--invocations N] [--seed S] [--no-build] [--only plain|records|retry]
 #   --invocations N  invocations per pass (default 20000)
 #   --seed S         the plan's seed (default 1130)
 #   --no-build       reuse target/function.zip
@@ -15,9 +22,10 @@
 # function; default a JDK 21 if one is installed, else $JAVA_HOME/bin/java).
 #
 # Writes bench/results/long-run.md and prints it; raw data under target/long-run/. Exits non-zero when a promise is
-# broken (bench/long-run/check.py: a double charge, an answer after its deadline, an answer of the wrong shape, RSS
-# growth after warm-up beyond the tolerance, a placeholder name or number in the function's log, ...), or when a
-# corrupted copy of the raw data would not break them (bench/long-run/selftest.py).
+# broken (bench/long-run/check.py: a double charge, more charged requests in a China day than the budget or than its
+# counter counts, an answer after its deadline, an answer of the wrong shape, RSS growth after warm-up beyond the
+# tolerance, a placeholder name or number in the function's log, ...), or when a corrupted copy of the raw data
+# would not break them (bench/long-run/selftest.py).
 # Everything listens on 127.0.0.1 only; every wait is bounded; every process started is stopped.
 set -euo pipefail
 
@@ -36,7 +44,7 @@ while [ $# -gt 0 ]; do
 done
 [[ "$INVOCATIONS" =~ ^[1-9][0-9]{2,6}$ ]] || { echo "--invocations must be 100..9999999" >&2; exit 2; }
 [[ "$SEED" =~ ^[0-9]{1,9}$ ]] || { echo "--seed must be a number" >&2; exit 2; }
-[[ "$ONLY" =~ ^(|plain|records)$ ]] || { echo "--only must be plain or records" >&2; exit 2; }
+[[ "$ONLY" =~ ^(|plain|records|retry)$ ]] || { echo "--only must be plain, records or retry" >&2; exit 2; }
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -110,13 +118,17 @@ FUNCTION_ENV=(
   VERIFY_RECORDS_TIMEOUT=500ms
 )
 
-run_pass() { # name [extra driver arguments]
+# The settings of the passes with the store, on top of FUNCTION_ENV: each pass its own table in the same engine (a
+# day's budget counter must start at zero in each); {budget} is plan.daily_budget's for the pass.
+STORE_ENV=("AWS_ENDPOINT_URL_DYNAMODB={store}" "VERIFY_DAILY_BUDGET={budget}")
+
+run_pass() { # name [extra driver arguments]; PASS_ENV: the pass's own settings
   local name="$1"
   shift
   rm -rf "${WORK:?}/$name"
   mkdir -p "$WORK/$name"
   local -a fenv=()
-  for kv in "${FUNCTION_ENV[@]}"; do fenv+=(--function-env "$kv"); done
+  for kv in "${FUNCTION_ENV[@]}" "${PASS_ENV[@]}"; do fenv+=(--function-env "$kv"); done
   python3 "$HERE/driver.py" --pass-name "$name" --invocations "$INVOCATIONS" --seed "$SEED" \
     --task-root "$WORK/task" --work "$WORK/$name" "${fenv[@]}" "$@" --pid-file "$FUNCTION_PID_FILE" \
     -- "$BENCH_JAVA" "${JVM_FLAGS[@]}" "-Xlog:gc:file=$WORK/$name/gc.log:uptime" -classpath "$RIC_CP" \
@@ -131,19 +143,8 @@ run_pass() { # name [extra driver arguments]
 
 cut -d' ' -f1-3 /proc/loadavg > "$WORK/load-start"
 date -u +%Y-%m-%dT%H:%M:%SZ > "$WORK/started"
-PASSES=()
-if [ "$ONLY" != records ]; then
-  echo "pass 1: $INVOCATIONS invocations without the records store ..."
-  run_pass plain
-  PASSES+=(plain)
-fi
-if [ "$ONLY" != plain ]; then
-  # moto's DynamoDB, one request at a time (the tests' engine, src/test/python/serial_moto_server.py), with the
-  # records table created as template.yaml creates it; the function reaches it through the driver's proxy.
-  DYNAMODB_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-  python3 "$ROOT/src/test/python/serial_moto_server.py" 127.0.0.1 "$DYNAMODB_PORT" > "$WORK/moto.log" 2>&1 &
-  DYNAMODB_PID=$!
-  python3 - "http://127.0.0.1:$DYNAMODB_PORT" <<'PY'
+create_table() { # name: the records table as template.yaml creates it, in the local engine
+  python3 - "http://127.0.0.1:$DYNAMODB_PORT" "$1" <<'PY'
 import sys, time, boto3
 client = boto3.client("dynamodb", endpoint_url=sys.argv[1], region_name="us-east-1",
                       aws_access_key_id="long-run", aws_secret_access_key="long-run")
@@ -153,14 +154,41 @@ for _ in range(120):
         break
     except Exception:
         time.sleep(0.5)
-client.create_table(TableName="long-run-records", BillingMode="PAY_PER_REQUEST",
+else:
+    sys.exit("the local DynamoDB engine did not answer within 60 s")
+client.create_table(TableName=sys.argv[2], BillingMode="PAY_PER_REQUEST",
                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
 PY
-  echo "pass 2: $INVOCATIONS invocations with the records store (idempotency keys) ..."
-  FUNCTION_ENV+=(VERIFY_RECORDS_TABLE=long-run-records "AWS_ENDPOINT_URL_DYNAMODB={store}")
-  run_pass records --dynamodb-port "$DYNAMODB_PORT"
-  PASSES+=(records)
+}
+
+PASSES=()
+PASS_ENV=()
+if [ -z "$ONLY" ] || [ "$ONLY" = plain ]; then
+  echo "pass 1: $INVOCATIONS invocations without the records store ..."
+  run_pass plain
+  PASSES+=(plain)
+fi
+if [ "$ONLY" != plain ]; then
+  # moto's DynamoDB, one request at a time (the tests' engine, src/test/python/serial_moto_server.py); the function
+  # reaches it through the driver's proxy.
+  DYNAMODB_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  python3 "$ROOT/src/test/python/serial_moto_server.py" 127.0.0.1 "$DYNAMODB_PORT" > "$WORK/moto.log" 2>&1 &
+  DYNAMODB_PID=$!
+  if [ -z "$ONLY" ] || [ "$ONLY" = records ]; then
+    echo "pass 2: $INVOCATIONS invocations with the records store (idempotency keys, daily budget) ..."
+    create_table long-run-records
+    PASS_ENV=("${STORE_ENV[@]}" VERIFY_RECORDS_TABLE=long-run-records)
+    run_pass records --dynamodb-port "$DYNAMODB_PORT"
+    PASSES+=(records)
+  fi
+  if [ -z "$ONLY" ] || [ "$ONLY" = retry ]; then
+    echo "pass 3: $INVOCATIONS invocations with the records store and VERIFY_RETRY_ON_TIMEOUT=true ..."
+    create_table long-run-retry
+    PASS_ENV=("${STORE_ENV[@]}" VERIFY_RECORDS_TABLE=long-run-retry VERIFY_RETRY_ON_TIMEOUT=true)
+    run_pass retry --dynamodb-port "$DYNAMODB_PORT"
+    PASSES+=(retry)
+  fi
   kill -TERM "$DYNAMODB_PID" 2>/dev/null || true
   DYNAMODB_PID=""
 fi
