@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /**
  * Every setting the function reads, under the prefix {@code verify}. SmallRye maps each to an environment
@@ -66,10 +67,19 @@ public interface VerifyConfig {
 
     /**
      * At most this many charged answers per calendar day in China time, across every container sharing the records
-     * table; 0 for no cap.
+     * table and every caller; 0 for no cap. Finite by default, so that a leaked endpoint or a runaway client costs at
+     * most a day's budget.
      */
-    @WithDefault("0")
+    @WithDefault("1000")
     long dailyBudget();
+
+    /**
+     * At most this many charged answers per calendar day in China time for any one caller (an IAM principal, a JWT
+     * issuer and subject, or a source IP when the call is not authenticated), so that no one caller can spend the
+     * {@link #dailyBudget()} of all; 0 for no per-caller cap.
+     */
+    @WithDefault("100")
+    long callerDailyBudget();
 
     /**
      * How long a charged answer (0 or 1) is kept per person and given again, without a call, to another request for
@@ -160,6 +170,14 @@ public interface VerifyConfig {
      * JSON field {@code public_key} is used.
      */
     Optional<String> encryptionPublicKey();
+
+    /**
+     * Accepts an RSA public key of 1024 bits (under 2048) for AES-256-CBC, with a warning at start; without it such a
+     * key is refused at start, since 1024-bit RSA is below every current recommendation (NIST SP 800-131A).
+     */
+    @WithName("encryption-allow-rsa-1024")
+    @WithDefault("false")
+    boolean encryptionAllowRsa1024();
 
     /** {@code array} (the API reference's {@code object[]}) or {@code object} (a single envelope). */
     @WithDefault("array")
