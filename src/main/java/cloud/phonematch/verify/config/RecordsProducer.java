@@ -21,7 +21,7 @@ import cloud.phonematch.verify.verification.TokenSource;
 import cloud.phonematch.verify.verification.VerificationRecords;
 
 /**
- * Memory across invocations: idempotency keys and the daily budget, on one store. With {@code VERIFY_RECORDS_TABLE}
+ * Memory across invocations: idempotency keys and the daily budgets (of all, and per caller), on one store. With {@code VERIFY_RECORDS_TABLE}
  * set (and the live API): the DynamoDB table every container shares, with the records' HMACs under the hash key the
  * token secret holds, so that a repeat is recognized, and the budget counted, whichever container an invocation
  * reaches. Otherwise (dev mode, the sandbox, tests): this container's memory, under a hash key of its own, since
@@ -64,8 +64,8 @@ public class RecordsProducer {
 
     @Produces
     @Singleton
-    SpendGuard spendGuard(VerifyConfig config, RecordStore store, Clock clock) {
-        return new DailyBudget(store, clock, config.dailyBudget());
+    SpendGuard spendGuard(VerifyConfig config, RecordStore store, HashKeys hashKeys, Clock clock) {
+        return new DailyBudget(store, hashKeys, clock, config.dailyBudget(), config.callerDailyBudget());
     }
 
     private static boolean shared(VerifyConfig config) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.output.Language;
+import cloud.phonematch.verify.verification.Caller;
 import cloud.phonematch.verify.verification.FailureException;
 import cloud.phonematch.verify.verification.Invocation;
 import cloud.phonematch.verify.verification.VerificationResult;
@@ -31,13 +32,13 @@ class DirectAdapter {
                     "unsupported event: send {\"name\", \"mobile\"} directly or through API Gateway")));
         }
         String requestId = base.requestId();
-        return answer(runner.run(source, base, event, e -> RequestFields.read(e, Language.EN, requestId)).result(),
+        return answer(runner.run(source, Caller.DIRECT, base, event, e -> RequestFields.read(e, Language.EN, requestId)).result(),
                 requestId);
     }
 
     /** Refuses an event before any request is read: always throws the refusal's typed exception. */
     ObjectNode refuse(EventSource source, Invocation base, FailureException refusal) {
-        return answer(runner.refuse(source, base, refusal).result(), base.requestId());
+        return answer(runner.refuse(source, Caller.DIRECT, base, refusal).result(), base.requestId());
     }
 
     private static ObjectNode answer(VerificationResult result, String requestId) {

@@ -38,19 +38,19 @@ class HttpAdapter {
                 request.header("traceparent"), base.requestId()));
 
         if (!isVerificationsPath(request.path())) {
-            return respond(runner.refuse(source, invocation, new FailureException(
+            return respond(runner.refuse(source, request.caller(), invocation, new FailureException(
                     Failure.of(ErrorType.NOT_FOUND, "no such route; POST " + ROUTE))).result(), invocation);
         }
         if (!"POST".equalsIgnoreCase(request.method())) {
-            ObjectNode response = respond(runner.refuse(source, invocation, new FailureException(
+            ObjectNode response = respond(runner.refuse(source, request.caller(), invocation, new FailureException(
                     Failure.of(ErrorType.METHOD_NOT_ALLOWED, "use POST " + ROUTE))).result(), invocation);
             ((ObjectNode) response.get("headers")).put("Allow", "POST");
             return response;
         }
         Language headerLanguage = Language.fromAcceptLanguage(request.header("accept-language"));
-        InvocationRunner.Ran ran = runner.run(source, invocation, request,
+        InvocationRunner.Ran ran = runner.run(source, request.caller(), invocation, request,
                 r -> RequestFields.read(parseBody(r), headerLanguage, invocation.correlationId(),
-                        r.header("idempotency-key"), r.callerScope()));
+                        r.header("idempotency-key"), r.caller()));
         return respond(ran.result(), ran.invocation());
     }
 

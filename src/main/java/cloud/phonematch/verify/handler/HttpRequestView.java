@@ -6,14 +6,16 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import cloud.phonematch.verify.verification.Caller;
+
 /**
  * The parts of an API Gateway proxy event this function uses, the same for payload 1.0 and 2.0. Header
  * names are matched case-insensitively, as HTTP requires.
  *
- * @param callerScope the authenticated caller the event names ({@link CallerScopes}); null when it names none
+ * @param caller who sent it, as the event names it ({@link CallerIdentities})
  */
 record HttpRequestView(String method, String path, Map<String, String> headers, String body, boolean base64,
-        String callerScope) {
+        Caller caller) {
 
     String header(String name) {
         return headers.get(name.toLowerCase(Locale.ROOT));
@@ -26,7 +28,7 @@ record HttpRequestView(String method, String path, Map<String, String> headers, 
                 event.path("requestContext").path("stage").asText(""));
         return new HttpRequestView(http.path("method").asText(""), path, headers(event.path("headers")),
                 textOrNull(event.path("body")), event.path("isBase64Encoded").asBoolean(false),
-                CallerScopes.fromV2(event.path("requestContext")));
+                CallerIdentities.fromV2(event.path("requestContext")));
     }
 
     /** REST API proxy integration, payload format 1.0. */
@@ -42,7 +44,7 @@ record HttpRequestView(String method, String path, Map<String, String> headers, 
                 event.path("requestContext").path("stage").asText(""));
         return new HttpRequestView(event.path("httpMethod").asText(""), path, headers,
                 textOrNull(event.path("body")), event.path("isBase64Encoded").asBoolean(false),
-                CallerScopes.fromV1(event.path("requestContext")));
+                CallerIdentities.fromV1(event.path("requestContext")));
     }
 
     private static Map<String, String> headers(JsonNode node) {

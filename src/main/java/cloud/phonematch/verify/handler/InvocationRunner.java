@@ -5,6 +5,7 @@ import java.util.function.Function;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import cloud.phonematch.verify.observability.InvocationSummary;
+import cloud.phonematch.verify.verification.Caller;
 import cloud.phonematch.verify.verification.FailureException;
 import cloud.phonematch.verify.verification.Invocation;
 import cloud.phonematch.verify.verification.VerificationFlow;
@@ -33,7 +34,8 @@ class InvocationRunner {
     /**
      * @param reader turns the caller's input into a request, or throws {@link FailureException}
      */
-    <T> Ran run(EventSource source, Invocation invocation, T input, Function<T, VerificationRequest> reader) {
+    <T> Ran run(EventSource source, Caller caller, Invocation invocation, T input,
+            Function<T, VerificationRequest> reader) {
         Invocation effective = invocation;
         VerificationResult result;
         try {
@@ -43,14 +45,14 @@ class InvocationRunner {
         } catch (FailureException e) {
             result = VerificationResult.Failed.beforeAnyCall(e.failure(), null);
         }
-        summary.log(source, effective, result);
+        summary.log(source.label(), caller, effective, result);
         return new Ran(result, effective);
     }
 
     /** For a call refused before any request could be read (unknown route, unknown event). */
-    Ran refuse(EventSource source, Invocation invocation, FailureException refusal) {
+    Ran refuse(EventSource source, Caller caller, Invocation invocation, FailureException refusal) {
         VerificationResult result = VerificationResult.Failed.beforeAnyCall(refusal.failure(), null);
-        summary.log(source, invocation, result);
+        summary.log(source.label(), caller, invocation, result);
         return new Ran(result, invocation);
     }
 }

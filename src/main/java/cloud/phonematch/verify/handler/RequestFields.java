@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.output.Language;
+import cloud.phonematch.verify.verification.Caller;
 import cloud.phonematch.verify.verification.FailureException;
 import cloud.phonematch.verify.verification.VerificationRequest;
 
@@ -28,7 +29,7 @@ final class RequestFields {
 
     /** A direct caller's request: no headers, and no caller named. */
     static VerificationRequest read(JsonNode body, Language languageFallback, String correlationFallback) {
-        return read(body, languageFallback, correlationFallback, null, null);
+        return read(body, languageFallback, correlationFallback, null, Caller.DIRECT);
     }
 
     /**
@@ -36,10 +37,10 @@ final class RequestFields {
      * @param correlationFallback the correlation id when the body gives none
      * @param idempotencyHeader the {@code Idempotency-Key} header, or null; when the body also has
      *     {@code idempotency_key}, the two must agree
-     * @param callerScope the authenticated caller the event names, or null
+     * @param caller who sent it
      */
     static VerificationRequest read(JsonNode body, Language languageFallback, String correlationFallback,
-            String idempotencyHeader, String callerScope) {
+            String idempotencyHeader, Caller caller) {
         if (body == null || !body.isObject()) {
             throw invalid("the request must be a JSON object with string fields 'name' and 'mobile'");
         }
@@ -67,7 +68,7 @@ final class RequestFields {
         }
         return new VerificationRequest(name, mobile, language, correlationId,
                 idempotencyKey(body.get("idempotency_key"), idempotencyHeader), fresh != null && fresh.asBoolean(),
-                callerScope);
+                caller);
     }
 
     private static String idempotencyKey(JsonNode field, String header) {

@@ -52,6 +52,9 @@ final class EmbeddedMetrics {
         }
         root.put("Source", f.source());
         root.put("Status", f.statusOrError());
+        // A property, not a dimension: callers are unbounded (source addresses), and each dimension value is a
+        // metric of its own. Spend per caller is counted from it by the stack's Contributor Insights rule.
+        root.put("caller", f.caller());
         root.put("Verifications", 1);
         root.put("Billable", f.billable() ? 1 : 0);
         root.put("Errors", f.failed() ? 1 : 0);

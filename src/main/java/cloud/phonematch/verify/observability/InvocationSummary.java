@@ -21,8 +21,8 @@ import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.LogContext;
 
 import cloud.phonematch.verify.config.VerifyConfig;
-import cloud.phonematch.verify.handler.EventSource;
 import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.verification.Caller;
 import cloud.phonematch.verify.verification.Invocation;
 import cloud.phonematch.verify.verification.TimeSource;
 import cloud.phonematch.verify.verification.VerificationResult;
@@ -48,9 +48,14 @@ public class InvocationSummary {
         this.time = time;
     }
 
-    public void log(EventSource source, Invocation invocation, VerificationResult result) {
+    /**
+     * @param source the event's kind, as logs and metrics label it
+     * @param caller who sent it (not the person checked): the line names it, so spend can be traced to its caller
+     */
+    public void log(String source, Caller caller, Invocation invocation, VerificationResult result) {
         long durationMs = (time.nanoTime() - invocation.startNanos()) / 1_000_000L;
-        SummaryFields fields = SummaryFields.of(source, invocation, result, coldStart.getAndSet(false), durationMs);
+        SummaryFields fields = SummaryFields.of(source, caller, invocation, result, coldStart.getAndSet(false),
+                durationMs);
         withMdc(fields.asLogFields(), () -> {
             LOG.info(MESSAGE);
             return null;
@@ -66,7 +71,7 @@ public class InvocationSummary {
      * log formatting and the EMF path, a quarter of an invocation's own work, before callers arrive.
      */
     public void primeFormatting() {
-        SummaryFields placeholder = new SummaryFields("direct", "CONSISTENT", false, false, false, false, 0, true, 1, 200, "prime", 1L, 1L,
+        SummaryFields placeholder = new SummaryFields("direct", "direct", "CONSISTENT", false, false, false, false, 0, true, 1, 200, "prime", 1L, 1L,
                 false, "138****0000", "prime", "prime");
         ExtLogRecord record = withMdc(placeholder.asLogFields(), () -> {
             ExtLogRecord r = new ExtLogRecord(Level.INFO, MESSAGE, InvocationSummary.class.getName());

@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import cloud.phonematch.verify.handler.EventSource;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.output.Outcome;
+import cloud.phonematch.verify.verification.Caller;
 import cloud.phonematch.verify.verification.Invocation;
 import cloud.phonematch.verify.verification.VerificationResult;
 
@@ -14,19 +14,19 @@ import cloud.phonematch.verify.verification.VerificationResult;
  * The facts of one invocation that operators see, built only from values that are safe by construction:
  * ids, codes, counts, durations and the masked number. Never a name, a plaintext number, a token or a body.
  */
-record SummaryFields(String source, String statusOrError, boolean failed, boolean outcomeUnknown, boolean replayed,
+record SummaryFields(String source, String caller, String statusOrError, boolean failed, boolean outcomeUnknown, boolean replayed,
         boolean reused, Integer resultCode, boolean billable, int attempts, Integer upstreamStatus, String upstreamTraceId, long upstreamMs, long durationMs,
         boolean coldStart, String maskedMobile, String requestId, String correlationId) {
 
     /** An upstream code that is one of the API's numeric result codes (e.g. -2 for an engine error). */
     private static final Pattern RESULT_CODE = Pattern.compile("-?\\d{1,2}");
 
-    static SummaryFields of(EventSource source, Invocation invocation, VerificationResult result, boolean coldStart,
-            long durationMs) {
+    static SummaryFields of(String source, Caller caller, Invocation invocation, VerificationResult result,
+            boolean coldStart, long durationMs) {
         return switch (result) {
             case VerificationResult.Answered answered -> {
                 Outcome o = answered.outcome();
-                yield new SummaryFields(source.label(), o.status().name(), false, false, o.replayed(), o.reused(),
+                yield new SummaryFields(source, caller.label(), o.status().name(), false, false, o.replayed(), o.reused(),
                         o.resultCode().code(),
                         o.billable(),
                         o.attempts(), o.answeredBy() == Outcome.AnsweredBy.API ? 200 : null, o.upstreamTraceId(), answered.upstreamMs(),
@@ -39,7 +39,7 @@ record SummaryFields(String source, String statusOrError, boolean failed, boolea
                         && RESULT_CODE.matcher(f.upstreamCode()).matches()) {
                     resultCode = Integer.parseInt(f.upstreamCode());
                 }
-                yield new SummaryFields(source.label(), f.type().name(), true, f.outcomeUnknown(), false, false,
+                yield new SummaryFields(source, caller.label(), f.type().name(), true, f.outcomeUnknown(), false, false,
                         resultCode,
                         false,
                         failed.attempts(),
@@ -56,6 +56,8 @@ record SummaryFields(String source, String statusOrError, boolean failed, boolea
         m.put("aws_request_id", requestId);
         m.put("correlation_id", correlationId);
         m.put("source", source);
+        // Who sent it (a principal, a token's subject, a source address), never the person checked: spend per caller.
+        m.put("caller", caller);
         m.put(failed ? "error.type" : "status", statusOrError);
         if (outcomeUnknown) {
             // The API may have charged it: the line to find when reconciling with the provider's records.

@@ -43,6 +43,11 @@ public final class RecordHashing {
                 : hmac("idempotency-key\n" + callerScope + "\n" + idempotencyKey);
     }
 
+    /** The record key of a caller's spend: a source address is the caller's personal data, kept only as an HMAC. */
+    public String caller(String callerId) {
+        return hmac("caller\n" + callerId);
+    }
+
     /** The fingerprint of a person: the normalized name and number, as the API would receive them. */
     public String person(String name, String mobile) {
         return hmac("person\n" + name + "\n" + mobile);

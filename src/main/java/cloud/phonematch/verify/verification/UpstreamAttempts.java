@@ -43,13 +43,15 @@ final class UpstreamAttempts {
     /** One invocation's calls: the request as signed now, and what has been spent so far. */
     private final class Run {
         UpstreamCall call;
+        final Caller caller;
         final Deadline deadline;
         int calls;
         int possiblyCharged;
         boolean tokenRefreshed;
         long upstreamNanos;
 
-        Run(Deadline deadline) {
+        Run(Caller caller, Deadline deadline) {
+            this.caller = caller;
             this.deadline = deadline;
         }
 
@@ -63,7 +65,7 @@ final class UpstreamAttempts {
          * The call's own time is measured after the reservation, which also took some of it.
          */
         Retries.Ending<UpstreamAnswer.Answered, UpstreamAnswer.Refused> attempt() {
-            SpendGuard.Reservation reservation = gateway.charges() ? spend.reserve(deadline.leavingOneAttempt())
+            SpendGuard.Reservation reservation = gateway.charges() ? spend.reserve(caller, deadline.leavingOneAttempt())
                     : new SpendGuard.Reservation.Unlimited();
             if (reservation instanceof SpendGuard.Reservation.Refused refused) {
                 // Nothing sent.
@@ -130,9 +132,10 @@ final class UpstreamAttempts {
 
     /**
      * @param unsigned the request without its token; the token is read here, once an attempt is known to fit
+     * @param caller whose spend each attempt's reservation counts against
      */
-    Result run(UpstreamCall unsigned, Deadline deadline) {
-        Run run = new Run(deadline);
+    Result run(UpstreamCall unsigned, Caller caller, Deadline deadline) {
+        Run run = new Run(caller, deadline);
         if (deadline.passed()) {
             return run.failed(noTimeLeft(), UpstreamAnswer.RefusalKind.FINAL, null);
         }

@@ -122,7 +122,7 @@ public class VerificationFlow implements UniquePerContainer {
     private VerificationResult called(VerificationRequest request, PreCheckResult.Passed input, String masked,
             Invocation invocation) {
         UpstreamAttempts.Result result = attempts.run(
-                new UpstreamCall(input.name(), input.mobile(), null, invocation.correlationId()),
+                new UpstreamCall(input.name(), input.mobile(), null, invocation.correlationId()), request.caller(),
                 invocation.deadline());
 
         long upstreamMs = result.upstreamNanos() / 1_000_000L;

@@ -278,11 +278,11 @@ class IdempotencyFlowTest {
         String aliceLater = "arn:aws:sts::111122223333:assumed-role/orders/task-2";
         String bob = "arn:aws:iam::111122223333:user/bob";
 
-        Lambda.HttpReply first = Lambda.http(signedBy(alice, Events.httpV2("POST", "/verifications",
+        Lambda.HttpReply first = Lambda.http(Events.signedBy(alice, Events.httpV2("POST", "/verifications",
                 Events.body(NAME, MOBILE), header)));
-        Lambda.HttpReply other = Lambda.http(signedBy(bob, Events.httpV2("POST", "/verifications",
+        Lambda.HttpReply other = Lambda.http(Events.signedBy(bob, Events.httpV2("POST", "/verifications",
                 Events.body(NAME, "13912345671"), header)));
-        Lambda.HttpReply again = Lambda.http(signedBy(aliceLater, Events.httpV2("POST", "/verifications",
+        Lambda.HttpReply again = Lambda.http(Events.signedBy(aliceLater, Events.httpV2("POST", "/verifications",
                 Events.body(NAME, MOBILE), header)));
 
         assertEquals(200, first.statusCode());
@@ -292,11 +292,4 @@ class IdempotencyFlowTest {
         assertEquals(2, ApiStubs.calls().size());
     }
 
-    /** The event as API Gateway passes it on after IAM authorization of {@code userArn}. */
-    private static String signedBy(String userArn, String event) {
-        ObjectNode e = (ObjectNode) Json.parseObject(event).orElseThrow();
-        ((ObjectNode) e.path("requestContext")).putObject("authorizer").putObject("iam").put("userArn", userArn)
-                .put("accountId", "111122223333");
-        return Json.write(e);
-    }
 }

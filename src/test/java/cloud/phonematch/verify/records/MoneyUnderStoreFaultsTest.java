@@ -40,6 +40,7 @@ import cloud.phonematch.verify.support.Fakes;
 import cloud.phonematch.verify.support.FaultyDynamoDb;
 import cloud.phonematch.verify.support.FaultyDynamoDb.Fault;
 import cloud.phonematch.verify.support.LocalDynamoDb;
+import cloud.phonematch.verify.verification.Caller;
 import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.Invocation;
@@ -325,7 +326,7 @@ class MoneyUnderStoreFaultsTest {
         }
 
         VerificationResult verify(String key, Language language) {
-            return flow.verify(new VerificationRequest(NAME, MOBILE, language, "c", key, false, null),
+            return flow.verify(new VerificationRequest(NAME, MOBILE, language, "c", key, false, Caller.DIRECT),
                     invocation(10_000));
         }
     }
@@ -341,7 +342,7 @@ class MoneyUnderStoreFaultsTest {
         ChargeRule rule = ChargeRule.of(repeatPossiblyCharged);
         IdempotencyRecords records = new IdempotencyRecords(store, keys, clock, RecordsTesting.TIMING, rule);
         VerificationFlow flow = new VerificationFlow(config, rule, tokens, gateway, records,
-                new DailyBudget(store, clock, budget), new ReusedResults(store, keys, clock, reuseWindow),
+                new DailyBudget(store, keys, clock, budget, 0), new ReusedResults(store, keys, clock, reuseWindow),
                 TimeSource.SYSTEM, Tracing.NONE);
         return new Container(flow, records);
     }

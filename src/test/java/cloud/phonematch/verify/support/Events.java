@@ -76,4 +76,19 @@ public final class Events {
         e.put("isBase64Encoded", false);
         return Json.write(e);
     }
+
+    /** The event as API Gateway passes it on after IAM authorization of {@code userArn}. */
+    public static String signedBy(String userArn, String event) {
+        ObjectNode e = (ObjectNode) Json.parseObject(event).orElseThrow();
+        ((ObjectNode) e.path("requestContext")).putObject("authorizer").putObject("iam").put("userArn", userArn)
+                .put("accountId", "111122223333");
+        return Json.write(e);
+    }
+
+    /** An HTTP API 2.0 event as API Gateway passes it on from an unauthenticated client at {@code sourceIp}. */
+    public static String fromAddress(String sourceIp, String event) {
+        ObjectNode e = (ObjectNode) Json.parseObject(event).orElseThrow();
+        ((ObjectNode) e.path("requestContext").path("http")).put("sourceIp", sourceIp);
+        return Json.write(e);
+    }
 }
