@@ -250,11 +250,14 @@ SETTINGS = [
     ("VERIFY_TOKEN_STALE_LIMIT", "1h", "an 18 s burst outlasts cache and stale limit: SECRETS_UNAVAILABLE is met"),
     ("VERIFY_SECRET_TIMEOUT", "1s", "the default"),
     ("VERIFY_RECORDS_TIMEOUT", "500ms", "the default; the slow store holds replies back 0.1-0.9 s"),
+    ("VERIFY_CALLER_DAILY_BUDGET", "100", "off: every invocation is direct, which no per-caller budget counts; set "
+                                          "to 0 so that the pass measures the budget of all alone"),
 ]
 # Settings that differ between the passes, shown per pass.
 PASS_SETTINGS = [
-    ("VERIFY_DAILY_BUDGET", "0", "passes with the store: sized by plan.daily_budget to run out in the last part of "
-                                 "the pass (see the plan below)"),
+    ("VERIFY_DAILY_BUDGET", "1000", "off (0) in the plain pass, whose 20,000 invocations are twenty days of the "
+                                    "default; passes with the store: sized by plan.daily_budget to run out in the "
+                                    "last part of the pass (see the plan below)"),
     ("VERIFY_RETRY_ON_TIMEOUT", "false", "pass 3 only: possibly charged requests are repeated there"),
 ]
 

@@ -116,6 +116,8 @@ FUNCTION_ENV=(
   VERIFY_TOKEN_STALE_LIMIT=10s
   VERIFY_SECRET_TIMEOUT=1s
   VERIFY_RECORDS_TIMEOUT=500ms
+  VERIFY_DAILY_BUDGET=0
+  VERIFY_CALLER_DAILY_BUDGET=0
 )
 
 # The settings of the passes with the store, on top of FUNCTION_ENV: each pass its own table in the same engine (a

@@ -129,6 +129,32 @@ class MoneyUnderStoreFaultsTest {
     }
 
     /**
+     * A caller's reservation given back because the budget of all had no room, applied by the store and then answered
+     * 500, is not sent again: the caller's counter keeps the one charged answer, not one less.
+     */
+    @Test
+    void aCallersGiveBackAppliedThenAnswered500IsNotAppliedTwice() {
+        Container c = container(Clock.systemUTC(), false, 1, 5, Duration.ZERO);
+        Caller alice = Caller.authenticated("iam:arn:aws:iam::111122223333:user/alice");
+        ApiStubs.answerInOrder(ApiStubs.result("0"), ApiStubs.result("0"));
+
+        assertEquals(VerificationStatus.CONSISTENT, answered(c.verifyAs(alice)).status());
+        // The second: the caller's reservation passes, the one of all is refused, the caller's give-back is applied
+        // and then answered 500.
+        dynamo.inject("UpdateItem", Fault.PASS, Fault.PASS, Fault.APPLY_THEN_500);
+        VerificationResult.Failed over = assertInstanceOf(VerificationResult.Failed.class, c.verifyAs(alice));
+
+        assertEquals(ErrorType.BUDGET_EXHAUSTED, over.failure().type());
+        assertTrue(over.failure().message().contains("today's budget of 1"), over.failure().message());
+        assertEquals(0, dynamo.pending("UpdateItem"), "the fault was met");
+        assertEquals(1, ApiStubs.calls().size());
+        assertEquals(1, counter("caller-budget#"), "the caller's counter: the one charged answer, not one less");
+        assertEquals(1, counter("budget#"));
+        // Two reserves; then a reserve, a refused reserve and one give-back.
+        assertEquals(5, calls("UpdateItem"));
+    }
+
+    /**
      * Every attempt that may cost money takes budget before it is sent: after a 504 (possibly charged) a budget of one
      * has nothing left for the repeat, and the invocation says its outcome is unknown.
      */
@@ -329,6 +355,11 @@ class MoneyUnderStoreFaultsTest {
             return flow.verify(new VerificationRequest(NAME, MOBILE, language, "c", key, false, Caller.DIRECT),
                     invocation(10_000));
         }
+
+        VerificationResult verifyAs(Caller caller) {
+            return flow.verify(new VerificationRequest(NAME, MOBILE, Language.EN, "c", null, false, caller),
+                    invocation(10_000));
+        }
     }
 
     private Container container(Clock clock, boolean repeatPossiblyCharged, long budget) {
@@ -336,13 +367,18 @@ class MoneyUnderStoreFaultsTest {
     }
 
     private Container container(Clock clock, boolean repeatPossiblyCharged, long budget, Duration reuseWindow) {
+        return container(clock, repeatPossiblyCharged, budget, 0, reuseWindow);
+    }
+
+    private Container container(Clock clock, boolean repeatPossiblyCharged, long budget, long callerBudget,
+            Duration reuseWindow) {
         DynamoDbRecordStore store = new DynamoDbRecordStore(table, Duration.ofSeconds(2), TimeSource.SYSTEM,
                 () -> throughProxy);
         HashKeys keys = deadline -> new RecordHashing(HASH_KEY);
         ChargeRule rule = ChargeRule.of(repeatPossiblyCharged);
         IdempotencyRecords records = new IdempotencyRecords(store, keys, clock, RecordsTesting.TIMING, rule);
         VerificationFlow flow = new VerificationFlow(config, rule, tokens, gateway, records,
-                new DailyBudget(store, keys, clock, budget, 0), new ReusedResults(store, keys, clock, reuseWindow),
+                new DailyBudget(store, keys, clock, budget, callerBudget), new ReusedResults(store, keys, clock, reuseWindow),
                 TimeSource.SYSTEM, Tracing.NONE);
         return new Container(flow, records);
     }
@@ -377,7 +413,12 @@ class MoneyUnderStoreFaultsTest {
 
     /** The budget counter of today in China, as the engine holds it; 0 when there is none. */
     private long counter() {
-        return dynamo.scan(table).entrySet().stream().filter(e -> e.getKey().startsWith("budget#"))
+        return counter("budget#");
+    }
+
+    /** The sum of the counters whose keys start with {@code prefix}, as the engine holds them. */
+    private long counter(String prefix) {
+        return dynamo.scan(table).entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
                 .mapToLong(e -> e.getValue().path(RecordItems.COUNT).path("N").asLong()).sum();
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -76,5 +77,28 @@ class ResultReuseFlowTest {
         assertEquals(400, Lambda.http(Events.httpV2("POST", "/verifications",
                 Json.write(Json.object().put("name", NAME).put("mobile", mobile).put("fresh", "yes")), Map.of()))
                 .statusCode(), "fresh must be a boolean");
+    }
+
+    /**
+     * The kept answer is keyed by the name as it is sent: typing differences the pre-check normalizes (full-width
+     * letters, runs of spaces) are the same person, a change of case is not (the API is not documented to ignore
+     * it), so it is a check of its own.
+     */
+    @Test
+    void typingDifferencesAreTheSamePersonButCaseIsNot() {
+        ApiStubs.answer(ApiStubs.result("0"));
+        String mobile = "13912345674";
+
+        Lambda.direct(Events.direct("John Smith", mobile));
+        JsonNode spaced = Lambda.direct(Events.direct("  John   Smith ", mobile));
+        JsonNode fullWidth = Lambda.direct(Events.direct("Ｊｏｈｎ Ｓｍｉｔｈ", mobile));
+        JsonNode upper = Lambda.direct(Events.direct("JOHN SMITH", mobile));
+
+        assertTrue(spaced.path("reused").asBoolean());
+        assertTrue(fullWidth.path("reused").asBoolean());
+        assertFalse(upper.path("reused").asBoolean(), "another spelling: the API compares it as sent");
+        assertEquals(List.of("John Smith", "JOHN SMITH"),
+                ApiStubs.calls().stream().map(c -> Json.parseObject(c.getBodyAsString()).orElseThrow()
+                        .path("name").asText()).toList());
     }
 }
