@@ -37,12 +37,12 @@ import io.quarkus.runtime.StartupEvent;
  * {@code -XX:CompileThresholdScaling=0.3}), and the classes of the first call's libraries are loaded and initialized;
  * then the request path of a live invocation end to end against a loopback server ({@link RequestPathPriming}: in an
  * on-demand init too, whose full CPU runs it several times faster than the first invocation's share would; before a
- * SnapStart snapshot the snapshot hook does it instead, {@link SnapStartHooks}, which this registers in such an init). One after the other: on two threads they were no
- * faster (the function's class loader loads one class at a time).
+ * SnapStart snapshot the snapshot hook does it instead, {@link SnapStartHooks}, which this registers in such an init).
+ * One after the other: the function's class loader loads one class at a time, so a second thread would not help.
  * <p>
- * Measured (BENCHMARKS.md): the local paths, init about 110 ms longer, the first invocation about 80 ms shorter, and
- * the early warm invocations faster, which is where the warm p99 was made; the request path, "the first caller's
- * wait". On SnapStart both run before the snapshot, so restored containers start primed.
+ * Why: the early warm invocations are where the warm p99 is made, and the first invocation runs on a share of a CPU
+ * (BENCHMARKS.md, "the first caller's wait", has the figures). On SnapStart both run before the snapshot, so restored
+ * containers start primed.
  * <p>
  * What it never does: no call beyond the loopback server, no real Secrets Manager read, no token, none of the
  * function's own HTTP or SDK clients built — a snapshot must hold nothing secret and nothing connection-bound — and it

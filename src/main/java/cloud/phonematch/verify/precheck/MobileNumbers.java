@@ -76,7 +76,7 @@ public final class MobileNumbers {
      * Tells whether a normalized number is a mobile number of mainland China.
      *
      * <p>Why libphonenumber and not a regular expression: operators open and retire number
-     * segments (e.g. 199, 166, 192 were added recently, 140 is not a subscriber segment), and
+     * segments (199, 166 and 192 are recent ones, 140 is not a subscriber segment), and
      * libphonenumber's metadata tracks that; a hand-written pattern would rot.
      *
      * @param normalized output of {@link #normalize(String)}, may be {@code null}
@@ -196,7 +196,7 @@ public final class MobileNumbers {
      * <p>Why not always {@code parse}: digits that begin with 1, as every mainland mobile segment does, carry
      * no trunk prefix (0) and no international prefix (00), so they already are the national significant
      * number, and building the number from them gives what {@code parse} gives without its half-dozen
-     * pattern scans, which were most of a warm invocation's pre-check. Other digits go through {@code parse}.
+     * pattern scans, which are most of a warm invocation's pre-check. Other digits go through {@code parse}.
      * {@code MobileNumbersTest} checks that both ways give equal numbers for every four-digit start from 1000
      * to 1999.
      */

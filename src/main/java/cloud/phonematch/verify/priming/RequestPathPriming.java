@@ -22,9 +22,9 @@ import io.vertx.core.Vertx;
  * <p>
  * Why in an on-demand init too, which the first caller waits for: Lambda runs an on-demand init on a full, unthrottled
  * vCPU, and the invocations on the share of a vCPU the function's memory buys (512/1,769 of one at 512 MB). The same
- * work costs the first caller about three and a half times as long in the first invocation as in the init: measured
- * under that CPU model, priming here takes about half off the first caller's wait (BENCHMARKS.md, "the first caller's
- * wait"). On a machine that gives both phases the same CPU it moves the work without shortening it.
+ * work costs the first caller about three and a half times as long in the first invocation as in the init, so doing
+ * it here shortens the first caller's wait (BENCHMARKS.md, "the first caller's wait", has the figures). On a machine
+ * that gives both phases the same CPU it moves the work without shortening it.
  * <p>
  * Only for the live API on the JVM: the sandbox has no request path, and a native executable neither loads classes nor
  * compiles code at run time. Nothing leaves the process (no network beyond 127.0.0.1), only placeholders are used,

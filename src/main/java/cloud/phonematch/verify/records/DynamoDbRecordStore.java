@@ -46,8 +46,8 @@ import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointProvid
  * <tr><td>{@code expires_at}</td><td>N</td><td>epoch <b>seconds</b>: the table's TTL attribute</td></tr>
  * <tr><td>{@code version}</td><td>N</td><td>the record's version</td></tr>
  * <tr><td>{@code owner}</td><td>S</td><td>the random id of the claim that wrote it (hex, 128 bits): how a write
- * whose reply was lost is told from another invocation's; absent on kept answers and on items written before records
- * had owners</td></tr>
+ * whose reply was lost is told from another invocation's; absent on kept answers, and an item without one is taken
+ * as nobody's claim</td></tr>
  * </table>
  * Times are rounded up to the unit stored, so a stored time is never earlier than the record's: a lock or a record
  * may last up to one unit longer, never shorter. A record read back carries the stored (rounded) times.

@@ -17,7 +17,7 @@ final class RecordItems {
     static final String KEY = "pk";
     /** The TTL attribute. */
     static final String EXPIRES_AT = "expires_at";
-    /** The claim that wrote the item ({@link StoredRecord#owner()}); absent on older items and kept answers. */
+    /** The claim that wrote the item ({@link StoredRecord#owner()}); absent on kept answers. */
     static final String OWNER = "owner";
     /** A counter item's count (its other attributes: {@link #KEY} and {@link #EXPIRES_AT}). */
     static final String COUNT = "n";
