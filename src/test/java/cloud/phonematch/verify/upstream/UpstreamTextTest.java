@@ -96,7 +96,8 @@ class UpstreamTextTest {
         }
         assertEquals(2, logged.size(), "one line a drop, none for a value passed on: " + logged);
         assertEquals(Level.WARNING.intValue(), logged.get(0).level().intValue());
-        assertEquals("dropped the API's upstream_code: characters (" + HOSTILE.length() + " characters)", logged.get(0).message());
+        assertEquals("dropped the API's upstream_code: characters (" + HOSTILE.length() + " characters)",
+                logged.get(0).message());
         assertEquals("dropped the API's upstream_trace_id: too_long (100000 characters)", logged.get(1).message());
         for (RecordedLogs.Message m : logged) {
             for (String secret : List.of(OTHER_NAME, MOBILE, TOKEN, "Bearer", "ttt")) {
