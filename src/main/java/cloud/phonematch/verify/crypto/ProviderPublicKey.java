@@ -34,14 +34,14 @@ import org.bouncycastle.math.ec.ECPoint;
  *   <li>the bare base64 of either DER encoding;</li>
  *   <li>the base64 of a whole PEM text, the form Tencent's SDKs embed.</li>
  * </ul>
- * RSA keys need at least 1024 bits: the provider's published RSA key is a 1024-bit one, so 2048 cannot
- * be demanded. Anything else is a {@link CryptoConfigurationException} whose message says what is wrong
- * in words.
+ * RSA keys need at least 2048 bits; 1024 only when {@link RsaKeySizes#ALLOW_1024} is chosen
+ * ({@code VERIFY_ENCRYPTION_ALLOW_RSA_1024}), since 1024-bit RSA is below every current recommendation (NIST SP
+ * 800-131A) but some providers still publish such a key. Anything else is a {@link CryptoConfigurationException}
+ * whose message says what is wrong in words.
  *
  * <p>{@link #toString()} names the key type and size only.
  */
 public final class ProviderPublicKey {
-    static final int MIN_RSA_BITS = 1024;
     private static final int MAX_RSA_BITS = 16384;
     private static final String SUBJECT = "the encryption public key";
     private static final Pattern PEM = Pattern.compile(
@@ -57,12 +57,31 @@ public final class ProviderPublicKey {
     }
 
     /**
-     * Parses the configured public key text.
+     * Parses the configured public key text; RSA keys need at least 2048 bits.
      *
      * @throws CryptoConfigurationException if the text is not one of the accepted forms of an RSA
-     *     (at least 1024-bit) or SM2 public key
+     *     (at least 2048-bit) or SM2 public key
      */
     public static ProviderPublicKey parse(String text) {
+        return parse(text, RsaKeySizes.AT_LEAST_2048);
+    }
+
+    /**
+     * Parses the configured public key text, RSA keys of the sizes given.
+     *
+     * @throws CryptoConfigurationException if the text is not one of the accepted forms of an RSA key of
+     *     those sizes or of an SM2 public key
+     */
+    public static ProviderPublicKey parse(String text, RsaKeySizes sizes) {
+        ProviderPublicKey key = read(text);
+        if (key.isRsa() && key.bits() < sizes.minimumBits()) {
+            throw problem(SUBJECT + " is an RSA key of " + key.bits() + " bits; at least " + sizes.minimumBits()
+                    + " are required" + sizes.hintFor(key.bits()));
+        }
+        return key;
+    }
+
+    private static ProviderPublicKey read(String text) {
         if (text == null || text.isBlank()) {
             throw problem(SUBJECT + " is empty");
         }
@@ -204,9 +223,9 @@ public final class ProviderPublicKey {
             throw problem(SUBJECT + " is not a valid RSA key: its modulus or exponent is out of range");
         }
         int bits = modulus.bitLength();
-        if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
-            throw problem(SUBJECT + " is an RSA key of " + bits + " bits; between " + MIN_RSA_BITS + " and "
-                    + MAX_RSA_BITS + " are supported");
+        if (bits < RsaKeySizes.ALLOW_1024.minimumBits() || bits > MAX_RSA_BITS) {
+            throw problem(SUBJECT + " is an RSA key of " + bits + " bits; between "
+                    + RsaKeySizes.ALLOW_1024.minimumBits() + " and " + MAX_RSA_BITS + " are supported");
         }
         try {
             RSAPublicKey key = (RSAPublicKey) KeyFactory.getInstance("RSA")

@@ -28,8 +28,9 @@ import software.amazon.awssdk.core.exception.SdkException;
  * <p>
  * Every read ends in time for one call to the API before the invocation's deadline. When Secrets Manager is
  * unavailable (throttling, 5xx, unreachable, too slow) the failure is {@code SECRETS_UNAVAILABLE}, which a caller may
- * retry; only a missing secret, a denied read or a secret without a token is {@code CONFIGURATION}. A brownout does
- * not stop verifications: once the TTL has passed, the cached token is still used for up to
+ * retry; only a missing secret, a denied read or a secret without a usable token is {@code CONFIGURATION}, raised
+ * before any call to the API. A brownout does not stop verifications: once the TTL has passed, the cached token is
+ * still used for up to
  * {@code VERIFY_TOKEN_STALE_LIMIT} more while refreshing fails, with one short refresh try at most every
  * {@link #STALE_REFRESH_INTERVAL} — if the token was rotated away meanwhile, the API's rejection says so.
  */
@@ -141,9 +142,14 @@ public class SecretsManagerTokenSource implements TokenSource {
             boolean failed = !"OK".equals(outcome);
             span.annotate("status", outcome).end(false, failed);
         }
-        cached = TokenSecretFormat.parse(secretString, config.tokenSecretField(), config.hashKeyField())
-                .orElseThrow(() -> configuration("the token secret holds no token (expected a string, or JSON with field '"
-                        + config.tokenSecretField() + "')"));
+        try {
+            cached = TokenSecretFormat.parse(secretString, config.tokenSecretField(), config.hashKeyField())
+                    .orElseThrow(() -> configuration("the token secret holds no token (expected a string, or JSON with"
+                            + " field '" + config.tokenSecretField() + "')"));
+        } catch (TokenSecretFormat.UnusableTokenSecret e) {
+            // Refused before any call: nothing was sent with it, so nothing can have been charged.
+            throw configuration(e.getMessage());
+        }
         cachedAt = clock.instant();
         nextRefresh = null;
         return cached;

@@ -54,7 +54,8 @@ public class LiveVerificationGateway implements VerificationGateway {
                 .await().atMost(timeout)) {
             String body = response.hasEntity() ? response.readEntity(String.class) : null;
             return explainEncryptionRefusal(table.map(response.getStatus(), body,
-                    response.getHeaderString("Retry-After")));
+                    response.getHeaderString("Retry-After"),
+                    UpstreamText.forRequest(call.token(), call.name(), call.mobile())));
         } catch (RuntimeException e) {
             TransportFailure failure = TransportFailure.classify(e);
             LOG.debugf("API call failed in transport: %s (%s)", failure.name(), e.getClass().getSimpleName());

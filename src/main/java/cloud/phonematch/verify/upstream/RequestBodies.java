@@ -6,6 +6,8 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import cloud.phonematch.verify.config.VerifyConfig;
@@ -14,6 +16,7 @@ import cloud.phonematch.verify.crypto.CryptoConfigurationException;
 import cloud.phonematch.verify.crypto.EnvelopeShape;
 import cloud.phonematch.verify.crypto.FieldEncryptor;
 import cloud.phonematch.verify.crypto.ProviderPublicKey;
+import cloud.phonematch.verify.crypto.RsaKeySizes;
 import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.verification.RenewableRandom;
 import cloud.phonematch.verify.verification.UniquePerContainer;
@@ -27,12 +30,14 @@ import cloud.phonematch.verify.verification.UpstreamCall;
  */
 @ApplicationScoped
 public class RequestBodies implements UniquePerContainer {
+    private static final Logger LOG = Logger.getLogger(RequestBodies.class);
     /** Empty when encryption is off. */
     private final Optional<Algorithm> algorithm;
     /** A VERIFY_ENCRYPTION value that names no algorithm: every call then fails as CONFIGURATION. */
     private final boolean unknownAlgorithm;
     private final EnvelopeShape shape;
     private final Optional<String> configuredKey;
+    private final RsaKeySizes rsaKeySizes;
     /** Each request's fresh key and IV come from it; renewed (with the encryptor) after a SnapStart restore. */
     private final RenewableRandom random = new RenewableRandom();
 
@@ -53,6 +58,7 @@ public class RequestBodies implements UniquePerContainer {
         this.unknownAlgorithm = unknown;
         this.shape = EnvelopeShape.fromSetting(config.encryptionShape());
         this.configuredKey = config.encryptionPublicKey().filter(k -> !k.isBlank());
+        this.rsaKeySizes = RsaKeySizes.fromSetting(config.encryptionAllowRsa1024());
     }
 
     private RequestBodies(EnvelopeShape shape) {
@@ -60,6 +66,7 @@ public class RequestBodies implements UniquePerContainer {
         this.unknownAlgorithm = false;
         this.shape = shape;
         this.configuredKey = Optional.empty();
+        this.rsaKeySizes = RsaKeySizes.AT_LEAST_2048;
     }
 
     /**
@@ -76,7 +83,7 @@ public class RequestBodies implements UniquePerContainer {
 
     /**
      * @throws CryptoConfigurationException when encryption is on but cannot be done (unknown algorithm, no
-     *         or bad key, key of the wrong type) — nothing is sent then
+     *         or bad key, key of the wrong type, an RSA key under the allowed size) — nothing is sent then
      */
     public ObjectNode bodyFor(UpstreamCall call) {
         ObjectNode body = Json.object();
@@ -111,7 +118,13 @@ public class RequestBodies implements UniquePerContainer {
                         "encryption is on but no public key is configured (VERIFY_ENCRYPTION_PUBLIC_KEY or the"
                                 + " token secret's public_key)"));
         if (encryptor == null || !keyText.equals(encryptorKeyText)) {
-            encryptor = new FieldEncryptor(algorithm.get(), ProviderPublicKey.parse(keyText), shape, random.current());
+            ProviderPublicKey key = ProviderPublicKey.parse(keyText, rsaKeySizes);
+            if (configuredKey.isEmpty() && rsaKeySizes.weakButAllowed(key)) {
+                // The configured key was warned about at start; one from the secret is seen first here.
+                LOG.warnf("the token secret's public_key is a %d-bit RSA key, accepted because"
+                        + " VERIFY_ENCRYPTION_ALLOW_RSA_1024 is true", key.bits());
+            }
+            encryptor = new FieldEncryptor(algorithm.get(), key, shape, random.current());
             encryptorKeyText = keyText;
         }
         return encryptor;

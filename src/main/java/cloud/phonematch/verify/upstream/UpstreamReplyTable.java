@@ -19,7 +19,8 @@ import cloud.phonematch.verify.verification.UpstreamAnswer.RefusalKind;
 /**
  * Turns one HTTP reply of the API into an {@link UpstreamAnswer}: result codes through {@link ResultCode},
  * HTTP errors through {@link UpstreamErrorRule}, anything not in the documented shape into
- * {@code UPSTREAM_CONTRACT}. Pure: no I/O, no framework.
+ * {@code UPSTREAM_CONTRACT}. Text of the reply is passed on only through {@link UpstreamText}. No I/O but the WARN line
+ * of a dropped value, no framework.
  */
 public final class UpstreamReplyTable {
     /** When a 429 comes without a usable Retry-After, callers are told to wait this long. */
@@ -31,30 +32,33 @@ public final class UpstreamReplyTable {
         this.clock = clock;
     }
 
-    public UpstreamAnswer map(int httpStatus, String body, String retryAfterHeader) {
+    /**
+     * @param text what may be passed on of this reply's text: {@link UpstreamText} for the request it answers
+     */
+    public UpstreamAnswer map(int httpStatus, String body, String retryAfterHeader, UpstreamText text) {
         Optional<JsonNode> json = Json.parseObject(body);
-        String traceId = json.map(j -> j.path("trace_id")).filter(JsonNode::isTextual).map(JsonNode::asText)
-                .orElse(null);
+        String traceId = text.pass("upstream_trace_id", json.map(j -> textOf(j.path("trace_id"))).orElse(null));
         if (httpStatus == 200) {
-            return json.map(j -> answered(j, traceId))
+            return json.map(j -> answered(j, traceId, text))
                     .orElseGet(() -> contract("the API answered 200 with a body that is not a JSON object", 200, null,
                             traceId));
         }
-        String errorCode = json.map(j -> j.path("error").path("code")).filter(JsonNode::isTextual)
-                .map(JsonNode::asText).orElse(null);
+        String errorCode = json.map(j -> textOf(j.path("error").path("code"))).orElse(null);
+        // The row is chosen by the code as sent (it is only compared with the table's own codes); what is passed on
+        // is what UpstreamText lets through.
         UpstreamErrorRule rule = UpstreamErrorRule.match(httpStatus, errorCode);
         Failure failure = ChargeRule.errorStatus(ChargeRule.Peer.VERIFICATION_API, httpStatus)
-                .mark(Failure.upstream(rule.type, rule.message, httpStatus, errorCode));
+                .mark(Failure.upstream(rule.type, rule.message, httpStatus, text.pass("upstream_code", errorCode)));
         if (rule.type == ErrorType.RATE_LIMITED) {
             failure = failure.withRetryAfter(retryAfterSeconds(retryAfterHeader).orElse(DEFAULT_RETRY_AFTER_SECONDS));
         }
         return new UpstreamAnswer.Refused(failure, rule.kind, traceId);
     }
 
-    private UpstreamAnswer answered(JsonNode json, String traceId) {
+    private UpstreamAnswer answered(JsonNode json, String traceId, UpstreamText text) {
         if (json.has("error")) {
             return contract("the API answered 200 with an error body", 200,
-                    json.path("error").path("code").asText(null), traceId);
+                    text.pass("upstream_code", textOf(json.path("error").path("code"))), traceId);
         }
         JsonNode result = json.get("result");
         if (result == null || !(result.isTextual() || result.isIntegralNumber())) {
@@ -68,11 +72,15 @@ public final class UpstreamReplyTable {
             code = Optional.empty();
         }
         if (code.isEmpty()) {
-            // The raw code is the API's, not the caller's: safe to report, capped in length.
-            return contract("the API answered with an unknown result code", 200,
-                    raw.length() > 16 ? raw.substring(0, 16) : raw, traceId);
+            return contract("the API answered with an unknown result code", 200, text.pass("upstream_code", raw),
+                    traceId);
         }
         return UpstreamAnswer.of(code.get(), traceId);
+    }
+
+    /** A string value as it is; anything else (absent, a number, an object) is no text. */
+    private static String textOf(JsonNode node) {
+        return node.isTextual() ? node.textValue() : null;
     }
 
     /**

@@ -26,6 +26,11 @@ public final class ApiToken {
         return "Bearer " + value;
     }
 
+    /** Whether the token stands anywhere in this text: how text from outside is checked for an echo of it. */
+    public boolean appearsIn(String text) {
+        return text != null && text.contains(value);
+    }
+
     /** The secret's {@code public_key} field, if it has one. */
     public Optional<String> encryptionPublicKey() {
         return Optional.ofNullable(encryptionPublicKey);

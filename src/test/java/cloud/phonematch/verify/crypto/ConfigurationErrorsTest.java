@@ -112,9 +112,42 @@ class ConfigurationErrorsTest {
     }
 
     @Test
-    void aThousandAndTwentyFourBitRsaKeyIsAccepted() {
-        // The provider's own published RSA key is 1024 bits.
-        assertEquals(1024, ProviderPublicKey.parse(TestKeys.rsa(1024).publicKeyPem()).bits());
+    void anRsaKeyUnder2048BitsIsRefusedUnless1024IsAllowed() {
+        String rsa1024 = TestKeys.rsa(1024).publicKeyPem();
+        CryptoConfigurationException e = assertThrows(CryptoConfigurationException.class,
+                () -> ProviderPublicKey.parse(rsa1024));
+        assertEquals("the encryption public key is an RSA key of 1024 bits; at least 2048 are required"
+                + " (VERIFY_ENCRYPTION_ALLOW_RSA_1024=true accepts a 1024-bit key)", e.getMessage());
+        assertThrows(CryptoConfigurationException.class,
+                () -> ProviderPublicKey.parse(rsa1024, RsaKeySizes.AT_LEAST_2048));
+        assertQuotesNothingOf(rsa1024, e.getMessage());
+
+        ProviderPublicKey allowed = ProviderPublicKey.parse(rsa1024, RsaKeySizes.ALLOW_1024);
+        assertEquals(1024, allowed.bits());
+        assertTrue(RsaKeySizes.ALLOW_1024.weakButAllowed(allowed));
+    }
+
+    @Test
+    void a1536BitRsaKeyIsUnder2048AndRefusedByDefault() {
+        String rsa1536 = TestKeys.rsa(1536).publicKeyPem();
+        assertThrows(CryptoConfigurationException.class, () -> ProviderPublicKey.parse(rsa1536));
+        assertEquals(1536, ProviderPublicKey.parse(rsa1536, RsaKeySizes.ALLOW_1024).bits());
+    }
+
+    @Test
+    void a2048BitRsaKeyIsAcceptedWithoutAWarning() {
+        ProviderPublicKey key = ProviderPublicKey.parse(TestKeys.rsa(2048).publicKeyPem());
+        assertEquals(2048, key.bits());
+        assertFalse(RsaKeySizes.ALLOW_1024.weakButAllowed(key));
+        assertFalse(RsaKeySizes.AT_LEAST_2048.weakButAllowed(key));
+    }
+
+    @Test
+    void nothingUnder1024BitsIsAcceptedEvenWhen1024IsAllowed() {
+        CryptoConfigurationException e = assertThrows(CryptoConfigurationException.class,
+                () -> ProviderPublicKey.parse(TestKeys.rsa(1016).publicKeyPem(), RsaKeySizes.ALLOW_1024));
+        assertTrue(e.getMessage().contains("RSA key of 1016 bits"), e.getMessage());
+        assertFalse(e.getMessage().contains("ALLOW_RSA_1024"), "no setting would accept it");
     }
 
     @ParameterizedTest

@@ -909,9 +909,9 @@ class DeploymentFilesTest {
         // The parameter table only: the section's subsections have tables of their own (the records table's items).
         String table = section.contains("\n### ") ? section.substring(0, section.indexOf("\n### ")) : section;
         Set<String> documented = new TreeSet<>();
-        Matcher row = Pattern.compile("(?m)^\\| (`[A-Za-z]+`(?:, `[A-Za-z]+`)*) \\|").matcher(table);
+        Matcher row = Pattern.compile("(?m)^\\| (`[A-Za-z0-9]+`(?:, `[A-Za-z0-9]+`)*) \\|").matcher(table);
         while (row.find()) {
-            Matcher name = Pattern.compile("`([A-Za-z]+)`").matcher(row.group(1));
+            Matcher name = Pattern.compile("`([A-Za-z0-9]+)`").matcher(row.group(1));
             while (name.find()) {
                 documented.add(name.group(1));
             }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.crypto.CryptoConfigurationException;
+import cloud.phonematch.verify.crypto.TestKeys;
 import cloud.phonematch.verify.verification.ApiToken;
 import cloud.phonematch.verify.verification.UpstreamCall;
 
@@ -22,8 +23,12 @@ import cloud.phonematch.verify.verification.UpstreamCall;
 class RequestBodiesTest {
 
     private static VerifyConfig config(String encryption, String publicKey) {
+        return config(encryption, publicKey, false);
+    }
+
+    private static VerifyConfig config(String encryption, String publicKey, boolean allowRsa1024) {
         Map<String, Object> values = Map.of("encryption", encryption, "encryptionShape", "array",
-                "encryptionPublicKey", Optional.ofNullable(publicKey));
+                "encryptionPublicKey", Optional.ofNullable(publicKey), "encryptionAllowRsa1024", allowRsa1024);
         return (VerifyConfig) Proxy.newProxyInstance(VerifyConfig.class.getClassLoader(),
                 new Class<?>[] { VerifyConfig.class }, (p, m, a) -> values.get(m.getName()));
     }
@@ -55,6 +60,24 @@ class RequestBodiesTest {
 
         CryptoConfigurationException e = assertThrows(CryptoConfigurationException.class, () -> bodies.bodyFor(CALL));
         assertTrue(e.getMessage().contains("no public key"));
+    }
+
+    @Test
+    void anRsaKeyUnder2048BitsIsRefusedBeforeAnythingIsSentUnlessAllowed() {
+        String rsa1024 = TestKeys.rsa(1024).publicKeyPem();
+        String rsa2048 = TestKeys.Shared.RSA.publicKeyPem();
+
+        CryptoConfigurationException configured = assertThrows(CryptoConfigurationException.class,
+                () -> new RequestBodies(config("AES-256-CBC", rsa1024)).bodyFor(CALL));
+        assertTrue(configured.getMessage().contains("RSA key of 1024 bits; at least 2048 are required"),
+                configured.getMessage());
+        UpstreamCall withKeyInSecret = CALL.withToken(new ApiToken("t", rsa1024, null));
+        assertThrows(CryptoConfigurationException.class,
+                () -> new RequestBodies(config("AES-256-CBC", null)).bodyFor(withKeyInSecret));
+
+        assertTrue(new RequestBodies(config("AES-256-CBC", rsa1024, true)).bodyFor(CALL).has("encryption"));
+        assertTrue(new RequestBodies(config("AES-256-CBC", null, true)).bodyFor(withKeyInSecret).has("encryption"));
+        assertTrue(new RequestBodies(config("AES-256-CBC", rsa2048)).bodyFor(CALL).has("encryption"));
     }
 
     @Test

@@ -1,7 +1,11 @@
 package cloud.phonematch.verify.upstream;
 
+import static cloud.phonematch.verify.support.TestPeople.MOBILE;
+import static cloud.phonematch.verify.support.TestPeople.NAME;
+import static cloud.phonematch.verify.support.TestPeople.TOKEN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ConnectException;
@@ -20,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import cloud.phonematch.verify.output.Charge;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.ResultCode;
+import cloud.phonematch.verify.verification.ApiToken;
 import cloud.phonematch.verify.verification.UpstreamAnswer;
 import cloud.phonematch.verify.verification.UpstreamAnswer.RefusalKind;
 
@@ -27,10 +32,12 @@ import cloud.phonematch.verify.verification.UpstreamAnswer.RefusalKind;
 class UpstreamReplyTableTest {
     private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
     private final UpstreamReplyTable table = new UpstreamReplyTable(Clock.fixed(NOW, ZoneOffset.UTC));
+    /** The request every reply here answers. */
+    private static final UpstreamText TEXT = UpstreamText.forRequest(new ApiToken(TOKEN), NAME, MOBILE);
 
     @Test
     void numericResultCodesAreAcceptedToo() {
-        UpstreamAnswer a = table.map(200, "{\"result\": -1, \"trace_id\": \"t\"}", null);
+        UpstreamAnswer a = table.map(200, "{\"result\": -1, \"trace_id\": \"t\"}", null, TEXT);
         assertEquals(new UpstreamAnswer.Answered(ResultCode.NO_RECORD, "t"), a);
     }
 
@@ -73,7 +80,7 @@ class UpstreamReplyTableTest {
     @ValueSource(strings = { "{\"result\": \"7\"}", "{\"trace_id\": \"t\"}", "<html>ok</html>",
             "{\"error\": {\"code\": \"x\"}}", "{\"result\": \"1\", \"result\": \"0\"}" })
     void aTwoHundredThatCannotBeReadMayHaveBeenCharged(String body) {
-        var refused = assertInstanceOf(UpstreamAnswer.Refused.class, table.map(200, body, null));
+        var refused = assertInstanceOf(UpstreamAnswer.Refused.class, table.map(200, body, null, TEXT));
         assertEquals(ErrorType.UPSTREAM_CONTRACT, refused.failure().type());
         assertTrue(refused.failure().outcomeUnknown());
         assertEquals(RefusalKind.FINAL, refused.kind());
@@ -91,17 +98,51 @@ class UpstreamReplyTableTest {
 
     @Test
     void rateLimitWithoutRetryAfterGetsTheDefault() {
-        var refused = assertInstanceOf(UpstreamAnswer.Refused.class, table.map(429, "", null));
+        var refused = assertInstanceOf(UpstreamAnswer.Refused.class, table.map(429, "", null, TEXT));
         assertEquals(ErrorType.RATE_LIMITED, refused.failure().type());
         assertEquals(UpstreamReplyTable.DEFAULT_RETRY_AFTER_SECONDS,
                 refused.failure().retryAfterSeconds().getAsLong());
     }
 
     @Test
-    void overlongUnknownCodeIsCapped() {
+    void anUnknownCodeIsPassedOnUpToSixtyFourCharactersAndDroppedBeyond() {
+        var at64 = assertInstanceOf(UpstreamAnswer.Refused.class,
+                table.map(200, "{\"result\":\"" + "9".repeat(64) + "\"}", null, TEXT));
+        assertEquals("9".repeat(64), at64.failure().upstreamCode());
+        var at65 = assertInstanceOf(UpstreamAnswer.Refused.class,
+                table.map(200, "{\"result\":\"" + "9".repeat(65) + "\"}", null, TEXT));
+        assertNull(at65.failure().upstreamCode());
+        assertEquals(ErrorType.UPSTREAM_CONTRACT, at65.failure().type(), "the reply is judged the same without it");
+    }
+
+    @Test
+    void anErrorCodeOrTraceIdThatEchoesTheRequestIsDroppedButStillChoosesTheRow() {
+        // token_mismatched as the row's code, the request's number as the trace id: the row still says the token was
+        // rejected (so a rotated secret is tried), and neither value is passed on where it carries the request.
+        var refused = refusal(400, "token_mismatched", "\"trace_id\":\"t-" + MOBILE + "\"");
+        assertEquals(RefusalKind.TOKEN_REJECTED, refused.kind());
+        assertEquals("token_mismatched", refused.failure().upstreamCode());
+        assertNull(refused.traceId());
+
+        var echoed = refusal(403, "denied-" + TOKEN, "\"trace_id\":\"ok-1\"");
+        assertNull(echoed.failure().upstreamCode());
+        assertEquals("ok-1", echoed.traceId());
+        assertEquals(ErrorType.UPSTREAM_AUTH, echoed.failure().type());
+    }
+
+    @Test
+    void aTraceIdOfAHundredKilobytesIsDropped() {
+        var answered = table.map(200, "{\"result\":\"0\",\"trace_id\":\"" + "a".repeat(100_000) + "\"}", null,
+                TEXT);
+        assertEquals(new UpstreamAnswer.Answered(ResultCode.CONSISTENT, null), answered);
+    }
+
+    @Test
+    void nonTextCodesAndTraceIdsAreNotPassedOn() {
         var refused = assertInstanceOf(UpstreamAnswer.Refused.class,
-                table.map(200, "{\"result\":\"" + "9".repeat(40) + "\"}", null));
-        assertEquals(16, refused.failure().upstreamCode().length());
+                table.map(500, "{\"error\":{\"code\":{\"x\":1}},\"trace_id\":42}", null, TEXT));
+        assertNull(refused.failure().upstreamCode());
+        assertNull(refused.traceId());
     }
 
     @Test
@@ -128,6 +169,11 @@ class UpstreamReplyTableTest {
 
     private UpstreamAnswer.Refused refusal(int status, String code) {
         String body = code == null ? "" : "{\"error\":{\"code\":\"" + code + "\",\"message\":\"m\"}}";
-        return assertInstanceOf(UpstreamAnswer.Refused.class, table.map(status, body, null));
+        return assertInstanceOf(UpstreamAnswer.Refused.class, table.map(status, body, null, TEXT));
+    }
+
+    private UpstreamAnswer.Refused refusal(int status, String code, String moreFields) {
+        String body = "{\"error\":{\"code\":\"" + code + "\"}," + moreFields + "}";
+        return assertInstanceOf(UpstreamAnswer.Refused.class, table.map(status, body, null, TEXT));
     }
 }
