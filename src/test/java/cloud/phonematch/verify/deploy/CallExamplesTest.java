@@ -31,7 +31,7 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * The README's examples of calling the deployed stack, run through the function in the sandbox: the payloads of
- * {@code aws lambda invoke} and {@code aws stepfunctions start-execution}, and the sample batch CSV read the way the
+ * {@code aws lambda invoke} and {@code aws stepfunctions start-sync-execution}, and the sample batch CSV read the way the
  * batch state machine's Distributed Map reads it (header row, its {@code ItemSelector} evaluated with JSONata).
  */
 @QuarkusTest
@@ -46,7 +46,7 @@ class CallExamplesTest {
     void theDirectPayloadsOfTheReadmeAreAnsweredAsTheReadmeSays() throws IOException {
         String readme = Files.readString(README);
         List<String> payloads = quoted(readme, "--payload '([^']+)'");
-        payloads.addAll(quoted(readme, "start-execution --state-machine-arn \"\\$VERIFY_ONE_ARN\" \\\\\\n\\s*--input '([^']+)'"));
+        payloads.addAll(quoted(readme, "start-sync-execution --state-machine-arn \"\\$VERIFY_ONE_ARN\" \\\\\\n\\s*--input '([^']+)'"));
         assertEquals(2, payloads.size(), "aws lambda invoke and the single state machine: " + payloads);
         for (String payload : payloads) {
             JsonNode outcome = Lambda.direct(payload);

@@ -24,14 +24,19 @@ import cloud.phonematch.verify.support.ProjectRoot;
 
 /**
  * The idempotency key the shipped state machines send the function, their JSONata read from the shipped files and
- * evaluated as Step Functions does ({@link StepFunctionsJsonata}): never missing, null or empty, and the same on
- * every retry and redrive of an execution (a redrive keeps the execution's id), so that neither pays for a
- * verification twice.
+ * evaluated as Step Functions does ({@link StepFunctionsJsonata}): never missing, null or empty, and the same for as
+ * long as an execution lasts, so that neither pays for a verification twice. The single verification is Express: its
+ * key is the same on every Retry and whenever Step Functions runs that execution again, and it has no redrive; the
+ * batch is Standard, whose redrive keeps the execution's id and so every row's key.
  */
 class StateMachineIdempotencyKeyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String EXECUTION = "arn:aws-cn:states:cn-north-1:000000000000:execution:verify-one:run-1";
-    private static final String OTHER_EXECUTION = "arn:aws-cn:states:cn-north-1:000000000000:execution:verify-one:run-2";
+    /** Express execution ids: the name the caller gave (or a generated one), then an id of Step Functions' own. */
+    private static final String EXECUTION =
+            "arn:aws-cn:states:cn-north-1:000000000000:express:verify-one:run-1:3f1c2a9e-7c1d-4d0b-9a57-2b8f6f0c1d11";
+    /** A second StartExecution with the same name: Express does not deduplicate names, so another execution. */
+    private static final String SAME_NAME_AGAIN =
+            "arn:aws-cn:states:cn-north-1:000000000000:express:verify-one:run-1:8d0e5b7a-1f2c-4e3d-b6a4-0c9d8e7f6a52";
     private static final String BATCH_EXECUTION =
             "arn:aws-cn:states:cn-north-1:000000000000:execution:verify-batch:run-1";
 
@@ -66,15 +71,20 @@ class StateMachineIdempotencyKeyTest {
         assertEquals(person().put("idempotency_key", "sfn-" + sha256Hex(EXECUTION)), sent);
     }
 
+    /**
+     * A Retry of the task, or Step Functions running the execution again, sends the execution's key; another
+     * execution, even one started with the same name, sends another, so a caller that may start the same
+     * verification twice brings its own key ({@link #theInputsOwnKeyIsSentAsGiven()}).
+     */
     @Test
-    void aRedriveSendsTheSameKeyAndAnotherExecutionAnother() {
+    void theSameExecutionAlwaysSendsTheSameKeyAndAnotherExecutionAnother() {
         String first = send(person(), EXECUTION).path("idempotency_key").asText();
-        String redriven = send(person(), EXECUTION).path("idempotency_key").asText();
-        String other = send(person(), OTHER_EXECUTION).path("idempotency_key").asText();
+        String again = send(person(), EXECUTION).path("idempotency_key").asText();
+        String other = send(person(), SAME_NAME_AGAIN).path("idempotency_key").asText();
 
-        assertEquals(first, redriven);
+        assertEquals(first, again);
         assertNotEquals(first, other);
-        assertEquals("sfn-" + sha256Hex(OTHER_EXECUTION), other);
+        assertEquals("sfn-" + sha256Hex(SAME_NAME_AGAIN), other);
     }
 
     @Test
@@ -113,7 +123,7 @@ class StateMachineIdempotencyKeyTest {
         Object line2 = batchKey(row, 0, BATCH_EXECUTION);
         Object line3 = batchKey(row, 1, BATCH_EXECUTION);
         Object redriven = batchKey(row, 0, BATCH_EXECUTION);
-        Object otherRun = batchKey(row, 0, EXECUTION);
+        Object otherRun = batchKey(row, 0, BATCH_EXECUTION.replace("run-1", "run-2"));
 
         assertEquals("sfn-" + sha256Hex(BATCH_EXECUTION + "#line-2"), line2);
         assertEquals("sfn-" + sha256Hex(BATCH_EXECUTION + "#line-3"), line3);
