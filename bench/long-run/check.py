@@ -5,11 +5,11 @@ Counts come from the fakes' journals; the function's answers are what is judged 
 promise is broken, listing every broken one:
 
   money      an invocation with two charged requests, or a request after one that may have been charged (its
-             reply unusable) unless VERIFY_RETRY_ON_TIMEOUT=true; with it, a request after a charged answer the
+             reply unusable) unless VERIFY_REPEAT_POSSIBLY_CHARGED=true; with it, a request after a charged answer the
              function had read; a charged answer (0, 1) whose last request was not charged; a charged request
              behind an answer that is not billable, or behind a failure that does not say outcome_unknown; an
-             idempotency key with two charged requests over its repeats (with VERIFY_RETRY_ON_TIMEOUT=true: a request
-             for it after a charged answer that was read), or answered twice without replay (a replay with other
+             idempotency key with two charged requests over its repeats (with
+             VERIFY_REPEAT_POSSIBLY_CHARGED=true: a request for it after a charged answer that was read), or answered twice without replay (a replay with other
              facts than the first answer's, or not worded in its own request's language, breaks shape). The store's
              faults (slow, down, black hole, a 500 or a bad 200 after the write was applied, a bad 200 instead of
              it) are met inside these promises: they are judged on every invocation, and the report counts how the
@@ -51,7 +51,7 @@ promise is broken, listing every broken one:
              the API's mix, every window, each of the store's faults at the wire (a request that met it), and in
              the passes with the store a replayed answer, RECORDS_UNAVAILABLE, BUDGET_EXHAUSTED (unless the pass
              crossed a China midnight: the count starts again there and may not reach the budget) and, with
-             VERIFY_RETRY_ON_TIMEOUT=true, an answer from the API after a request that may have been charged
+             VERIFY_REPEAT_POSSIBLY_CHARGED=true, an answer from the API after a request that may have been charged
   run        a request the fakes did not expect, or a pass that did not finish
 """
 
@@ -131,6 +131,13 @@ NO_CALL = {("INVALID_REQUEST", False), ("NOT_FOUND", False), ("METHOD_NOT_ALLOWE
            ("IDEMPOTENCY_KEY_REUSED", False), ("IN_PROGRESS", False), ("RECORDS_UNAVAILABLE", False),
            ("SECRETS_UNAVAILABLE", False), ("UPSTREAM_TIMEOUT", False)}
 
+
+
+def repeats_possibly_charged(env):
+    """Whether the function ran with possibly charged requests repeated: the setting under its name, or its old one
+    (VERIFY_RETRY_ON_TIMEOUT, still read by the function) in the journals of earlier runs."""
+    value = env.get("VERIFY_REPEAT_POSSIBLY_CHARGED") or env.get("VERIFY_RETRY_ON_TIMEOUT") or "false"
+    return value.lower() == "true"
 
 def percentile(values, p):
     """Nearest rank, as the cold-start benchmark's."""
@@ -217,7 +224,7 @@ class Pass:
 
 class Answer:
     """One invocation's answer as a caller sees it, and what is wrong with its form. retry: the function runs with
-    VERIFY_RETRY_ON_TIMEOUT=true, under which a possibly charged failure is retryable as its type says."""
+    VERIFY_REPEAT_POSSIBLY_CHARGED=true, under which a possibly charged failure is retryable as its type says."""
 
     def __init__(self, inv, validator, retry=False):
         self.problems = []
@@ -374,7 +381,7 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
     no_time_left = collections.Counter()  # UPSTREAM_TIMEOUT without a call that may have been charged: short?
     gave_up = collections.Counter()  # a retryable refusal returned before the last attempt, for want of time
     max_attempts = int(env.get("VERIFY_MAX_ATTEMPTS", "3"))
-    retry = env.get("VERIFY_RETRY_ON_TIMEOUT", "false").lower() == "true"
+    retry = repeats_possibly_charged(env)
     budget = int(env.get("VERIFY_DAILY_BUDGET", "0") or 0)
     possibly_charged_answers = collections.Counter()  # outcomes by possibly_charged_attempts
     answered_after_maybe = 0  # outcomes from the API with a request before the last that may have been charged
@@ -403,7 +410,7 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
                                   "(double charge)")
             elif not retry and maybe_charged(r)[0]:
                 v["money"].append(f"{where}: request {r['n']} may have been charged ({r['kind']}) and another "
-                                  "followed, without VERIFY_RETRY_ON_TIMEOUT")
+                                  "followed, without VERIFY_REPEAT_POSSIBLY_CHARGED")
         # Requests before the last that the function had to take as possibly charged: certainly, and at most.
         earlier_certain = sum(1 for r in rows[:-1] if r["charged"] or maybe_charged(r)[0])
         earlier_possible = sum(1 for r in rows[:-1] if r["charged"] or maybe_charged(r)[1])
@@ -504,7 +511,8 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
                     if e.get("circuit_open"):
                         allowed |= {("UPSTREAM_UNAVAILABLE", False)}
                 # A request is called again after a refusal that is retried, a rejected token, and (with
-                # VERIFY_RETRY_ON_TIMEOUT) a reply it could not use; with a budget, that next request needs its own
+                # VERIFY_REPEAT_POSSIBLY_CHARGED) a reply it could not use; with a budget, that next request needs its
+                # own
                 # reservation, which may be refused.
                 last_certain, last_possible = maybe_charged(last)
                 if budget and (fault in RETRIED_FAULTS or fault == "invalid-token" or (retry and last_possible)):
@@ -588,7 +596,7 @@ def check_pass(p, validator, rss_tolerance_kb=RSS_TOLERANCE_MIB * 1024, warmup=W
                                   "(double charge)")
             elif not retry and maybe_charged(r)[0] and i != j:
                 v["money"].append(f"key {key}: may have been charged at #{i} ({r['kind']}), then requested again "
-                                  f"at #{j}, without VERIFY_RETRY_ON_TIMEOUT")
+                                  f"at #{j}, without VERIFY_REPEAT_POSSIBLY_CHARGED")
         if not any(rows for _, _, _, rows in uses) and any(
                 a.failure is not None and a.failure["error"].get("outcome_unknown") for _, a, _, _ in uses):
             # Refused as possibly charged, though no request with this key ever reached the API: its claim was
@@ -795,7 +803,7 @@ def check_budget(p, answers, limit, v):
     timeout_ms = duration_ms(env.get("VERIFY_RECORDS_TIMEOUT", "500ms"))
     margin_ms = duration_ms(env.get("VERIFY_DEADLINE_MARGIN", "500ms"))
     min_attempt_ms = duration_ms(env.get("VERIFY_MIN_ATTEMPT_TIME", "1s"))
-    retry = env.get("VERIFY_RETRY_ON_TIMEOUT", "false").lower() == "true"
+    retry = repeats_possibly_charged(env)
     inv_by_i = {inv["i"]: inv for inv in p.invocations}
 
     def fail(tag, text):

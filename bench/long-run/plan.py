@@ -8,7 +8,8 @@ placed at fixed fractions of the run, by invocation number. A store fault inside
 (seed, invocation number, the request's number among that invocation's requests at the store).
 
 The passes: "plain" (no records store), "records" (the records store, idempotency keys, the daily budget) and "retry"
-(the same with VERIFY_RETRY_ON_TIMEOUT=true, so that possibly charged requests are repeated). Each has its own events.
+(the same with VERIFY_REPEAT_POSSIBLY_CHARGED=true, so that possibly charged requests are repeated). Each has its
+own events.
 """
 
 import base64

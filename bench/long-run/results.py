@@ -11,11 +11,11 @@ from report import java_version, machine  # noqa: E402  the cold-start benchmark
 
 PASS_TITLES = {"plain": "Pass 1: without the records store",
                "records": "Pass 2: records store on (idempotency keys, daily budget, moto's DynamoDB behind the proxy)",
-               "retry": "Pass 3: as pass 2, with VERIFY_RETRY_ON_TIMEOUT=true"}
+               "retry": "Pass 3: as pass 2, with VERIFY_REPEAT_POSSIBLY_CHARGED=true"}
 PROMISES = [
     ("money", "no double charge: one charged request per charged answer, none behind other answers or failures "
-              "that do not say outcome_unknown, at most one per idempotency key; with VERIFY_RETRY_ON_TIMEOUT, none "
-              "after a charged answer the function had read"),
+              "that do not say outcome_unknown, at most one per idempotency key; with "
+              "VERIFY_REPEAT_POSSIBLY_CHARGED, none after a charged answer the function had read"),
     ("budget", "per China day: charged requests at most the budget; the counter at most the budget, at least the "
                "requests that were or had to be taken as possibly charged, equal to the store's applied reserves minus "
                "give-backs, and above what was or may have been charged by no more than the counter writes with an "
@@ -98,7 +98,8 @@ def _pass_section(r):
              + (f", {sum(r['store'].values())} requests at the records store" if r["store"] else "") + ".", "",
              "**Money, from the API fake's journal.** "
              f"{r['charged_answers']} charged answers (billable), "
-             + ("with VERIFY_RETRY_ON_TIMEOUT=true (a charged answer may have possibly charged requests before it): "
+             + ("with VERIFY_REPEAT_POSSIBLY_CHARGED=true (a charged answer may have possibly charged requests "
+                "before it): "
                 if r.get("retry_on_timeout") else "each with exactly one charged request: ")
              + f"{r['requests_of_charged_answers']} API requests for them in all "
              f"({r['requests_of_charged_answers'] / max(1, r['charged_answers']):.3f} per charged answer, retries "
@@ -258,7 +259,7 @@ PASS_SETTINGS = [
     ("VERIFY_DAILY_BUDGET", "1000", "off (0) in the plain pass, whose 20,000 invocations are twenty days of the "
                                     "default; passes with the store: sized by plan.daily_budget to run out in the "
                                     "last part of the pass (see the plan below)"),
-    ("VERIFY_RETRY_ON_TIMEOUT", "false", "pass 3 only: possibly charged requests are repeated there"),
+    ("VERIFY_REPEAT_POSSIBLY_CHARGED", "false", "pass 3 only: possibly charged requests are repeated there"),
 ]
 
 

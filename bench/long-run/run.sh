@@ -8,7 +8,7 @@
 #            unreachable, or answer writes with replies that do not tell whether they were made (a 500 after the
 #            write was applied, a 200 with an empty or HTML body, applied or not); idempotency keys on a share of the
 #            events; a daily budget (VERIFY_DAILY_BUDGET, sized by plan.daily_budget to run out near the end);
-#   retry    the same with VERIFY_RETRY_ON_TIMEOUT=true (possibly charged requests are repeated): where an answer
+#   retry    the same with VERIFY_REPEAT_POSSIBLY_CHARGED=true (possibly charged requests are repeated): where an answer
 #            after a possibly charged attempt (possibly_charged_attempts, billable) and the budget's refusal after
 #            one (outcome_unknown) happen. An environment has one setting for its life, and the records pass keeps
 #            the template's (false), under which no request is repeated once it may have been charged.
@@ -185,9 +185,9 @@ if [ "$ONLY" != plain ]; then
     PASSES+=(records)
   fi
   if [ -z "$ONLY" ] || [ "$ONLY" = retry ]; then
-    echo "pass 3: $INVOCATIONS invocations with the records store and VERIFY_RETRY_ON_TIMEOUT=true ..."
+    echo "pass 3: $INVOCATIONS invocations with the records store and VERIFY_REPEAT_POSSIBLY_CHARGED=true ..."
     create_table long-run-retry
-    PASS_ENV=("${STORE_ENV[@]}" VERIFY_RECORDS_TABLE=long-run-retry VERIFY_RETRY_ON_TIMEOUT=true)
+    PASS_ENV=("${STORE_ENV[@]}" VERIFY_RECORDS_TABLE=long-run-retry VERIFY_REPEAT_POSSIBLY_CHARGED=true)
     run_pass retry --dynamodb-port "$DYNAMODB_PORT"
     PASSES+=(retry)
   fi

@@ -8,8 +8,8 @@ kept, other than the store's journal says, or higher than the store's faults exp
 reserve before it, a reserve sent again after one whose outcome was unknown, a give-back after a possibly charged
 request, a give-back missing after an uncharged one, BUDGET_EXHAUSTED with a charged request behind it or without
 the store's refusal, billable false after a possibly charged request, a budget item of another shape; with
-VERIFY_RETRY_ON_TIMEOUT: more possibly charged attempts than the API saw) and requires each corruption to break the
-promise it stands for: a broken item that the uncorrupted data did not have, and for the budget's checks one with
+VERIFY_REPEAT_POSSIBLY_CHARGED: more possibly charged attempts than the API saw) and requires each corruption to
+break the promise it stands for: a broken item that the uncorrupted data did not have, and for the budget's checks one with
 the check's own [tag] (it may break others with it: another answer than the API gave also disagrees with the
 summary line). A pass whose promises are already broken is still judged so: only what the corruption adds counts.
 Exits 1 otherwise.
@@ -275,7 +275,7 @@ def corruptions(p):
             # long run): there is no refusal to corrupt.
             print(f"[{p.meta['pass']}] selftest: no BUDGET_EXHAUSTED in the pass, its corruptions are not made",
                   flush=True)
-    if p.meta.get("function_env", {}).get("VERIFY_RETRY_ON_TIMEOUT") == "true":
+    if check.repeats_possibly_charged(p.meta.get("function_env", {})):
         out.append(("more possibly charged attempts than requests", "shape", None, pca_overstated))
     return out
 

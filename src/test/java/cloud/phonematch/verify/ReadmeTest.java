@@ -24,7 +24,6 @@ import cloud.phonematch.verify.output.Language;
 import cloud.phonematch.verify.output.ResultCode;
 import cloud.phonematch.verify.precheck.PreCheckResult;
 import cloud.phonematch.verify.support.OutputSchema;
-import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.deploy.ConfigEnvironment;
 
 /** The README is part of the product: its commands, settings and error names must match the code. */
@@ -38,7 +37,7 @@ class ReadmeTest {
         while (m.find()) {
             documented.add(m.group(1));
         }
-        assertEquals(ConfigEnvironment.environmentNames(VerifyConfig.class), documented);
+        assertEquals(ConfigEnvironment.environmentNames(ConfigEnvironment.functionMappings()), documented);
     }
 
     @Test

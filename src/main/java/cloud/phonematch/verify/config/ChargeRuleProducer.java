@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import cloud.phonematch.verify.verification.AttemptSettings;
 import cloud.phonematch.verify.verification.ChargeRule;
 
 /** The charge rule with the operator's one choice in it: whether a paid call that may have been charged is repeated. */
@@ -11,7 +12,7 @@ import cloud.phonematch.verify.verification.ChargeRule;
 public class ChargeRuleProducer {
     @Produces
     @Singleton
-    ChargeRule chargeRule(VerifyConfig config) {
-        return ChargeRule.of(config.retryOnTimeout());
+    ChargeRule chargeRule(AttemptSettings config) {
+        return ChargeRule.of(config.repeatPossiblyCharged());
     }
 }

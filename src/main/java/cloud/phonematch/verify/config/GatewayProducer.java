@@ -6,6 +6,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import cloud.phonematch.verify.sandbox.SandboxGateway;
+import cloud.phonematch.verify.upstream.ApiSettings;
 import cloud.phonematch.verify.upstream.CircuitBreakingGateway;
 import cloud.phonematch.verify.upstream.LiveVerificationGateway;
 import cloud.phonematch.verify.verification.VerificationGateway;
@@ -19,7 +20,7 @@ public class GatewayProducer {
 
     @Produces
     @Singleton
-    VerificationGateway gateway(VerifyConfig config, Instance<LiveVerificationGateway> live,
+    VerificationGateway gateway(ApiSettings config, Instance<LiveVerificationGateway> live,
             Instance<SandboxGateway> sandbox) {
         return switch (config.upstream()) {
             case LIVE -> new CircuitBreakingGateway(live.get(), config);

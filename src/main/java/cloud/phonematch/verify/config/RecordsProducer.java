@@ -12,8 +12,11 @@ import cloud.phonematch.verify.records.HashKeys;
 import cloud.phonematch.verify.records.IdempotencyRecords;
 import cloud.phonematch.verify.records.InMemoryRecordStore;
 import cloud.phonematch.verify.records.RecordStore;
+import cloud.phonematch.verify.records.RecordsSettings;
 import cloud.phonematch.verify.records.RecordsTiming;
 import cloud.phonematch.verify.records.ReusedResults;
+import cloud.phonematch.verify.secrets.TokenSettings;
+import cloud.phonematch.verify.upstream.ApiSettings;
 import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.ResultReuse;
 import cloud.phonematch.verify.verification.SpendGuard;
@@ -29,47 +32,47 @@ import cloud.phonematch.verify.verification.VerificationRecords;
  */
 @ApplicationScoped
 public class RecordsProducer {
+    private final RecordsSettings settings;
+    /** Whether the records live in the shared table: the live API and a table named. */
+    private final boolean shared;
+
+    RecordsProducer(ApiSettings api, RecordsSettings settings) {
+        this.settings = settings;
+        this.shared = api.upstream() == ApiSettings.Upstream.LIVE
+                && settings.recordsTable().filter(t -> !t.isBlank()).isPresent();
+    }
 
     @Produces
     @Singleton
-    RecordStore store(VerifyConfig config) {
-        return shared(config) ? new DynamoDbRecordStore(config.recordsTable().orElseThrow(), config.recordsTimeout())
+    RecordStore store() {
+        return shared ? new DynamoDbRecordStore(settings.recordsTable().orElseThrow(), settings.recordsTimeout())
                 : new InMemoryRecordStore();
     }
 
     /** One per container: idempotency keys and kept answers are hashed under the same key. */
     @Produces
     @Singleton
-    HashKeys hashKeys(VerifyConfig config, TokenSource tokens) {
-        return shared(config) ? HashKeys.fromSecret(tokens, config.hashKeyField()) : HashKeys.perContainer();
-    }
-
-    @Produces
-    @Singleton
-    VerificationRecords records(VerifyConfig config, RecordStore store, HashKeys hashKeys, Clock clock,
-            ChargeRule rule) {
-        return new IdempotencyRecords(store, hashKeys, clock, timing(config), rule);
+    HashKeys hashKeys(TokenSettings token, TokenSource tokens) {
+        return shared ? HashKeys.fromSecret(tokens, token.hashKeyField()) : HashKeys.perContainer();
     }
 
     /** The records' timing settings; {@link SettingsCheck} has refused them at start if they break an invariant. */
-    static RecordsTiming timing(VerifyConfig config) {
-        return new RecordsTiming(config.idempotencyTtl(), config.clockSkewMargin());
+    @Produces
+    @Singleton
+    VerificationRecords records(RecordStore store, HashKeys hashKeys, Clock clock, ChargeRule rule) {
+        return new IdempotencyRecords(store, hashKeys, clock,
+                new RecordsTiming(settings.idempotencyTtl(), settings.clockSkewMargin()), rule);
     }
 
     @Produces
     @Singleton
-    ResultReuse resultReuse(VerifyConfig config, RecordStore store, HashKeys hashKeys, Clock clock) {
-        return new ReusedResults(store, hashKeys, clock, config.reuseWindow());
+    ResultReuse resultReuse(RecordStore store, HashKeys hashKeys, Clock clock) {
+        return new ReusedResults(store, hashKeys, clock, settings.reuseWindow());
     }
 
     @Produces
     @Singleton
-    SpendGuard spendGuard(VerifyConfig config, RecordStore store, HashKeys hashKeys, Clock clock) {
-        return new DailyBudget(store, hashKeys, clock, config.dailyBudget(), config.callerDailyBudget());
-    }
-
-    private static boolean shared(VerifyConfig config) {
-        return config.upstream() == VerifyConfig.Upstream.LIVE
-                && config.recordsTable().filter(t -> !t.isBlank()).isPresent();
+    SpendGuard spendGuard(RecordStore store, HashKeys hashKeys, Clock clock) {
+        return new DailyBudget(store, hashKeys, clock, settings.dailyBudget(), settings.callerDailyBudget());
     }
 }

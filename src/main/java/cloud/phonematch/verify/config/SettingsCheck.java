@@ -8,6 +8,9 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import cloud.phonematch.verify.crypto.CryptoConfigurationException;
+import cloud.phonematch.verify.crypto.EncryptionSettings;
+import cloud.phonematch.verify.records.RecordsSettings;
+import cloud.phonematch.verify.verification.AttemptSettings;
 import cloud.phonematch.verify.crypto.ProviderPublicKey;
 import cloud.phonematch.verify.crypto.RsaKeySizes;
 import cloud.phonematch.verify.records.RecordsTiming;
@@ -24,9 +27,11 @@ import io.quarkus.runtime.StartupEvent;
 public class SettingsCheck {
     private static final Logger LOG = Logger.getLogger(SettingsCheck.class);
 
-    void onStart(@Observes StartupEvent event, VerifyConfig config) {
-        RecordsTiming.problem(config.idempotencyTtl(), config.clockSkewMargin()).ifPresent(SettingsCheck::refuse);
-        checkEncryptionKey(config);
+    void onStart(@Observes StartupEvent event, RecordsSettings records, EncryptionSettings encryption,
+            AttemptSettings attempts) {
+        checkRepeatSetting(attempts);
+        RecordsTiming.problem(records.idempotencyTtl(), records.clockSkewMargin()).ifPresent(SettingsCheck::refuse);
+        checkEncryptionKey(encryption);
     }
 
     /**
@@ -34,7 +39,7 @@ public class SettingsCheck {
      * a 1024-bit RSA key accepted only because the operator allowed it. (A public key: reading it at start puts no
      * secret into a SnapStart snapshot; the encryptor itself is still built on first use.)
      */
-    private static void checkEncryptionKey(VerifyConfig config) {
+    private static void checkEncryptionKey(EncryptionSettings config) {
         Optional<String> keyText = config.encryptionPublicKey().filter(k -> !k.isBlank());
         if (keyText.isEmpty() || "off".equalsIgnoreCase(config.encryption().strip())) {
             return;
@@ -52,6 +57,15 @@ public class SettingsCheck {
             LOG.warnf("VERIFY_ENCRYPTION_PUBLIC_KEY is a %d-bit RSA key, accepted because"
                     + " VERIFY_ENCRYPTION_ALLOW_RSA_1024 is true; ask the provider for a key of 2048 bits or more",
                     key.bits());
+        }
+    }
+
+    /** The old name of the repeat setting still works, with a warning; the two names set differently stop the start. */
+    @SuppressWarnings("deprecation")
+    private static void checkRepeatSetting(AttemptSettings attempts) {
+        attempts.repeatPossiblyChargedConflict().ifPresent(SettingsCheck::refuse);
+        if (attempts.retryOnTimeout().isPresent()) {
+            LOG.warn("VERIFY_RETRY_ON_TIMEOUT is the old name of VERIFY_REPEAT_POSSIBLY_CHARGED; set that instead");
         }
     }
 

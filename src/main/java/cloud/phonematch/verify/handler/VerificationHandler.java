@@ -3,7 +3,6 @@ package cloud.phonematch.verify.handler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Duration;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -14,8 +13,8 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.verification.AttemptSettings;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.Invocation;
 import cloud.phonematch.verify.verification.TimeSource;
@@ -39,7 +38,7 @@ public class VerificationHandler implements RequestStreamHandler {
     DirectAdapter direct;
 
     @Inject
-    VerifyConfig config;
+    AttemptSettings config;
 
     @Inject
     TimeSource time;
@@ -49,7 +48,7 @@ public class VerificationHandler implements RequestStreamHandler {
         long start = time.nanoTime();
         // Read first thing: everything after this is measured against Lambda's deadline.
         Deadline deadline = Deadline.of(time, start, context.getRemainingTimeInMillis(), config.deadlineMargin(),
-                minAttempt());
+                config.shortestAttempt());
         String requestId = context.getAwsRequestId();
         Invocation invocation = new Invocation(requestId, requestId, start, deadline);
         Event event = parse(input.readAllBytes());
@@ -67,12 +66,6 @@ public class VerificationHandler implements RequestStreamHandler {
             };
         }
         Json.MAPPER.writeValue(output, answer);
-    }
-
-    /** An attempt is never longer than VERIFY_ATTEMPT_TIMEOUT, so the shortest worth starting cannot be longer. */
-    private Duration minAttempt() {
-        return config.minAttemptTime().compareTo(config.attemptTimeout()) <= 0 ? config.minAttemptTime()
-                : config.attemptTimeout();
     }
 
     /**

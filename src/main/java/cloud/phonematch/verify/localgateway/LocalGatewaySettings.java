@@ -13,7 +13,7 @@ import io.quarkus.runtime.configuration.DurationConverter;
  * <p>
  * Read as plain properties rather than a config mapping: a mapping is registered in every build, and this class
  * must stay out of the production one. Not under {@code verify.}: those are the function's settings, and the
- * function's mapping ({@code VerifyConfig}) refuses any property under its prefix that it does not know.
+ * function's mappings (one per concern, e.g. {@code ApiSettings}) refuses any property under its prefix that it does not know.
  *
  * @param enabled whether dev mode starts it ({@code local-gateway.enabled})
  * @param host the address it listens on; loopback by default, since it has no authorization

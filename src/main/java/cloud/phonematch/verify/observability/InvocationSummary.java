@@ -20,7 +20,6 @@ import org.jboss.logmanager.ExtHandler;
 import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.LogContext;
 
-import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.verification.Caller;
 import cloud.phonematch.verify.verification.Invocation;
@@ -43,7 +42,7 @@ public class InvocationSummary {
     private final EmbeddedMetrics metrics;
     private final TimeSource time;
 
-    public InvocationSummary(VerifyConfig config, Clock clock, TimeSource time) {
+    public InvocationSummary(MetricsSettings config, Clock clock, TimeSource time) {
         this.metrics = config.metrics() ? new EmbeddedMetrics(config.metricsNamespace(), clock, System.out) : null;
         this.time = time;
     }

@@ -65,7 +65,7 @@ public record Failure(ErrorType type, String message, boolean retryable, Charge 
     }
 
     /**
-     * The operator accepted that a possibly charged request is sent again ({@code VERIFY_RETRY_ON_TIMEOUT=true}):
+     * The operator accepted that a possibly charged request is sent again ({@code VERIFY_REPEAT_POSSIBLY_CHARGED=true}):
      * retryable as its type says. It stays {@code outcome_unknown} and an {@link OutcomeUnknownException}, so a
      * workflow retries it only where the operator listed that class too.
      */

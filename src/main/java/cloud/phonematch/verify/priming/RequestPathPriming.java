@@ -9,7 +9,10 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.records.RecordsSettings;
+import cloud.phonematch.verify.secrets.TokenSettings;
+import cloud.phonematch.verify.upstream.ApiSettings;
+import cloud.phonematch.verify.verification.AttemptSettings;
 import cloud.phonematch.verify.secrets.SecretsManagerAccess;
 import io.quarkus.runtime.ImageMode;
 import io.vertx.core.Vertx;
@@ -35,7 +38,8 @@ import io.vertx.core.Vertx;
 public class RequestPathPriming {
     private static final Logger LOG = Logger.getLogger(RequestPathPriming.class);
 
-    private final VerifyConfig config;
+    private final ApiSettings api;
+    private final RecordsSettings records;
     private final RequestPathRehearsal rehearsal;
     private final LambdaInit init;
     private final boolean enabled;
@@ -56,11 +60,13 @@ public class RequestPathPriming {
      * @param initializationType {@code AWS_LAMBDA_INITIALIZATION_TYPE}, which Lambda sets
      * @param enabled {@code priming.request-path.enabled}: off in the tests, unless a test turns it on
      */
-    public RequestPathPriming(Vertx vertx, VerifyConfig config, SecretsManagerAccess secrets, Clock clock,
+    public RequestPathPriming(Vertx vertx, ApiSettings api, AttemptSettings attempts, TokenSettings token,
+            RecordsSettings records, SecretsManagerAccess secrets, Clock clock,
             @ConfigProperty(name = "aws.lambda.initialization-type") Optional<String> initializationType,
             @ConfigProperty(name = "priming.request-path.enabled", defaultValue = "true") boolean enabled) {
-        this.config = config;
-        this.rehearsal = new RequestPathRehearsal(vertx, config, secrets, clock);
+        this.api = api;
+        this.records = records;
+        this.rehearsal = new RequestPathRehearsal(vertx, api, attempts, token, records, secrets, clock);
         this.init = LambdaInit.of(initializationType);
         this.enabled = enabled;
     }
@@ -72,7 +78,7 @@ public class RequestPathPriming {
 
     /** Whether this process has a request path to prime: the live API, on the JVM, priming on. */
     boolean applies() {
-        return enabled && config.upstream() == VerifyConfig.Upstream.LIVE
+        return enabled && api.upstream() == ApiSettings.Upstream.LIVE
                 && ImageMode.current() != ImageMode.NATIVE_RUN;
     }
 
@@ -100,7 +106,7 @@ public class RequestPathPriming {
             return Optional.empty();
         }
         try {
-            last = rehearsal.run(1, config.recordsTable().filter(t -> !t.isBlank()).isPresent());
+            last = rehearsal.run(1, records.recordsTable().filter(t -> !t.isBlank()).isPresent());
             return Optional.of(last);
         } catch (RuntimeException e) {
             LOG.debugf("priming the request path failed: %s", e.getClass().getSimpleName());

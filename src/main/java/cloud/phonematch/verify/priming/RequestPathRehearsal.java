@@ -4,8 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
+import cloud.phonematch.verify.records.RecordsSettings;
+import cloud.phonematch.verify.secrets.TokenSettings;
+import cloud.phonematch.verify.upstream.ApiSettings;
+import cloud.phonematch.verify.verification.AttemptSettings;
 import cloud.phonematch.verify.aws.AwsJsonClient;
-import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.output.Language;
 import cloud.phonematch.verify.output.Outcome;
 import cloud.phonematch.verify.output.ResultCode;
@@ -48,13 +51,20 @@ final class RequestPathRehearsal {
     static final Duration TIMEOUT = Duration.ofSeconds(2);
 
     private final Vertx vertx;
-    private final VerifyConfig config;
+    private final ApiSettings apiSettings;
+    private final AttemptSettings attemptSettings;
+    private final TokenSettings tokenSettings;
+    private final RecordsSettings recordsSettings;
     private final SecretsManagerAccess secrets;
     private final Clock clock;
 
-    RequestPathRehearsal(Vertx vertx, VerifyConfig config, SecretsManagerAccess secrets, Clock clock) {
+    RequestPathRehearsal(Vertx vertx, ApiSettings api, AttemptSettings attempts, TokenSettings token,
+            RecordsSettings records, SecretsManagerAccess secrets, Clock clock) {
         this.vertx = vertx;
-        this.config = config;
+        this.apiSettings = api;
+        this.attemptSettings = attempts;
+        this.tokenSettings = token;
+        this.recordsSettings = records;
         this.secrets = secrets;
         this.clock = clock;
     }
@@ -66,20 +76,20 @@ final class RequestPathRehearsal {
      */
     RequestPathPriming.Rehearsal run(int rounds, boolean withRecords) {
         AwsCredentialsProvider credentials = Placeholders.credentials();
-        LoopbackApis apis = LoopbackApis.start(vertx, config.tokenSecretField(), TIMEOUT);
+        LoopbackApis apis = LoopbackApis.start(vertx, tokenSettings.tokenSecretField(), TIMEOUT);
         try {
             try (AwsJsonClient secretsClient = AwsJsonClient.rehearsal(SecretsManagerAccess.SECRETS_MANAGER,
                     apis.uri(), credentials, TIMEOUT, clock);
-                    VerificationApiClientFactory api = VerificationApiClientFactory.at(apis.uri(), config);
+                    VerificationApiClientFactory api = VerificationApiClientFactory.at(apis.uri(), apiSettings, attemptSettings);
                     AwsJsonClient recordsClient = withRecords ? AwsJsonClient.rehearsal(DynamoDbRecordStore.DYNAMODB,
                             apis.uri(), credentials, TIMEOUT, clock) : null) {
                 CircuitBreakingGateway gateway = CircuitBreakingGateway.unregistered(
-                        new LiveVerificationGateway(api, clock, RequestBodies.plaintext()), config);
+                        new LiveVerificationGateway(api, clock, RequestBodies.plaintext()), apiSettings);
                 Optional<VerificationRecords> records = Optional.ofNullable(recordsClient)
                         .map(client -> new IdempotencyRecords(DynamoDbRecordStore.through(client, Placeholders.ID,
                                 TIMEOUT), deadline -> new RecordHashing(Placeholders.HASH_KEY), clock,
-                                new RecordsTiming(config.idempotencyTtl(), config.clockSkewMargin()),
-                                ChargeRule.of(config.retryOnTimeout())));
+                                new RecordsTiming(recordsSettings.idempotencyTtl(), recordsSettings.clockSkewMargin()),
+                                ChargeRule.of(attemptSettings.repeatPossiblyCharged())));
                 for (int i = 0; i < rounds; i++) {
                     round(secretsClient, gateway, records);
                 }
@@ -98,7 +108,7 @@ final class RequestPathRehearsal {
         Deadline deadline = Deadline.of(TimeSource.SYSTEM, TimeSource.SYSTEM.nanoTime(), 5 * TIMEOUT.toMillis(),
                 Duration.ZERO, Duration.ZERO);
         ApiToken token = TokenSecretFormat.parse(secrets.secretString(secretsClient, Placeholders.ID, deadline),
-                config.tokenSecretField(), config.hashKeyField())
+                tokenSettings.tokenSecretField(), tokenSettings.hashKeyField())
                 .orElseThrow(() -> new IllegalStateException("the played secret held no token"));
         Optional<VerificationRecords.Claim> claim = records.map(r -> r.claim(
                 new VerificationRecords.KeyedRequest(Placeholders.ID, null, Placeholders.NAME, Placeholders.MOBILE,

@@ -30,7 +30,7 @@ import cloud.phonematch.verify.verification.VerificationResult;
  * <li>a failure that cannot have been charged releases the key, so a retry proceeds as if it were the first;</li>
  * <li>a failure that may have been charged, or a lock whose holder died at Lambda's timeout, keeps the key as
  * outcome-unknown: a repeat makes no call and says {@code outcome_unknown} (unless the operator accepted a second
- * charge with {@code VERIFY_RETRY_ON_TIMEOUT=true}, when the repeat takes the key again);</li>
+ * charge with {@code VERIFY_REPEAT_POSSIBLY_CHARGED=true}, when the repeat takes the key again);</li>
  * <li>a repeat while the first is running is {@code IN_PROGRESS} (retry after the lock); the same key with another
  * request is {@code IDEMPOTENCY_KEY_REUSED}.</li>
  * </ul>

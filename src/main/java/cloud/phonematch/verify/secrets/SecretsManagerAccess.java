@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import cloud.phonematch.verify.aws.AwsJsonClient;
 import cloud.phonematch.verify.aws.AwsJsonService;
-import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.Deadline;
@@ -51,14 +50,14 @@ public class SecretsManagerAccess implements UniquePerContainer {
     static final int MAX_TRIES = 3;
     static final Duration MAX_WAIT = Duration.ofMillis(200);
 
-    private final VerifyConfig config;
+    private final TokenSettings config;
     private final Clock clock;
     private final Retries retries;
     /** The waits before a repeat, drawn anew after a SnapStart restore (restored containers retry out of step). */
     private final RenewableRandom jitter = new RenewableRandom();
     private AwsJsonClient client;
 
-    public SecretsManagerAccess(VerifyConfig config, Clock clock, TimeSource time) {
+    public SecretsManagerAccess(TokenSettings config, Clock clock, TimeSource time) {
         this.config = config;
         this.clock = clock;
         // A read changes nothing: whether it may be repeated does not depend on the operator's choice about the

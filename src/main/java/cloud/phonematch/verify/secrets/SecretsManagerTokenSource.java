@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.verification.ApiToken;
@@ -40,7 +39,7 @@ public class SecretsManagerTokenSource implements TokenSource {
     /** While a stale token is in use, how long after a failed refresh the next one is tried. */
     static final Duration STALE_REFRESH_INTERVAL = Duration.ofSeconds(10);
 
-    private final VerifyConfig config;
+    private final TokenSettings config;
     private final SecretsManagerAccess secrets;
     private final Clock clock;
     private final Tracing tracing;
@@ -50,7 +49,7 @@ public class SecretsManagerTokenSource implements TokenSource {
     /** While a stale token is in use: no refresh is tried before this. */
     private Instant nextRefresh;
 
-    public SecretsManagerTokenSource(VerifyConfig config, SecretsManagerAccess secrets, Clock clock,
+    public SecretsManagerTokenSource(TokenSettings config, SecretsManagerAccess secrets, Clock clock,
             Tracing tracing) {
         this.config = config;
         this.secrets = secrets;

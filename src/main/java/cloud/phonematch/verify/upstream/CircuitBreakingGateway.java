@@ -8,7 +8,6 @@ import java.util.Set;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
-import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.verification.ChargeRule;
@@ -28,7 +27,7 @@ import io.smallrye.faulttolerance.api.TypedGuard;
  * engine errors -2/-3; business answers and 4xx (the caller's or our own mistakes) do not. While open, calls
  * are refused here as {@code UPSTREAM_UNAVAILABLE} with {@code circuit_open}, without touching the network.
  * <p>
- * Built with the programmatic API because its thresholds are typed values of {@link VerifyConfig}; it is
+ * Built with the programmatic API because its thresholds are typed values of {@link ApiSettings}; it is
  * created with this bean, on first use, and keeps its state for the life of the container — except across a
  * SnapStart restore, after which the circuit starts closed with an empty window.
  */
@@ -46,7 +45,7 @@ public final class CircuitBreakingGateway implements VerificationGateway, Unique
     private final TypedGuard<UpstreamAnswer> guard;
 
     /** The API's circuit breaker, {@link #NAME}: one per container. */
-    public CircuitBreakingGateway(VerificationGateway delegate, VerifyConfig config) {
+    public CircuitBreakingGateway(VerificationGateway delegate, ApiSettings config) {
         this(delegate, config, NAME);
     }
 
@@ -54,11 +53,11 @@ public final class CircuitBreakingGateway implements VerificationGateway, Unique
      * The same policy around {@code delegate} with a circuit of its own, registered under no name: what the priming at
      * init runs its calls through, so that they leave nothing in the API's circuit.
      */
-    public static CircuitBreakingGateway unregistered(VerificationGateway delegate, VerifyConfig config) {
+    public static CircuitBreakingGateway unregistered(VerificationGateway delegate, ApiSettings config) {
         return new CircuitBreakingGateway(delegate, config, null);
     }
 
-    private CircuitBreakingGateway(VerificationGateway delegate, VerifyConfig config, String name) {
+    private CircuitBreakingGateway(VerificationGateway delegate, ApiSettings config, String name) {
         this.delegate = delegate;
         this.name = name;
         this.guard = TypedGuard.create(UpstreamAnswer.class)

@@ -10,7 +10,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.crypto.EncryptionSettings;
 import cloud.phonematch.verify.crypto.Algorithm;
 import cloud.phonematch.verify.crypto.CryptoConfigurationException;
 import cloud.phonematch.verify.crypto.EnvelopeShape;
@@ -45,7 +45,7 @@ public class RequestBodies implements UniquePerContainer {
     private FieldEncryptor encryptor;
 
     @Inject
-    public RequestBodies(VerifyConfig config) {
+    public RequestBodies(EncryptionSettings config) {
         // A misspelt setting must fail every call as CONFIGURATION, never fall back to sending plaintext.
         Optional<Algorithm> parsed = Optional.empty();
         boolean unknown = false;

@@ -5,27 +5,29 @@ import java.net.URI;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.verification.AttemptSettings;
 import cloud.phonematch.verify.http.RestClients;
 
 /**
- * Builds the REST client from {@link VerifyConfig} on first use, so its timeouts come from the same
+ * Builds the REST client from {@link ApiSettings} and {@link AttemptSettings} on first use, so its timeouts come from the same
  * settings as the rest of the function and no connection exists before the first invocation.
  */
 @ApplicationScoped
 public class VerificationApiClientFactory implements AutoCloseable {
-    private final VerifyConfig config;
+    private final ApiSettings settings;
+    private final AttemptSettings attempts;
     /** Null: the API's own base URL ({@code VERIFY_API_BASE_URL}), read when the client is built. */
     private final URI baseUri;
     private VerificationApi api;
 
     @Inject
-    public VerificationApiClientFactory(VerifyConfig config) {
-        this(config, null);
+    public VerificationApiClientFactory(ApiSettings api, AttemptSettings attempts) {
+        this(api, attempts, null);
     }
 
-    private VerificationApiClientFactory(VerifyConfig config, URI baseUri) {
-        this.config = config;
+    private VerificationApiClientFactory(ApiSettings api, AttemptSettings attempts, URI baseUri) {
+        this.settings = api;
+        this.attempts = attempts;
         this.baseUri = baseUri;
     }
 
@@ -33,14 +35,14 @@ public class VerificationApiClientFactory implements AutoCloseable {
      * A client of the API's interface, with the same timeouts, for another base URL: the priming's, against its
      * loopback server. Whoever makes one closes it.
      */
-    public static VerificationApiClientFactory at(URI baseUri, VerifyConfig config) {
-        return new VerificationApiClientFactory(config, baseUri);
+    public static VerificationApiClientFactory at(URI baseUri, ApiSettings api, AttemptSettings attempts) {
+        return new VerificationApiClientFactory(api, attempts, baseUri);
     }
 
     public synchronized VerificationApi api() {
         if (api == null) {
-            api = RestClients.build(VerificationApi.class, baseUri != null ? baseUri : URI.create(config.apiBaseUrl()),
-                    config.connectTimeout(), config.attemptTimeout());
+            api = RestClients.build(VerificationApi.class, baseUri != null ? baseUri : URI.create(settings.apiBaseUrl()),
+                    settings.connectTimeout(), attempts.attemptTimeout());
         }
         return api;
     }

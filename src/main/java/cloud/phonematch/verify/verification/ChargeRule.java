@@ -29,7 +29,7 @@ import cloud.phonematch.verify.output.VerificationStatus;
  * add to the effect: a read, or a write that recognizes itself when repeated (a claim by its owner id). A counter's
  * write (the daily budget's add and give-back) is not such a write: it is not sent again, and a counter left one
  * higher than it should be only refuses earlier. The paid call is not such a call either: after an unknown ending it
- * is repeated only when the operator accepted paying twice ({@code VERIFY_RETRY_ON_TIMEOUT=true}).
+ * is repeated only when the operator accepted paying twice ({@code VERIFY_REPEAT_POSSIBLY_CHARGED=true}).
  */
 public final class ChargeRule {
 
@@ -81,7 +81,7 @@ public final class ChargeRule {
     }
 
     /**
-     * @param repeatPossiblyCharged the operator's {@code VERIFY_RETRY_ON_TIMEOUT}: send again a paid call that may
+     * @param repeatPossiblyCharged the operator's {@code VERIFY_REPEAT_POSSIBLY_CHARGED}: send again a paid call that may
      *     already have been charged, accepting that it may be paid twice
      */
     public static ChargeRule of(boolean repeatPossiblyCharged) {

@@ -6,7 +6,6 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.output.Language;
 import cloud.phonematch.verify.output.Outcome;
 import cloud.phonematch.verify.output.ResultCode;
@@ -36,7 +35,7 @@ public class VerificationFlow implements UniquePerContainer {
     /** The retries' jitter, drawn anew after a SnapStart restore so that restored containers do not retry in step. */
     private final RenewableRandom jitter = new RenewableRandom();
 
-    public VerificationFlow(VerifyConfig config, ChargeRule rule, TokenSource tokens, VerificationGateway gateway,
+    public VerificationFlow(AttemptSettings config, ChargeRule rule, TokenSource tokens, VerificationGateway gateway,
             VerificationRecords records, SpendGuard spend, ResultReuse reuse, TimeSource time, Tracing tracing) {
         this.preCheck = new PreCheck(config.precheck());
         this.records = records;
@@ -45,8 +44,7 @@ public class VerificationFlow implements UniquePerContainer {
         this.time = time;
         // Jitter only spreads retries; SecureRandom keeps it unpredictable across containers at no real cost.
         Retries retries = new Retries(rule, time, () -> jitter.current().nextDouble());
-        Duration minAttempt = config.minAttemptTime().compareTo(config.attemptTimeout()) <= 0 ? config.minAttemptTime()
-                : config.attemptTimeout();
+        Duration minAttempt = config.shortestAttempt();
         // No attempt is begun without time for its budget reservation and then for a call that can hold an answer.
         Retries.Schedule schedule = new Retries.Schedule(Math.max(1, config.maxAttempts()), config.retryBaseDelay(),
                 config.retryMaxDelay(), config.attemptTimeout(), minAttempt.plus(spend.leadTime()));

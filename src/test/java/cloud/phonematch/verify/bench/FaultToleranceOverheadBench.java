@@ -16,7 +16,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.crypto.EncryptionSettings;
+import cloud.phonematch.verify.upstream.ApiSettings;
+import cloud.phonematch.verify.verification.AttemptSettings;
 import cloud.phonematch.verify.output.Language;
 import cloud.phonematch.verify.support.FakeApis;
 import cloud.phonematch.verify.support.Fakes;
@@ -57,7 +59,13 @@ class FaultToleranceOverheadBench {
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 20_000);
 
     @Inject
-    VerifyConfig config;
+    AttemptSettings config;
+
+    @Inject
+    ApiSettings apiSettings;
+
+    @Inject
+    EncryptionSettings encryption;
 
     @Inject
     TokenSource tokens;
@@ -101,18 +109,18 @@ class FaultToleranceOverheadBench {
     void measure() throws IOException {
         Fakes.reset();
         try (ZeroLatencyApi api = new ZeroLatencyApi()) {
-            VerifyConfig local = (VerifyConfig) Proxy.newProxyInstance(VerifyConfig.class.getClassLoader(),
-                    new Class<?>[] { VerifyConfig.class }, (p, m, a) -> m.getName().equals("apiBaseUrl")
+            ApiSettings local = (ApiSettings) Proxy.newProxyInstance(ApiSettings.class.getClassLoader(),
+                    new Class<?>[] { ApiSettings.class }, (p, m, a) -> m.getName().equals("apiBaseUrl")
                             ? api.baseUrl()
-                            : m.invoke(config, a));
-            LiveVerificationGateway live = new LiveVerificationGateway(new VerificationApiClientFactory(local),
-                    Clock.systemUTC(), new RequestBodies(local));
+                            : m.invoke(apiSettings, a));
+            LiveVerificationGateway live = new LiveVerificationGateway(new VerificationApiClientFactory(local, config),
+                    Clock.systemUTC(), new RequestBodies(encryption));
             TimedGateway timedBare = new TimedGateway(live);
             TimedGateway timedWrapped = new TimedGateway(live);
-            VerificationFlow without = new VerificationFlow(local, rule, tokens, timedBare, records, spend, reuse,
+            VerificationFlow without = new VerificationFlow(config, rule, tokens, timedBare, records, spend, reuse,
                     TimeSource.SYSTEM,
                     Tracing.NONE);
-            VerificationFlow with = new VerificationFlow(local, rule, tokens, new CircuitBreakingGateway(timedWrapped, local),
+            VerificationFlow with = new VerificationFlow(config, rule, tokens, new CircuitBreakingGateway(timedWrapped, local),
                     records, spend, reuse, TimeSource.SYSTEM, Tracing.NONE);
 
             for (int i = 0; i < WARMUP; i++) {

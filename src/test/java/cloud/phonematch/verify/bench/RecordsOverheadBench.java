@@ -19,13 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.verification.AttemptSettings;
 import cloud.phonematch.verify.output.Language;
 import cloud.phonematch.verify.records.DynamoDbRecordStore;
 import cloud.phonematch.verify.records.HashKeys;
 import cloud.phonematch.verify.records.IdempotencyRecords;
 import cloud.phonematch.verify.records.InMemoryRecordStore;
 import cloud.phonematch.verify.records.RecordStore;
+import cloud.phonematch.verify.records.RecordsSettings;
 import cloud.phonematch.verify.records.RecordsTiming;
 import cloud.phonematch.verify.records.StoredRecord;
 import cloud.phonematch.verify.support.FakeApis;
@@ -68,7 +69,10 @@ class RecordsOverheadBench {
     private static final String HASH_KEY = "YmVuY2htYXJrLWhhc2gta2V5LW9mLWF0LWxlYXN0LTMyLWNoYXJz";
 
     @Inject
-    VerifyConfig config;
+    AttemptSettings config;
+
+    @Inject
+    RecordsSettings recordsSettings;
 
     @Inject
     TokenSource tokens;
@@ -208,7 +212,7 @@ class RecordsOverheadBench {
         // No circuit breaker: it is the same in every variant, and a named breaker exists once per container.
         VerificationGateway gateway = api;
         VerificationRecords records = new IdempotencyRecords(store, keys, Clock.systemUTC(),
-                new RecordsTiming(config.idempotencyTtl(), config.clockSkewMargin()), rule);
+                new RecordsTiming(recordsSettings.idempotencyTtl(), recordsSettings.clockSkewMargin()), rule);
         return new Variant(new VerificationFlow(config, rule, tokens, gateway, records, spend, reuse, TimeSource.SYSTEM,
                 Tracing.NONE),
                 api, store, keyed);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.logging.Level;
 import java.time.Duration;
@@ -15,7 +14,11 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import cloud.phonematch.verify.crypto.TestKeys;
+import cloud.phonematch.verify.crypto.EncryptionSettings;
+import cloud.phonematch.verify.records.RecordsSettings;
 import cloud.phonematch.verify.support.RecordedLogs;
+import cloud.phonematch.verify.support.SettingsStub;
+import cloud.phonematch.verify.verification.AttemptSettings;
 
 import cloud.phonematch.verify.records.RecordsTiming;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -37,12 +40,12 @@ class SettingsCheckTest {
     @Test
     void aTtlShorterThanTheRedriveWindowStopsTheStartWithOneLineNamingIt() {
         SettingsCheck.InvalidSettings refused = assertThrows(SettingsCheck.InvalidSettings.class,
-                () -> new SettingsCheck().onStart(null, config(Duration.ofHours(24), Duration.ofSeconds(10))));
+                () -> start(config(Duration.ofHours(24), Duration.ofSeconds(10))));
 
         assertEquals(RecordsTiming.problem(Duration.ofHours(24), Duration.ofSeconds(10)).orElseThrow(),
                 refused.getMessage());
         assertEquals(0, refused.getStackTrace().length, "one line, not a stack trace");
-        assertDoesNotThrow(() -> new SettingsCheck().onStart(null, config(Duration.ofDays(15), Duration.ofSeconds(10))));
+        assertDoesNotThrow(() -> start(config(Duration.ofDays(15), Duration.ofSeconds(10))));
     }
 
     @Test
@@ -50,7 +53,7 @@ class SettingsCheckTest {
         String rsa1024 = TestKeys.rsa(1024).publicKeyPem();
 
         SettingsCheck.InvalidSettings refused = assertThrows(SettingsCheck.InvalidSettings.class,
-                () -> new SettingsCheck().onStart(null, encrypting("AES-256-CBC", rsa1024, false)));
+                () -> start(encrypting("AES-256-CBC", rsa1024, false)));
 
         assertEquals("VERIFY_ENCRYPTION_PUBLIC_KEY: the encryption public key is an RSA key of 1024 bits; at least 2048"
                 + " are required (VERIFY_ENCRYPTION_ALLOW_RSA_1024=true accepts a 1024-bit key)", refused.getMessage());
@@ -62,7 +65,7 @@ class SettingsCheckTest {
         String rsa1024 = TestKeys.rsa(1024).publicKeyPem();
         List<RecordedLogs.Message> warnings;
         try (RecordedLogs logs = RecordedLogs.start()) {
-            new SettingsCheck().onStart(null, encrypting("AES-256-CBC", rsa1024, true));
+            start(encrypting("AES-256-CBC", rsa1024, true));
             warnings = logs.messages().stream().filter(m -> m.logger().equals(SettingsCheck.class.getName())).toList();
         }
         assertEquals(1, warnings.size(), warnings.toString());
@@ -71,7 +74,7 @@ class SettingsCheckTest {
                 warnings.get(0).message());
 
         try (RecordedLogs logs = RecordedLogs.start()) {
-            new SettingsCheck().onStart(null, encrypting("AES-256-CBC", TestKeys.Shared.RSA.publicKeyPem(), false));
+            start(encrypting("AES-256-CBC", TestKeys.Shared.RSA.publicKeyPem(), false));
             assertEquals(List.of(), logs.messages().stream()
                     .filter(m -> m.logger().equals(SettingsCheck.class.getName())).toList());
         }
@@ -79,45 +82,73 @@ class SettingsCheckTest {
 
     @Test
     void underTheFloorNothingIsAllowedAndAnUnreadableKeyStopsTheStartToo() {
-        assertThrows(SettingsCheck.InvalidSettings.class, () -> new SettingsCheck().onStart(null,
+        assertThrows(SettingsCheck.InvalidSettings.class, () -> start(
                 encrypting("AES-256-CBC", TestKeys.rsa(512).publicKeyPem(), true)));
         SettingsCheck.InvalidSettings unreadable = assertThrows(SettingsCheck.InvalidSettings.class,
-                () -> new SettingsCheck().onStart(null, encrypting("AES-256-CBC", "not a key", false)));
+                () -> start(encrypting("AES-256-CBC", "not a key", false)));
         assertTrue(unreadable.getMessage().startsWith("VERIFY_ENCRYPTION_PUBLIC_KEY: "), unreadable.getMessage());
     }
 
     @Test
     void aKeyIsNotJudgedWhileEncryptionIsOff() {
-        assertDoesNotThrow(() -> new SettingsCheck().onStart(null,
+        assertDoesNotThrow(() -> start(
                 encrypting("off", TestKeys.rsa(1024).publicKeyPem(), false)));
     }
 
     private static Duration defaultOf(String setting) throws NoSuchMethodException {
-        String text = VerifyConfig.class.getMethod(setting).getAnnotation(WithDefault.class).value();
+        String text = RecordsSettings.class.getMethod(setting).getAnnotation(WithDefault.class).value();
         return new DurationConverter().convert(text);
     }
 
-    /** A configuration with these two records settings and encryption off; nothing else is read. */
-    private static VerifyConfig config(Duration ttl, Duration margin) {
-        return config(Map.of("idempotencyTtl", ttl, "clockSkewMargin", margin, "encryption", "off",
-                "encryptionPublicKey", Optional.empty(), "encryptionAllowRsa1024", false));
+    /** What the start check reads. */
+    private record Settings(RecordsSettings records, EncryptionSettings encryption, AttemptSettings attempts) {
+    }
+
+    private static void start(Settings settings) {
+        new SettingsCheck().onStart(null, settings.records(), settings.encryption(), settings.attempts());
+    }
+
+    /** These two records settings, encryption off, the attempts' defaults. */
+    private static Settings config(Duration ttl, Duration margin) {
+        return new Settings(SettingsStub.of(RecordsSettings.class, Map.of("idempotencyTtl", ttl, "clockSkewMargin",
+                margin)), SettingsStub.of(EncryptionSettings.class), SettingsStub.of(AttemptSettings.class));
     }
 
     /** The shipped records settings, encryption with this configured key. */
-    private static VerifyConfig encrypting(String algorithm, String publicKey, boolean allowRsa1024) {
-        return config(Map.of("idempotencyTtl", Duration.ofDays(15), "clockSkewMargin", Duration.ofSeconds(10),
-                "encryption", algorithm, "encryptionPublicKey", Optional.of(publicKey), "encryptionAllowRsa1024",
-                allowRsa1024));
+    private static Settings encrypting(String algorithm, String publicKey, boolean allowRsa1024) {
+        return new Settings(SettingsStub.of(RecordsSettings.class), SettingsStub.of(EncryptionSettings.class,
+                Map.of("encryption", algorithm, "encryptionPublicKey", Optional.of(publicKey),
+                        "encryptionAllowRsa1024", allowRsa1024)), SettingsStub.of(AttemptSettings.class));
     }
 
-    private static VerifyConfig config(Map<String, Object> values) {
-        return (VerifyConfig) Proxy.newProxyInstance(VerifyConfig.class.getClassLoader(),
-                new Class<?>[] { VerifyConfig.class }, (proxy, method, args) -> {
-                    Object value = values.get(method.getName());
-                    if (value == null) {
-                        throw new UnsupportedOperationException(method.getName());
-                    }
-                    return value;
-                });
+    /** The shipped records settings and encryption off, the repeat setting under its two names as given. */
+    private static Settings repeating(Optional<Boolean> current, Optional<Boolean> old) {
+        return new Settings(SettingsStub.of(RecordsSettings.class), SettingsStub.of(EncryptionSettings.class),
+                SettingsStub.of(AttemptSettings.class, Map.of("repeatPossiblyChargedSetting", current,
+                        "retryOnTimeout", old)));
+    }
+
+    @Test
+    void theRepeatSettingsOldNameStillWorksWithAWarning() {
+        try (RecordedLogs logs = RecordedLogs.start()) {
+            start(repeating(Optional.empty(), Optional.of(true)));
+            assertEquals(1, logs.messages().stream().filter(m -> m.level().intValue() == Level.WARNING.intValue()
+                    && m.message().contains("VERIFY_RETRY_ON_TIMEOUT is the old name")).count());
+        }
+        assertTrue(repeating(Optional.empty(), Optional.of(true)).attempts().repeatPossiblyCharged());
+        assertTrue(repeating(Optional.of(true), Optional.empty()).attempts().repeatPossiblyCharged());
+        assertTrue(!repeating(Optional.empty(), Optional.empty()).attempts().repeatPossiblyCharged(),
+                "off unless asked for");
+    }
+
+    @Test
+    void theRepeatSettingUnderTwoNamesSetDifferentlyStopsTheStart() {
+        SettingsCheck.InvalidSettings refused = assertThrows(SettingsCheck.InvalidSettings.class,
+                () -> start(repeating(Optional.of(false), Optional.of(true))));
+        assertTrue(refused.getMessage().contains("set differently"), refused.getMessage());
+        try (RecordedLogs logs = RecordedLogs.start()) {
+            assertDoesNotThrow(() -> start(repeating(Optional.of(true), Optional.empty())));
+            assertTrue(logs.messages().stream().noneMatch(m -> m.level().intValue() == Level.WARNING.intValue()), "the current name: quiet");
+        }
     }
 }

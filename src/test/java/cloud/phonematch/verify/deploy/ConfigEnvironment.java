@@ -7,6 +7,7 @@ import java.lang.reflect.Type;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +15,11 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -28,6 +34,48 @@ import io.smallrye.config.WithParentName;
  */
 public final class ConfigEnvironment {
     private ConfigEnvironment() {
+    }
+
+    /** The package whose {@code verify}-prefixed mappings are the function's settings. */
+    private static final String FUNCTION_PACKAGE = "cloud.phonematch.verify";
+
+    /**
+     * Every {@code @ConfigMapping(prefix = "verify")} interface of the function, found in its compiled classes (one per
+     * concern: the API, the attempts, the token, the records, encryption, metrics), so that a new one cannot be left
+     * out of the checks of the template and the README.
+     */
+    public static List<Class<?>> functionMappings() {
+        return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(FUNCTION_PACKAGE).stream()
+                .filter(c -> c.isAnnotatedWith(ConfigMapping.class)
+                        && "verify".equals(c.getAnnotationOfType(ConfigMapping.class).prefix()))
+                .map(JavaClass::reflect).sorted(Comparator.comparing(Class::getName))
+                .collect(Collectors.toList());
+    }
+
+    /** The environment variables of all {@code mappings}. */
+    public static SortedSet<String> environmentNames(Collection<Class<?>> mappings) {
+        SortedSet<String> env = new TreeSet<>();
+        mappings.forEach(m -> env.addAll(environmentNames(m)));
+        return env;
+    }
+
+    /** The environment variables of all {@code mappings} but those of deprecated settings (old names kept read). */
+    public static SortedSet<String> currentEnvironmentNames(Collection<Class<?>> mappings) {
+        SortedSet<String> env = new TreeSet<>();
+        mappings.forEach(m -> settings(m).forEach((property, method) -> {
+            if (!method.isAnnotationPresent(Deprecated.class)) {
+                env.add(toEnvironmentName(property));
+            }
+        }));
+        return env;
+    }
+
+    /** The defaults of all {@code mappings}. */
+    static SortedMap<String, String> environmentDefaults(Collection<Class<?>> mappings) {
+        SortedMap<String, String> defaults = new TreeMap<>();
+        mappings.forEach(m -> defaults.putAll(environmentDefaults(m)));
+        return defaults;
     }
 
     /** The property names ({@code verify.api-base-url}, ...). */

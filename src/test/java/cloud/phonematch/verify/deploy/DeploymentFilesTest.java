@@ -49,7 +49,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 
-import cloud.phonematch.verify.config.VerifyConfig;
 import cloud.phonematch.verify.support.ProjectRoot;
 import cloud.phonematch.verify.deploy.IamPolicies.Grant;
 import cloud.phonematch.verify.handler.VerificationHandler;
@@ -85,7 +84,7 @@ class DeploymentFilesTest {
     static final String NATIVE_HANDLER = "not.used.in.provided.runtime";
 
     /**
-     * Environment variables the template may set besides VerifyConfig's, each with why. Every entry must be
+     * Environment variables the template may set besides the function's settings, each with why. Every entry must be
      * read by a class the function ships (checked in {@link #runtimeVariablesAreReadByTheRuntime()}).
      */
     static final Map<String, String> RUNTIME_ENVIRONMENT = Map.of(
@@ -227,7 +226,8 @@ class DeploymentFilesTest {
 
     @Test
     void environmentIsExactlyWhatTheCodeReads() {
-        SortedSet<String> expected = ConfigEnvironment.environmentNames(VerifyConfig.class);
+        // An old name kept read (deprecated) is documented, never set by the template.
+        SortedSet<String> expected = ConfigEnvironment.currentEnvironmentNames(ConfigEnvironment.functionMappings());
         assertFalse(expected.isEmpty());
         Map<String, Object> variables = map(map(template.properties(FUNCTION).get("Environment"), "Environment")
                 .get("Variables"), "Variables");
@@ -245,7 +245,7 @@ class DeploymentFilesTest {
 
     @Test
     void fixedEnvironmentValuesAreTheCodesDefaults() {
-        Map<String, String> defaults = ConfigEnvironment.environmentDefaults(VerifyConfig.class);
+        Map<String, String> defaults = ConfigEnvironment.environmentDefaults(ConfigEnvironment.functionMappings());
         Map<String, Object> variables = map(map(template.properties(FUNCTION).get("Environment"), "Environment")
                 .get("Variables"), "Variables");
         List<String> drift = new ArrayList<>();
@@ -263,9 +263,13 @@ class DeploymentFilesTest {
 
     @Test
     void environmentDerivationAgreesWithSmallRyesOwnView() {
-        Set<String> smallrye = ConfigMappings.getProperties(ConfigMappings.ConfigClass.configClass(VerifyConfig.class))
-                .keySet();
-        assertEquals(new TreeSet<>(smallrye), ConfigEnvironment.propertyNames(VerifyConfig.class));
+        List<Class<?>> mappings = ConfigEnvironment.functionMappings();
+        assertTrue(mappings.size() >= 6, "one mapping per concern: " + mappings);
+        for (Class<?> mapping : mappings) {
+            Set<String> smallrye = ConfigMappings.getProperties(ConfigMappings.ConfigClass.configClass(mapping))
+                    .keySet();
+            assertEquals(new TreeSet<>(smallrye), ConfigEnvironment.propertyNames(mapping), mapping.getName());
+        }
     }
 
     @Test
@@ -289,13 +293,13 @@ class DeploymentFilesTest {
         }
         assertTrue(environments.size() > 1);
         for (Map<String, String> env : environments) {
-            SmallRyeConfig config = new SmallRyeConfigBuilder()
+            SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
                     .withSources(new EnvConfigSource(env, EnvConfigSource.ORDINAL))
-                    .withConverter(Duration.class, 200, new DurationConverter())
-                    .withMapping(VerifyConfig.class)
-                    .build();
+                    .withConverter(Duration.class, 200, new DurationConverter());
+            ConfigEnvironment.functionMappings().forEach(builder::withMapping);
+            SmallRyeConfig config = builder.build();
             try {
-                assertNotNull(config.getConfigMapping(VerifyConfig.class));
+                ConfigEnvironment.functionMappings().forEach(m -> assertNotNull(config.getConfigMapping(m)));
             } catch (RuntimeException e) {
                 fail("the function would not start with " + env + ": " + e.getMessage(), e);
             }

@@ -24,7 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.config.WithDefault;
 
-import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.records.RecordsSettings;
 
 /**
  * What the template does about spend: a finite daily budget for all callers and one per caller by default, both
@@ -129,7 +129,7 @@ class SpendLimitsTest {
     }
 
     private static String codeDefault(String method) throws NoSuchMethodException {
-        return VerifyConfig.class.getMethod(method).getAnnotation(WithDefault.class).value();
+        return RecordsSettings.class.getMethod(method).getAnnotation(WithDefault.class).value();
     }
 
     /** The logger name of the function's one summary line per invocation. */

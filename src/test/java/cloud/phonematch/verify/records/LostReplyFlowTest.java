@@ -31,7 +31,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import cloud.phonematch.verify.aws.AwsJsonClient;
-import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.verification.AttemptSettings;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.output.Language;
@@ -77,7 +77,7 @@ class LostReplyFlowTest {
     private static WireMockServer proxy;
 
     @Inject
-    VerifyConfig config;
+    AttemptSettings config;
     @Inject
     TokenSource tokens;
     @Inject

@@ -28,7 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 import cloud.phonematch.verify.aws.AwsJsonClient;
-import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.verification.AttemptSettings;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.output.Language;
@@ -72,7 +72,7 @@ class MoneyUnderStoreFaultsTest {
     private static AwsJsonClient throughProxy;
 
     @Inject
-    VerifyConfig config;
+    AttemptSettings config;
     @Inject
     TokenSource tokens;
     @Inject

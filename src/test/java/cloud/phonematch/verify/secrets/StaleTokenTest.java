@@ -4,19 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 
-import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.support.SettingsStub;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.verification.ApiToken;
 import cloud.phonematch.verify.support.MutableClock;
@@ -138,17 +138,9 @@ class StaleTokenTest {
         assertEquals(1, secrets.reads.size());
     }
 
-    private static VerifyConfig config() {
-        return (VerifyConfig) Proxy.newProxyInstance(VerifyConfig.class.getClassLoader(),
-                new Class<?>[] { VerifyConfig.class }, (proxy, method, args) -> switch (method.getName()) {
-                    case "tokenSecretId" -> Optional.of("phonematch/verify-api-token");
-                    case "tokenSecretField" -> "token";
-                    case "hashKeyField" -> "hash_key";
-                    case "tokenCacheTtl" -> TTL;
-                    case "tokenStaleLimit" -> STALE_LIMIT;
-                    case "secretTimeout" -> SECRET_TIMEOUT;
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
+    private static TokenSettings config() {
+        return SettingsStub.of(TokenSettings.class, Map.of("tokenSecretId", Optional.of("phonematch/verify-api-token"),
+                "tokenCacheTtl", TTL, "tokenStaleLimit", STALE_LIMIT, "secretTimeout", SECRET_TIMEOUT));
     }
 
     /** Secrets Manager as a script: the next answer, and the time each read was given (its journal). */

@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Proxy;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.crypto.EncryptionSettings;
+import cloud.phonematch.verify.support.SettingsStub;
 import cloud.phonematch.verify.crypto.CryptoConfigurationException;
 import cloud.phonematch.verify.crypto.TestKeys;
 import cloud.phonematch.verify.verification.ApiToken;
@@ -22,15 +22,13 @@ import cloud.phonematch.verify.verification.UpstreamCall;
 /** The request body: plaintext when off, and never plaintext when the setting is wrong. */
 class RequestBodiesTest {
 
-    private static VerifyConfig config(String encryption, String publicKey) {
+    private static EncryptionSettings config(String encryption, String publicKey) {
         return config(encryption, publicKey, false);
     }
 
-    private static VerifyConfig config(String encryption, String publicKey, boolean allowRsa1024) {
-        Map<String, Object> values = Map.of("encryption", encryption, "encryptionShape", "array",
-                "encryptionPublicKey", Optional.ofNullable(publicKey), "encryptionAllowRsa1024", allowRsa1024);
-        return (VerifyConfig) Proxy.newProxyInstance(VerifyConfig.class.getClassLoader(),
-                new Class<?>[] { VerifyConfig.class }, (p, m, a) -> values.get(m.getName()));
+    private static EncryptionSettings config(String encryption, String publicKey, boolean allowRsa1024) {
+        return SettingsStub.of(EncryptionSettings.class, Map.of("encryption", encryption, "encryptionShape", "array",
+                "encryptionPublicKey", Optional.ofNullable(publicKey), "encryptionAllowRsa1024", allowRsa1024));
     }
 
     private static final UpstreamCall CALL = new UpstreamCall("张三丰", "13912345670", new ApiToken("t"), "c");

@@ -35,7 +35,8 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
-import cloud.phonematch.verify.config.VerifyConfig;
+import cloud.phonematch.verify.crypto.EncryptionSettings;
+import cloud.phonematch.verify.upstream.ApiSettings;
 import cloud.phonematch.verify.handler.VerificationHandler;
 import cloud.phonematch.verify.localgateway.LocalLambdaContext;
 import cloud.phonematch.verify.output.ErrorType;
@@ -73,7 +74,13 @@ class FaultToleranceTest {
     VerificationHandler handler;
 
     @Inject
-    VerifyConfig config;
+    AttemptSettings config;
+
+    @Inject
+    ApiSettings api;
+
+    @Inject
+    EncryptionSettings encryption;
 
     @Inject
     TokenSource tokens;
@@ -293,13 +300,14 @@ class FaultToleranceTest {
             held.setReuseAddress(false);
             held.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             int refusingPort = held.getLocalPort();
-            VerifyConfig elsewhere = (VerifyConfig) Proxy.newProxyInstance(VerifyConfig.class.getClassLoader(),
-                    new Class<?>[] { VerifyConfig.class },
+            ApiSettings elsewhere = (ApiSettings) Proxy.newProxyInstance(ApiSettings.class.getClassLoader(),
+                    new Class<?>[] { ApiSettings.class },
                     (proxy, method, args) -> method.getName().equals("apiBaseUrl")
                             ? "http://127.0.0.1:" + refusingPort
-                            : method.invoke(config, args));
+                            : method.invoke(api, args));
             LiveVerificationGateway unreachable = new LiveVerificationGateway(
-                    new VerificationApiClientFactory(elsewhere), Clock.systemUTC(), new RequestBodies(config));
+                    new VerificationApiClientFactory(elsewhere, config), Clock.systemUTC(),
+                    new RequestBodies(encryption));
             VerificationFlow flow = new VerificationFlow(config, rule, tokens, unreachable, records, spend, reuse,
                     TimeSource.SYSTEM,
                     Tracing.NONE);
