@@ -32,10 +32,10 @@ class GeneratedSamTemplatesIT {
         Map<String, Object> jvm = DeploymentFilesTest.onlyFunction(CloudFormationYaml.load(jvmSam));
         assertEquals(jvm.get("Handler"), DeploymentFilesTest.function(Map.of("Runtime", "jvm")).get("Handler"));
         assertEquals(jvm.get("Runtime"), DeploymentFilesTest.function(Map.of("Runtime", "jvm")).get("Runtime"));
-        assertEquals("target/" + jvm.get("CodeUri"), DeploymentFilesTest.CODE_URI);
+        assertEquals("function/target/" + jvm.get("CodeUri"), DeploymentFilesTest.CODE_URI);
         Map<String, Object> nat = DeploymentFilesTest.onlyFunction(CloudFormationYaml.load(nativeSam));
         assertEquals(nat.get("Handler"), DeploymentFilesTest.function(Map.of("Runtime", "native")).get("Handler"));
-        assertEquals("target/" + nat.get("CodeUri"), DeploymentFilesTest.CODE_URI);
+        assertEquals("function/target/" + nat.get("CodeUri"), DeploymentFilesTest.CODE_URI);
         // Quarkus sets these for its native Lambda executable; so does this template.
         Map<String, Object> env = Template.map(Template.map(nat.getOrDefault("Environment", Map.of()), "env").getOrDefault("Variables",
                 Map.of()), "vars");
