@@ -9,4 +9,4 @@ fi
 ./mvnw -B -q test -Dtest=FaultToleranceOverheadBench -Dbench=true -Dbench.rounds="${1:-20000}" \
   -Dsurefire.failIfNoSpecifiedTests=false >/dev/null
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
-cat target/bench/fault-tolerance-overhead.md
+cat function/target/bench/fault-tolerance-overhead.md

@@ -10,4 +10,4 @@ fi
 ./mvnw -B -q test -Dtest=RecordsOverheadBench -Dbench=true -Dbench.rounds="${1:-3000}" \
   -Dsurefire.failIfNoSpecifiedTests=false >/dev/null
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
-cat target/bench/records-overhead.md
+cat function/target/bench/records-overhead.md

@@ -16,7 +16,7 @@
 #   --lambda-cpu Lambda's CPU instead of the machine's: the init unthrottled, every invocation capped at the CPU a
 #                512 MB function gets (512/1769 of one vCPU), by a cgroup CFS quota applied at the first /next (needs
 #                root and a cgroup cpu controller). Writes bench/results/cold-start-lambda-cpu.md.
-#   --no-build   reuse target/function.zip and the floor's zip from an earlier run (of the same kind)
+#   --no-build   reuse function/target/function.zip and the floor's zip from an earlier run (of the same kind)
 #   --also LABEL=ZIP  (repeatable) another build of the function to measure in the same rounds, in turn with the
 #                function, with the function's settings: packaging variants compared on one machine state.
 #                Their medians beside the function's and the floor's go to bench/results/cold-start-compare.md.
@@ -85,12 +85,12 @@ BUILD_ARGS=(-DskipTests)
 # never a container build.
 [ "$RUNTIME" = jvm ] || BUILD_ARGS+=(-Dquarkus.native.enabled=true -Dquarkus.native.container-build=false)
 if [ "$BUILD" = 1 ]; then
-  echo "building target/function.zip ($RUNTIME) ..."
+  echo "building function/target/function.zip ($RUNTIME) ..."
   "${MVN[@]}" package "${BUILD_ARGS[@]}"
   echo "building the floor (bench/cold-start/floor, $RUNTIME) ..."
   "${MVN[@]}" -f "$HERE/floor/pom.xml" package "${BUILD_ARGS[@]}"
 fi
-FUNCTION_ZIP="$ROOT/target/function.zip"
+FUNCTION_ZIP="$ROOT/function/target/function.zip"
 FLOOR_ZIP="$HERE/floor/target/function.zip"
 for z in "$FUNCTION_ZIP" "$FLOOR_ZIP"; do
   [ -f "$z" ] || { echo "missing $z (run without --no-build)" >&2; exit 1; }
@@ -293,7 +293,7 @@ if [ "$RUNTIME" = native ]; then
   python3 "$HERE/report.py" native --raw "$WORK/raw" --rounds "$ROUNDS" --warm "$WARM" \
     --function-zip "$FUNCTION_ZIP" --floor-zip "$FLOOR_ZIP" --task-root "$WORK/task" \
     --bootstrap-args="${NATIVE_FLAGS[*]}" --environment "DISABLE_SIGNAL_HANDLERS=$SIGNAL_HANDLERS" \
-    --build-stats "$(ls "$ROOT"/target/*-native-image-source-jar/*-build-output-stats.json 2>/dev/null | head -1)" \
+    --build-stats "$(ls "$ROOT"/function/target/*-native-image-source-jar/*-build-output-stats.json 2>/dev/null | head -1)" \
     --load-start "$(cat "$WORK/load-start")" --load-end "$(cat "$WORK/load-end")" \
     --started "$(cat "$WORK/started")" --out "$RESULTS" --invoke-cpu "$INVOKE_CPU"
   echo

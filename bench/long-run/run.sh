@@ -16,7 +16,7 @@
 # Usage: bench/long-run/run.sh [--invocations N] [--seed S] [--no-build] [--only plain|records|retry]
 #   --invocations N  invocations per pass (default 20000)
 #   --seed S         the plan's seed (default 1130)
-#   --no-build       reuse target/function.zip
+#   --no-build       reuse function/target/function.zip
 #   --only P         run one pass
 # Environment: JAVA_HOME (Maven's JDK; default Temurin 25 when present), BENCH_JAVA (the java that runs the
 # function; default a JDK 21 if one is installed, else $JAVA_HOME/bin/java).
@@ -66,10 +66,10 @@ stop_started_processes_on_exit
 export PYTHONDONTWRITEBYTECODE=1  # nothing written beside the sources, bench/cold-start/ included
 mkdir -p "$WORK"
 if [ "$BUILD" = 1 ]; then
-  echo "building target/function.zip ..."
+  echo "building function/target/function.zip ..."
   "$ROOT/mvnw" -B -q package -DskipTests
 fi
-FUNCTION_ZIP="$ROOT/target/function.zip"
+FUNCTION_ZIP="$ROOT/function/target/function.zip"
 [ -f "$FUNCTION_ZIP" ] || { echo "missing $FUNCTION_ZIP (run without --no-build)" >&2; exit 1; }
 echo "fetching the AWS Lambda Java Runtime Interface Client (bench/cold-start/ric/pom.xml) ..."
 rm -rf "$WORK/ric"
