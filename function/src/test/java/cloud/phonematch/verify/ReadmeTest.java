@@ -25,7 +25,6 @@ import cloud.phonematch.verify.output.Language;
 import cloud.phonematch.verify.output.ResultCode;
 import cloud.phonematch.verify.precheck.PreCheckResult;
 import cloud.phonematch.verify.support.OutputSchema;
-import cloud.phonematch.verify.deploy.ConfigEnvironment;
 import cloud.phonematch.verify.support.ProjectRoot;
 
 /** The README is part of the product: its commands, settings and error names must match the code. */
