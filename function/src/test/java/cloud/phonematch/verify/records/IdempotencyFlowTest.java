@@ -151,7 +151,7 @@ class IdempotencyFlowTest {
     /**
      * A container runs one invocation at a time (so does Quarkus's mock event server): a duplicate sent while the
      * first runs is handled after it, and replayed. Duplicates on two containers at once meet the lock instead
-     * ({@code IdempotencyRecordsTest}).
+     * ({@code StoredVerificationRecordsTest}).
      */
     @Test
     void aDuplicateSentWhileTheFirstRunsIsReplayedAfterIt() throws Exception {

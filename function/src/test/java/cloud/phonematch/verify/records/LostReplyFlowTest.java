@@ -113,7 +113,7 @@ class LostReplyFlowTest {
                         "local-test-secret")), Duration.ofSeconds(2), Clock.systemUTC());
         DynamoDbRecordStore store = new DynamoDbRecordStore(table, CALL_TIMEOUT, TimeSource.SYSTEM,
                 () -> throughProxy);
-        IdempotencyRecords records = RecordsTesting.records(store, HashKeys.perContainer(), Clock.systemUTC(), false);
+        StoredVerificationRecords records = RecordsTesting.records(store, HashKeys.perContainer(), Clock.systemUTC(), false);
         flow = new VerificationFlow(config, ChargeRule.standard(), tokens, gateway, records, spend, reuse,
                 TimeSource.SYSTEM, Tracing.NONE);
         ApiStubs.answer(ApiStubs.result("0"));
