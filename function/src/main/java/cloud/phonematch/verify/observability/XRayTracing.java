@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.verification.RenewableRandom;
 import cloud.phonematch.verify.verification.Tracing;
 import cloud.phonematch.verify.verification.RenewableAfterRestore;

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import cloud.phonematch.verify.aws.AwsErrorCode;
 import cloud.phonematch.verify.aws.AwsJsonClient;
 import cloud.phonematch.verify.aws.AwsJsonService;
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.RenewableRandom;

@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import cloud.phonematch.verify.aws.AwsJsonClient;
 import cloud.phonematch.verify.aws.AwsJsonService;
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.RenewableRandom;

@@ -8,9 +8,9 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
-import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.output.ResultCode;
 import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.UpstreamAnswer;

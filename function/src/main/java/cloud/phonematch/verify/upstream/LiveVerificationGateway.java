@@ -11,9 +11,9 @@ import org.jboss.logging.Logger;
 
 
 import cloud.phonematch.verify.crypto.CryptoConfigurationException;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
-import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.verification.UpstreamAnswer;
 import cloud.phonematch.verify.verification.UpstreamCall;
 import cloud.phonematch.verify.verification.VerificationGateway;

@@ -17,7 +17,7 @@ import cloud.phonematch.verify.crypto.EnvelopeShape;
 import cloud.phonematch.verify.crypto.FieldEncryptor;
 import cloud.phonematch.verify.crypto.ProviderPublicKey;
 import cloud.phonematch.verify.crypto.RsaKeySizes;
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.verification.RenewableRandom;
 import cloud.phonematch.verify.verification.RenewableAfterRestore;
 import cloud.phonematch.verify.verification.UpstreamCall;

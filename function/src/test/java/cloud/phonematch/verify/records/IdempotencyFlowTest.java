@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.output.InvalidRequestException;
-import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.output.OutcomeUnknownException;
 import cloud.phonematch.verify.precheck.MobileNumbers;
 import cloud.phonematch.verify.precheck.PersonNames;

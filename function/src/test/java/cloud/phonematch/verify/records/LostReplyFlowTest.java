@@ -31,9 +31,9 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import cloud.phonematch.verify.aws.AwsJsonClient;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.verification.AttemptSettings;
 import cloud.phonematch.verify.output.ErrorType;
-import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.output.Language;
 import cloud.phonematch.verify.output.VerificationStatus;
 import cloud.phonematch.verify.support.ApiStubs;

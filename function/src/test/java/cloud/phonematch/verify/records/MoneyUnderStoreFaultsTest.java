@@ -30,7 +30,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import cloud.phonematch.verify.aws.AwsJsonClient;
 import cloud.phonematch.verify.verification.AttemptSettings;
 import cloud.phonematch.verify.output.ErrorType;
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.output.Language;
 import cloud.phonematch.verify.output.Outcome;
 import cloud.phonematch.verify.output.VerificationStatus;

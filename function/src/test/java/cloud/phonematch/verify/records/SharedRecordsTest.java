@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import cloud.phonematch.verify.aws.AwsJsonClient;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
-import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.output.Outcome;
 import cloud.phonematch.verify.output.VerificationStatus;
 import cloud.phonematch.verify.support.LocalDynamoDb;
