@@ -116,7 +116,7 @@ RETRIED_FAULTS = {"engine-error", "429", "500", "503", "slow-503"}
 RESERVATION_REFUSALS = {"BUDGET_EXHAUSTED", "RECORDS_UNAVAILABLE"}
 # China Standard Time: the API bills by the day there. Asia/Shanghai has kept UTC+8 without summer time since 1991.
 CHINA = datetime.timezone(datetime.timedelta(hours=8))
-# The day's budget counter (DailyBudget): its only item.
+# The day's budget counter (DailyBudgetSpendGuard): its only item.
 BUDGET_COUNTER = re.compile(r"budget#(\d{4}-\d{2}-\d{2})")
 # The function's own bounds on a give-back (Deadline.ANSWER_RESERVE: it may run until this long before Lambda's
 # timeout; DynamoDbRecordStore.MIN_CALL: no call to the store started with less left), and the slack allowed for a

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import cloud.phonematch.verify.deploy.ConfigEnvironment;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.output.ErrorType;
-import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.output.Language;
 import cloud.phonematch.verify.output.ResultCode;
 import cloud.phonematch.verify.precheck.PreCheckResult;

@@ -5,9 +5,9 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import cloud.phonematch.verify.sandbox.SandboxGateway;
+import cloud.phonematch.verify.sandbox.SandboxVerificationGateway;
 import cloud.phonematch.verify.upstream.ApiSettings;
-import cloud.phonematch.verify.upstream.CircuitBreakingGateway;
+import cloud.phonematch.verify.upstream.CircuitBreakingVerificationGateway;
 import cloud.phonematch.verify.upstream.LiveVerificationGateway;
 import cloud.phonematch.verify.verification.VerificationGateway;
 
@@ -21,9 +21,9 @@ public class GatewayProducer {
     @Produces
     @Singleton
     VerificationGateway gateway(ApiSettings config, Instance<LiveVerificationGateway> live,
-            Instance<SandboxGateway> sandbox) {
+            Instance<SandboxVerificationGateway> sandbox) {
         return switch (config.upstream()) {
-            case LIVE -> new CircuitBreakingGateway(live.get(), config);
+            case LIVE -> new CircuitBreakingVerificationGateway(live.get(), config);
             case SANDBOX -> sandbox.get();
         };
     }

@@ -6,15 +6,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import cloud.phonematch.verify.records.DailyBudget;
+import cloud.phonematch.verify.records.DailyBudgetSpendGuard;
 import cloud.phonematch.verify.records.DynamoDbRecordStore;
 import cloud.phonematch.verify.records.HashKeys;
-import cloud.phonematch.verify.records.IdempotencyRecords;
+import cloud.phonematch.verify.records.StoredVerificationRecords;
 import cloud.phonematch.verify.records.InMemoryRecordStore;
 import cloud.phonematch.verify.records.RecordStore;
 import cloud.phonematch.verify.records.RecordsSettings;
 import cloud.phonematch.verify.records.RecordsTiming;
-import cloud.phonematch.verify.records.ReusedResults;
+import cloud.phonematch.verify.records.StoredResultReuse;
 import cloud.phonematch.verify.secrets.TokenSettings;
 import cloud.phonematch.verify.upstream.ApiSettings;
 import cloud.phonematch.verify.verification.ChargeRule;
@@ -60,19 +60,19 @@ public class RecordsProducer {
     @Produces
     @Singleton
     VerificationRecords records(RecordStore store, HashKeys hashKeys, Clock clock, ChargeRule rule) {
-        return new IdempotencyRecords(store, hashKeys, clock,
+        return new StoredVerificationRecords(store, hashKeys, clock,
                 new RecordsTiming(settings.idempotencyTtl(), settings.clockSkewMargin()), rule);
     }
 
     @Produces
     @Singleton
     ResultReuse resultReuse(RecordStore store, HashKeys hashKeys, Clock clock) {
-        return new ReusedResults(store, hashKeys, clock, settings.reuseWindow());
+        return new StoredResultReuse(store, hashKeys, clock, settings.reuseWindow());
     }
 
     @Produces
     @Singleton
     SpendGuard spendGuard(RecordStore store, HashKeys hashKeys, Clock clock) {
-        return new DailyBudget(store, hashKeys, clock, settings.dailyBudget(), settings.callerDailyBudget());
+        return new DailyBudgetSpendGuard(store, hashKeys, clock, settings.dailyBudget(), settings.callerDailyBudget());
     }
 }

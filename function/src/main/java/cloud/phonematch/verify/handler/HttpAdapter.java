@@ -8,10 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.output.FailureJson;
-import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.output.Language;
 import cloud.phonematch.verify.verification.FailureException;
 import cloud.phonematch.verify.verification.Invocation;

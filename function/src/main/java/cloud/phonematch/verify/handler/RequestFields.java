@@ -104,7 +104,7 @@ final class RequestFields {
         return v.asText();
     }
 
-    /** A key given twice (see {@link cloud.phonematch.verify.output.Json#STRICT_READER}): names no key, no value. */
+    /** A key given twice (see {@link cloud.phonematch.verify.json.Json#STRICT_READER}): names no key, no value. */
     static FailureException duplicateKey() {
         return invalid("the request has a duplicate field; send each field once");
     }

@@ -6,7 +6,7 @@ import java.time.Clock;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 
 /**
  * One CloudWatch Embedded Metric Format object per invocation, printed as its own line on stdout: CloudWatch

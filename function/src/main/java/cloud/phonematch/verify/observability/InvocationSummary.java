@@ -20,7 +20,7 @@ import org.jboss.logmanager.ExtHandler;
 import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.LogContext;
 
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.verification.Caller;
 import cloud.phonematch.verify.verification.Invocation;
 import cloud.phonematch.verify.verification.TimeSource;

@@ -15,10 +15,10 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.verification.RenewableRandom;
 import cloud.phonematch.verify.verification.Tracing;
-import cloud.phonematch.verify.verification.UniquePerContainer;
+import cloud.phonematch.verify.verification.RenewableAfterRestore;
 
 /**
  * X-Ray subsegments under the segment Lambda opens for each invocation (with {@code Tracing: Active}): a
@@ -31,7 +31,7 @@ import cloud.phonematch.verify.verification.UniquePerContainer;
  * trace header says {@code Sampled=1} and a daemon address is known.
  */
 @ApplicationScoped
-public class XRayTracing implements Tracing, UniquePerContainer {
+public class XRayTracing implements Tracing, RenewableAfterRestore {
     private static final Logger LOG = Logger.getLogger(XRayTracing.class);
     /** Where the Lambda runtimes (Quarkus's poll loop and AWS's Java runtime) put the invocation's trace header. */
     static final String TRACE_HEADER_PROPERTY = "com.amazonaws.xray.traceHeader";

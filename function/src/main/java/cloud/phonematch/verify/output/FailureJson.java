@@ -2,6 +2,8 @@ package cloud.phonematch.verify.output;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import cloud.phonematch.verify.json.Json;
+
 /** Renders a {@link Failure} in the normalized error envelope: {@code {"error": {...}, "request_id"}}. */
 public final class FailureJson {
     private FailureJson() {

@@ -2,6 +2,8 @@ package cloud.phonematch.verify.output;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import cloud.phonematch.verify.json.Json;
+
 /**
  * A verification that reached an answer: the normalized success shape. {@code mobile} is already masked;
  * this type never holds a plaintext number or name.

@@ -15,12 +15,12 @@ import cloud.phonematch.verify.output.ResultCode;
 import cloud.phonematch.verify.output.VerificationStatus;
 import cloud.phonematch.verify.precheck.MobileNumbers;
 import cloud.phonematch.verify.records.DynamoDbRecordStore;
-import cloud.phonematch.verify.records.IdempotencyRecords;
+import cloud.phonematch.verify.records.StoredVerificationRecords;
 import cloud.phonematch.verify.records.RecordHashing;
 import cloud.phonematch.verify.records.RecordsTiming;
 import cloud.phonematch.verify.secrets.SecretsManagerAccess;
 import cloud.phonematch.verify.secrets.TokenSecretFormat;
-import cloud.phonematch.verify.upstream.CircuitBreakingGateway;
+import cloud.phonematch.verify.upstream.CircuitBreakingVerificationGateway;
 import cloud.phonematch.verify.upstream.LiveVerificationGateway;
 import cloud.phonematch.verify.upstream.RequestBodies;
 import cloud.phonematch.verify.upstream.VerificationApiClientFactory;
@@ -83,10 +83,10 @@ final class RequestPathRehearsal {
                     VerificationApiClientFactory api = VerificationApiClientFactory.at(apis.uri(), apiSettings, attemptSettings);
                     AwsJsonClient recordsClient = withRecords ? AwsJsonClient.rehearsal(DynamoDbRecordStore.DYNAMODB,
                             apis.uri(), credentials, TIMEOUT, clock) : null) {
-                CircuitBreakingGateway gateway = CircuitBreakingGateway.unregistered(
+                CircuitBreakingVerificationGateway gateway = CircuitBreakingVerificationGateway.unregistered(
                         new LiveVerificationGateway(api, clock, RequestBodies.plaintext()), apiSettings);
                 Optional<VerificationRecords> records = Optional.ofNullable(recordsClient)
-                        .map(client -> new IdempotencyRecords(DynamoDbRecordStore.through(client, Placeholders.ID,
+                        .map(client -> new StoredVerificationRecords(DynamoDbRecordStore.through(client, Placeholders.ID,
                                 TIMEOUT), deadline -> new RecordHashing(Placeholders.HASH_KEY), clock,
                                 new RecordsTiming(recordsSettings.idempotencyTtl(), recordsSettings.clockSkewMargin()),
                                 ChargeRule.of(attemptSettings.repeatPossiblyCharged())));
@@ -103,7 +103,7 @@ final class RequestPathRehearsal {
     }
 
     /** What a live invocation does: the token, the claim (with a records table), the call, the settle. */
-    private void round(AwsJsonClient secretsClient, CircuitBreakingGateway gateway,
+    private void round(AwsJsonClient secretsClient, CircuitBreakingVerificationGateway gateway,
             Optional<VerificationRecords> records) {
         Deadline deadline = Deadline.of(TimeSource.SYSTEM, TimeSource.SYSTEM.nanoTime(), 5 * TIMEOUT.toMillis(),
                 Duration.ZERO, Duration.ZERO);

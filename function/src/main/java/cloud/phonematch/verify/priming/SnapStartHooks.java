@@ -11,7 +11,7 @@ import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
 
-import cloud.phonematch.verify.verification.UniquePerContainer;
+import cloud.phonematch.verify.verification.RenewableAfterRestore;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InjectableContext;
 
@@ -20,7 +20,7 @@ import io.quarkus.arc.InjectableContext;
  * SnapStart): before the snapshot, the request path is rehearsed end to end ({@link RequestPathPriming}, unless it was
  * already primed in this process), so that every container restored from the snapshot starts with it loaded and run
  * once; after a restore, every bean already created that holds state which must differ between containers
- * ({@link UniquePerContainer}: random generators, a hash key of the container's own, the API's circuit) draws it anew.
+ * ({@link RenewableAfterRestore}: random generators, a hash key of the container's own, the API's circuit) draws it anew.
  * Beans created after the restore draw theirs then.
  * <p>
  * Quarkus's own SnapStart support ({@code quarkus.snapstart.*}) preloads and initializes the application's classes and
@@ -53,9 +53,9 @@ public class SnapStartHooks implements Resource {
         renewExisting();
     }
 
-    /** Renews every {@link UniquePerContainer} among the beans created so far; those it renewed. */
-    static List<UniquePerContainer> renewExisting() {
-        List<UniquePerContainer> renewed = new ArrayList<>();
+    /** Renews every {@link RenewableAfterRestore} among the beans created so far; those it renewed. */
+    static List<RenewableAfterRestore> renewExisting() {
+        List<RenewableAfterRestore> renewed = new ArrayList<>();
         for (Class<? extends Annotation> scope : List.<Class<? extends Annotation>>of(ApplicationScoped.class,
                 Singleton.class)) {
             InjectableContext context = Arc.container().getActiveContext(scope);
@@ -63,7 +63,7 @@ public class SnapStartHooks implements Resource {
                 continue;
             }
             for (Object bean : context.getState().getContextualInstances().values()) {
-                if (bean instanceof UniquePerContainer unique) {
+                if (bean instanceof RenewableAfterRestore unique) {
                     unique.renewAfterRestore();
                     renewed.add(unique);
                 }

@@ -18,13 +18,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import cloud.phonematch.verify.aws.AwsErrorCode;
 import cloud.phonematch.verify.aws.AwsJsonClient;
 import cloud.phonematch.verify.aws.AwsJsonService;
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.RenewableRandom;
 import cloud.phonematch.verify.verification.Retries;
 import cloud.phonematch.verify.verification.TimeSource;
-import cloud.phonematch.verify.verification.UniquePerContainer;
+import cloud.phonematch.verify.verification.RenewableAfterRestore;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointParams;
 import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointProvider;
@@ -94,7 +94,7 @@ import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointProvid
  * credentials come from the environment on the first call ({@link AwsJsonClient#fromEnvironment}); the endpoint
  * settings are the SDK's {@code aws.endpointUrlDynamoDb} / {@code AWS_ENDPOINT_URL_DYNAMODB}.
  */
-public final class DynamoDbRecordStore implements RecordStore, UniquePerContainer {
+public final class DynamoDbRecordStore implements RecordStore, RenewableAfterRestore {
     private static final Logger LOG = Logger.getLogger(DynamoDbRecordStore.class);
 
     /** DynamoDB: AWS JSON 1.0, signing name {@code dynamodb}, the SDK's DynamoDB endpoint rules. */

@@ -30,7 +30,7 @@ public interface HashKeys {
      * only, which no other container needs to recognize.
      */
     static HashKeys perContainer() {
-        return new ContainerHashKey();
+        return new ContainerHashKeys();
     }
 
     /**

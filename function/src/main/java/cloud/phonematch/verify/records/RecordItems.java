@@ -6,7 +6,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 
 /**
  * A {@link StoredRecord} as a DynamoDB item in the JSON protocol's attribute-value form ({@code {"S": "..."}},

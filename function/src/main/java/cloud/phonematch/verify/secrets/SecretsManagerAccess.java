@@ -7,13 +7,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import cloud.phonematch.verify.aws.AwsJsonClient;
 import cloud.phonematch.verify.aws.AwsJsonService;
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.RenewableRandom;
 import cloud.phonematch.verify.verification.Retries;
 import cloud.phonematch.verify.verification.TimeSource;
-import cloud.phonematch.verify.verification.UniquePerContainer;
+import cloud.phonematch.verify.verification.RenewableAfterRestore;
 import software.amazon.awssdk.services.secretsmanager.endpoints.SecretsManagerEndpointParams;
 import software.amazon.awssdk.services.secretsmanager.endpoints.SecretsManagerEndpointProvider;
 
@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.secretsmanager.endpoints.SecretsManagerEn
  * (BENCHMARKS.md).
  */
 @ApplicationScoped
-public class SecretsManagerAccess implements UniquePerContainer {
+public class SecretsManagerAccess implements RenewableAfterRestore {
     /**
      * Secrets Manager: AWS JSON 1.1, endpoint settings {@code aws.endpointUrlSecretsManager} /
      * {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, the SDK's Secrets Manager endpoint rules (Secrets Manager's

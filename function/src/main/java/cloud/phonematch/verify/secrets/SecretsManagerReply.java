@@ -3,7 +3,7 @@ package cloud.phonematch.verify.secrets;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import cloud.phonematch.verify.aws.AwsErrorCode;
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 
 /** Reads a GetSecretValue reply: the secret string, or the error it stands for. */
 final class SecretsManagerReply {

@@ -11,9 +11,9 @@ import org.jboss.logging.Logger;
 
 
 import cloud.phonematch.verify.crypto.CryptoConfigurationException;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
-import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.verification.UpstreamAnswer;
 import cloud.phonematch.verify.verification.UpstreamCall;
 import cloud.phonematch.verify.verification.VerificationGateway;
@@ -29,12 +29,12 @@ public class LiveVerificationGateway implements VerificationGateway {
     private static final Logger LOG = Logger.getLogger(LiveVerificationGateway.class);
 
     private final VerificationApiClientFactory clients;
-    private final UpstreamReplyTable table;
+    private final ApiReplyReader replies;
     private final RequestBodies bodies;
 
     public LiveVerificationGateway(VerificationApiClientFactory clients, Clock clock, RequestBodies bodies) {
         this.clients = clients;
-        this.table = new UpstreamReplyTable(clock);
+        this.replies = new ApiReplyReader(clock);
         this.bodies = bodies;
     }
 
@@ -53,7 +53,7 @@ public class LiveVerificationGateway implements VerificationGateway {
                 // Waiting is bounded per attempt; on expiry the request is cancelled.
                 .await().atMost(timeout)) {
             String body = response.hasEntity() ? response.readEntity(String.class) : null;
-            return explainEncryptionRefusal(table.map(response.getStatus(), body,
+            return explainEncryptionRefusal(replies.read(response.getStatus(), body,
                     response.getHeaderString("Retry-After"),
                     UpstreamText.forRequest(call.token(), call.name(), call.mobile())));
         } catch (RuntimeException e) {

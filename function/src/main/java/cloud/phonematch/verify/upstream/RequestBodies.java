@@ -17,9 +17,9 @@ import cloud.phonematch.verify.crypto.EnvelopeShape;
 import cloud.phonematch.verify.crypto.FieldEncryptor;
 import cloud.phonematch.verify.crypto.ProviderPublicKey;
 import cloud.phonematch.verify.crypto.RsaKeySizes;
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.verification.RenewableRandom;
-import cloud.phonematch.verify.verification.UniquePerContainer;
+import cloud.phonematch.verify.verification.RenewableAfterRestore;
 import cloud.phonematch.verify.verification.UpstreamCall;
 
 /**
@@ -29,7 +29,7 @@ import cloud.phonematch.verify.verification.UpstreamCall;
  * rebuilt only when the provider key changes (e.g. a rotated secret).
  */
 @ApplicationScoped
-public class RequestBodies implements UniquePerContainer {
+public class RequestBodies implements RenewableAfterRestore {
     private static final Logger LOG = Logger.getLogger(RequestBodies.class);
     /** Empty when encryption is off. */
     private final Optional<Algorithm> algorithm;

@@ -13,7 +13,7 @@ import io.smallrye.mutiny.Uni;
 /**
  * The Mobile Number Two-Factor Verification API, declared. Built by {@link VerificationApiClientFactory} with
  * connect and read timeouts always set and the default exception mapper off: every status comes back as a
- * {@link Response} so {@link UpstreamReplyTable} alone decides what it means. Asynchronous, so each
+ * {@link Response} so {@link ApiReplyReader} alone decides what it means. Asynchronous, so each
  * attempt can be given its own time limit (the invocation's remaining time) by whoever waits for it.
  * <p>
  * The body goes as the JSON bytes the function's own mapper wrote ({@link RequestBodies}), not as an object for

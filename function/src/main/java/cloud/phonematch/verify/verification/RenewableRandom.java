@@ -8,7 +8,7 @@ import java.security.SecureRandom;
  * copied into every container restored from it, which would then draw the same ids, keys and waits (retries in step,
  * owner ids that repeat).
  */
-public final class RenewableRandom implements UniquePerContainer {
+public final class RenewableRandom implements RenewableAfterRestore {
     private volatile SecureRandom current = new SecureRandom();
 
     /** The generator to draw from now (read it for each draw: a restore replaces it). */

@@ -24,7 +24,7 @@ import cloud.phonematch.verify.precheck.PreCheckResult;
  * accepted paying twice); the rule is the one place that decides it, for the API, the records and the secret.
  */
 @ApplicationScoped
-public class VerificationFlow implements UniquePerContainer {
+public class VerificationFlow implements RenewableAfterRestore {
 
     private final PreCheck preCheck;
     private final VerificationRecords records;

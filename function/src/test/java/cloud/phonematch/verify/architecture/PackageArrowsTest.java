@@ -16,7 +16,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * everything and seen by nothing; the handler over the flow ({@code verification}: the flow, its ports, the charge
  * rule); the adapters ({@code upstream}, {@code secrets}, {@code records}, {@code aws}, {@code observability},
  * {@code sandbox}, {@code priming}) implementing the flow's ports; and a ground of pure code ({@code precheck},
- * {@code output}, {@code crypto}, {@code http}) that knows none of them.
+ * {@code output}, {@code json}, {@code crypto}, {@code http}) that knows none of them.
  */
 class PackageArrowsTest {
     private static final String ROOT = "cloud.phonematch.verify";
@@ -49,11 +49,11 @@ class PackageArrowsTest {
 
     @Test
     void theGroundKnowsNoAdapterAndNoFlow() {
-        noClasses().that().resideInAnyPackage(ROOT + ".precheck..", ROOT + ".output..", ROOT + ".crypto..",
-                ROOT + ".http..").should().dependOnClassesThat().resideInAnyPackage(ROOT + ".verification..",
-                        ROOT + ".handler..", ROOT + ".config..", ROOT + ".upstream..", ROOT + ".secrets..",
-                        ROOT + ".records..", ROOT + ".aws..", ROOT + ".observability..", ROOT + ".sandbox..",
-                        ROOT + ".priming..", ROOT + ".localgateway..")
+        noClasses().that().resideInAnyPackage(ROOT + ".precheck..", ROOT + ".output..", ROOT + ".json..",
+                ROOT + ".crypto..", ROOT + ".http..").should().dependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".verification..", ROOT + ".handler..", ROOT + ".config..",
+                        ROOT + ".upstream..", ROOT + ".secrets..", ROOT + ".records..", ROOT + ".aws..",
+                        ROOT + ".observability..", ROOT + ".sandbox..", ROOT + ".priming..", ROOT + ".localgateway..")
                 .check(FUNCTION);
     }
 

@@ -23,7 +23,7 @@ import cloud.phonematch.verify.output.Language;
 import cloud.phonematch.verify.support.FakeApis;
 import cloud.phonematch.verify.support.Fakes;
 import cloud.phonematch.verify.support.TestPeople;
-import cloud.phonematch.verify.upstream.CircuitBreakingGateway;
+import cloud.phonematch.verify.upstream.CircuitBreakingVerificationGateway;
 import cloud.phonematch.verify.upstream.LiveVerificationGateway;
 import cloud.phonematch.verify.upstream.RequestBodies;
 import cloud.phonematch.verify.upstream.VerificationApiClientFactory;
@@ -120,7 +120,7 @@ class FaultToleranceOverheadBench {
             VerificationFlow without = new VerificationFlow(config, rule, tokens, timedBare, records, spend, reuse,
                     TimeSource.SYSTEM,
                     Tracing.NONE);
-            VerificationFlow with = new VerificationFlow(config, rule, tokens, new CircuitBreakingGateway(timedWrapped, local),
+            VerificationFlow with = new VerificationFlow(config, rule, tokens, new CircuitBreakingVerificationGateway(timedWrapped, local),
                     records, spend, reuse, TimeSource.SYSTEM, Tracing.NONE);
 
             for (int i = 0; i < WARMUP; i++) {

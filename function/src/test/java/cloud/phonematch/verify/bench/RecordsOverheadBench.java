@@ -23,7 +23,7 @@ import cloud.phonematch.verify.verification.AttemptSettings;
 import cloud.phonematch.verify.output.Language;
 import cloud.phonematch.verify.records.DynamoDbRecordStore;
 import cloud.phonematch.verify.records.HashKeys;
-import cloud.phonematch.verify.records.IdempotencyRecords;
+import cloud.phonematch.verify.records.StoredVerificationRecords;
 import cloud.phonematch.verify.records.InMemoryRecordStore;
 import cloud.phonematch.verify.records.RecordStore;
 import cloud.phonematch.verify.records.RecordsSettings;
@@ -211,7 +211,7 @@ class RecordsOverheadBench {
         FaultToleranceOverheadBench.TimedGateway api = new FaultToleranceOverheadBench.TimedGateway(live);
         // No circuit breaker: it is the same in every variant, and a named breaker exists once per container.
         VerificationGateway gateway = api;
-        VerificationRecords records = new IdempotencyRecords(store, keys, Clock.systemUTC(),
+        VerificationRecords records = new StoredVerificationRecords(store, keys, Clock.systemUTC(),
                 new RecordsTiming(recordsSettings.idempotencyTtl(), recordsSettings.clockSkewMargin()), rule);
         return new Variant(new VerificationFlow(config, rule, tokens, gateway, records, spend, reuse, TimeSource.SYSTEM,
                 Tracing.NONE),

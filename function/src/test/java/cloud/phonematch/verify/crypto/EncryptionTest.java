@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.secrets.TokenCache;
 import cloud.phonematch.verify.support.ApiStubs;
 import cloud.phonematch.verify.support.DecryptingApi;

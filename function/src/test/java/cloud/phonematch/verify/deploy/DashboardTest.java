@@ -26,8 +26,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import cloud.phonematch.verify.deploy.Dashboard.LogQuery;
 import cloud.phonematch.verify.deploy.Dashboard.MetricUse;
 import cloud.phonematch.verify.handler.EventSource;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.output.ErrorType;
-import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.output.VerificationStatus;
 import cloud.phonematch.verify.support.ApiStubs;
 import cloud.phonematch.verify.support.Events;
@@ -37,7 +37,7 @@ import cloud.phonematch.verify.support.Lambda;
 import cloud.phonematch.verify.support.RecordedLogs;
 import cloud.phonematch.verify.support.StdoutRecorder;
 import cloud.phonematch.verify.support.TestPeople;
-import cloud.phonematch.verify.upstream.CircuitBreakingGateway;
+import cloud.phonematch.verify.upstream.CircuitBreakingVerificationGateway;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -160,7 +160,7 @@ class DashboardTest {
         assertTrue(phrase.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\'), phrase);
 
         List<RecordedLogs.Message> stateChanges = w.messages().stream()
-                .filter(m -> m.logger().equals(CircuitBreakingGateway.class.getName())).toList();
+                .filter(m -> m.logger().equals(CircuitBreakingVerificationGateway.class.getName())).toList();
         List<RecordedLogs.Message> counted = w.messages().stream().filter(m -> m.message().contains(phrase)).toList();
         assertTrue(stateChanges.size() >= 2, "the circuit opened and then closed again: " + stateChanges);
         assertEquals(List.of(stateChanges.get(0)), counted,

@@ -23,10 +23,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.output.FailureJson;
-import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.support.OpenApiDocument;
 import cloud.phonematch.verify.support.ProjectRoot;
 import io.swagger.v3.parser.OpenAPIV3Parser;

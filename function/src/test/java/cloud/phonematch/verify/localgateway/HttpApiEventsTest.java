@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import cloud.phonematch.verify.handler.EventSource;
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 
 /** A request becomes the event an HTTP API (payload format 2.0, $default stage) sends, field by field. */
 class HttpApiEventsTest {

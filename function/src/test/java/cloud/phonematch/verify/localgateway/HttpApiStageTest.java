@@ -22,7 +22,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 
 /** The stage without sockets: throttle, payload quota, the event the function gets, and what its answer becomes. */
 class HttpApiStageTest {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 
 /** Subsegments reach a (fake) X-Ray daemon over UDP in the documented format, and only when sampled. */
 class XRayTracingTest {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.support.OutputSchema;
 
 /** The published schema accepts what the function writes and rejects what it must never write. */

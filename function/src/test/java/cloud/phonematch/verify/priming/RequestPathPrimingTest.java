@@ -19,7 +19,7 @@ import cloud.phonematch.verify.support.FakeApis;
 import cloud.phonematch.verify.support.Fakes;
 import cloud.phonematch.verify.support.RecordedLogs;
 import cloud.phonematch.verify.support.SecretsManagerStubs;
-import cloud.phonematch.verify.upstream.CircuitBreakingGateway;
+import cloud.phonematch.verify.upstream.CircuitBreakingVerificationGateway;
 import cloud.phonematch.verify.upstream.VerificationApiClientFactory;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -72,7 +72,7 @@ class RequestPathPrimingTest {
         priming.rehearse(1, false);
 
         assertThrows(IllegalArgumentException.class,
-                () -> CircuitBreakerMaintenance.get().currentState(CircuitBreakingGateway.NAME),
+                () -> CircuitBreakerMaintenance.get().currentState(CircuitBreakingVerificationGateway.NAME),
                 "the API's circuit does not exist before the first call: the rehearsal used a circuit of its own");
     }
 

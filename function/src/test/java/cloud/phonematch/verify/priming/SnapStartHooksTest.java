@@ -126,7 +126,7 @@ class SnapStartHooksTest {
         // retries of the API and of the secret's read, the request bodies' generator, the X-Ray ids' generator, the
         // hash key of the in-memory records, the claims' owner ids. The DynamoDB store is not among them: this
         // configuration has no records table, and the hook creates nothing.
-        assertEquals(Set.of("CircuitBreakingGateway", "ContainerHashKey", "IdempotencyRecords", "RequestBodies",
+        assertEquals(Set.of("CircuitBreakingVerificationGateway", "ContainerHashKeys", "StoredVerificationRecords", "RequestBodies",
                 "SecretsManagerAccess", "VerificationFlow", "XRayTracing"), renewed);
     }
 

@@ -43,7 +43,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import cloud.phonematch.verify.aws.AwsJsonClient;
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.support.QuietNotifier;
 import cloud.phonematch.verify.support.SignedAsReceived;
 import cloud.phonematch.verify.verification.Deadline;

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import cloud.phonematch.verify.aws.AwsJsonClient;
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.support.LocalDynamoDb;
 import cloud.phonematch.verify.verification.TimeSource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -16,7 +16,7 @@ import cloud.phonematch.verify.verification.ApiToken;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.FailureException;
 import cloud.phonematch.verify.verification.TokenSource;
-import cloud.phonematch.verify.verification.UniquePerContainer;
+import cloud.phonematch.verify.verification.RenewableAfterRestore;
 import cloud.phonematch.verify.verification.VerificationRecords.Claim;
 import cloud.phonematch.verify.verification.VerificationRecords.KeyedRequest;
 
@@ -67,7 +67,7 @@ class HashKeysTest {
     void aRotationThatKeepsTheHashKeyKeepsTheRecordsAndOneThatChangesItForgetsThem() {
         InMemoryRecordStore store = new InMemoryRecordStore();
         Secret secret = new Secret("token-1", KEY_A);
-        IdempotencyRecords records = RecordsTesting.records(store, HashKeys.fromSecret(secret, "hash_key"),
+        StoredVerificationRecords records = RecordsTesting.records(store, HashKeys.fromSecret(secret, "hash_key"),
                 new MutableClock(), false);
         KeyedRequest request = RecordsTesting.keyed("order-1", "张三丰", "13912345670");
         records.claim(request, deadline());
@@ -88,7 +88,7 @@ class HashKeysTest {
             assertEquals(ErrorType.CONFIGURATION, e.failure().type());
             assertEquals(false, e.getMessage().contains("too-short"), "the value is never quoted");
         }
-        IdempotencyRecords records = RecordsTesting.records(new InMemoryRecordStore(),
+        StoredVerificationRecords records = RecordsTesting.records(new InMemoryRecordStore(),
                 HashKeys.fromSecret(new Secret("t", null), "hash_key"), new MutableClock(), false);
         assertEquals(ErrorType.CONFIGURATION, assertInstanceOf(Claim.Refused.class,
                 records.claim(RecordsTesting.keyed("k", "n", "m"), deadline())).failure().type());
@@ -100,7 +100,7 @@ class HashKeysTest {
         String before = keys.current(deadline()).person("张三丰", "13912345670");
         assertEquals(before, keys.current(deadline()).person("张三丰", "13912345670"), "one key for the container");
 
-        ((UniquePerContainer) keys).renewAfterRestore();
+        ((RenewableAfterRestore) keys).renewAfterRestore();
 
         assertNotEquals(before, keys.current(deadline()).person("张三丰", "13912345670"),
                 "a key copied from the snapshot is not used after the restore");

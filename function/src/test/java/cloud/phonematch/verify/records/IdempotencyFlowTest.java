@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.output.InvalidRequestException;
-import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.output.OutcomeUnknownException;
 import cloud.phonematch.verify.precheck.MobileNumbers;
 import cloud.phonematch.verify.precheck.PersonNames;
@@ -151,7 +151,7 @@ class IdempotencyFlowTest {
     /**
      * A container runs one invocation at a time (so does Quarkus's mock event server): a duplicate sent while the
      * first runs is handled after it, and replayed. Duplicates on two containers at once meet the lock instead
-     * ({@code IdempotencyRecordsTest}).
+     * ({@code StoredVerificationRecordsTest}).
      */
     @Test
     void aDuplicateSentWhileTheFirstRunsIsReplayedAfterIt() throws Exception {

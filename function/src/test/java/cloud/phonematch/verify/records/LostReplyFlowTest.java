@@ -31,9 +31,9 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import cloud.phonematch.verify.aws.AwsJsonClient;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.verification.AttemptSettings;
 import cloud.phonematch.verify.output.ErrorType;
-import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.output.Language;
 import cloud.phonematch.verify.output.VerificationStatus;
 import cloud.phonematch.verify.support.ApiStubs;
@@ -113,7 +113,7 @@ class LostReplyFlowTest {
                         "local-test-secret")), Duration.ofSeconds(2), Clock.systemUTC());
         DynamoDbRecordStore store = new DynamoDbRecordStore(table, CALL_TIMEOUT, TimeSource.SYSTEM,
                 () -> throughProxy);
-        IdempotencyRecords records = RecordsTesting.records(store, HashKeys.perContainer(), Clock.systemUTC(), false);
+        StoredVerificationRecords records = RecordsTesting.records(store, HashKeys.perContainer(), Clock.systemUTC(), false);
         flow = new VerificationFlow(config, ChargeRule.standard(), tokens, gateway, records, spend, reuse,
                 TimeSource.SYSTEM, Tracing.NONE);
         ApiStubs.answer(ApiStubs.result("0"));

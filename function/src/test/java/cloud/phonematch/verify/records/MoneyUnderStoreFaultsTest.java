@@ -30,7 +30,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import cloud.phonematch.verify.aws.AwsJsonClient;
 import cloud.phonematch.verify.verification.AttemptSettings;
 import cloud.phonematch.verify.output.ErrorType;
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.output.Language;
 import cloud.phonematch.verify.output.Outcome;
 import cloud.phonematch.verify.output.VerificationStatus;
@@ -273,7 +273,7 @@ class MoneyUnderStoreFaultsTest {
         Container a = container(Clock.systemUTC(), false, 0);
         ApiStubs.answerInOrder(ApiStubs.result("0"));
         Invocation invocation = invocation(10_000);
-        IdempotencyRecords records = a.records();
+        StoredVerificationRecords records = a.records();
         var claim = assertInstanceOf(cloud.phonematch.verify.verification.VerificationRecords.Claim.Granted.class,
                 records.claim(RecordsTesting.keyed(key, NAME, MOBILE), invocation.deadline()));
         // The key changes hands while this invocation still runs: another claim of version 1, another owner.
@@ -346,7 +346,7 @@ class MoneyUnderStoreFaultsTest {
     // ------------------------------------------------------------------ helpers
 
     /** One container: its own store client on the proxy, its clock, its charge rule, its budget. */
-    private record Container(VerificationFlow flow, IdempotencyRecords records) {
+    private record Container(VerificationFlow flow, StoredVerificationRecords records) {
         VerificationResult verify(String key) {
             return verify(key, Language.EN);
         }
@@ -376,9 +376,9 @@ class MoneyUnderStoreFaultsTest {
                 () -> throughProxy);
         HashKeys keys = deadline -> new RecordHashing(HASH_KEY);
         ChargeRule rule = ChargeRule.of(repeatPossiblyCharged);
-        IdempotencyRecords records = new IdempotencyRecords(store, keys, clock, RecordsTesting.TIMING, rule);
+        StoredVerificationRecords records = new StoredVerificationRecords(store, keys, clock, RecordsTesting.TIMING, rule);
         VerificationFlow flow = new VerificationFlow(config, rule, tokens, gateway, records,
-                new DailyBudget(store, keys, clock, budget, callerBudget), new ReusedResults(store, keys, clock, reuseWindow),
+                new DailyBudgetSpendGuard(store, keys, clock, budget, callerBudget), new StoredResultReuse(store, keys, clock, reuseWindow),
                 TimeSource.SYSTEM, Tracing.NONE);
         return new Container(flow, records);
     }

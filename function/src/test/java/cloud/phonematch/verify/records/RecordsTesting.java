@@ -27,8 +27,8 @@ final class RecordsTesting {
     }
 
     /** A container's records with the shipped timing. */
-    static IdempotencyRecords records(RecordStore store, HashKeys hashKeys, Clock clock, boolean repeatPossiblyCharged) {
-        return new IdempotencyRecords(store, hashKeys, clock, TIMING, ChargeRule.of(repeatPossiblyCharged));
+    static StoredVerificationRecords records(RecordStore store, HashKeys hashKeys, Clock clock, boolean repeatPossiblyCharged) {
+        return new StoredVerificationRecords(store, hashKeys, clock, TIMING, ChargeRule.of(repeatPossiblyCharged));
     }
 
     /** A keyed request from a caller the event does not name, taking a kept answer when there is one. */

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import cloud.phonematch.verify.aws.AwsJsonClient;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
-import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.output.Outcome;
 import cloud.phonematch.verify.output.VerificationStatus;
 import cloud.phonematch.verify.support.LocalDynamoDb;
@@ -36,7 +36,7 @@ import cloud.phonematch.verify.verification.VerificationResult;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * The idempotency rules across containers: each "container" is its own {@link IdempotencyRecords} with its own
+ * The idempotency rules across containers: each "container" is its own {@link StoredVerificationRecords} with its own
  * DynamoDB store client, all on one table of a real DynamoDB engine ({@link LocalDynamoDb}) and the hash key of one
  * token secret.
  */
@@ -56,7 +56,7 @@ class SharedRecordsTest {
     }
 
     /** One container: its own store client and records, the shared table and the secret's hash key. */
-    private static IdempotencyRecords container() {
+    private static StoredVerificationRecords container() {
         TokenSource secret = new TokenSource() {
             @Override
             public ApiToken current(Deadline deadline) {
@@ -88,7 +88,7 @@ class SharedRecordsTest {
     @Test
     void anAnswerGivenOnOneContainerIsReplayedOnAnother() {
         String key = "order-" + UUID.randomUUID();
-        IdempotencyRecords a = container();
+        StoredVerificationRecords a = container();
         Claim.Granted granted = assertInstanceOf(Claim.Granted.class, a.claim(request(key), deadline()));
         a.settle(granted, consistent(), deadline());
 
@@ -101,14 +101,14 @@ class SharedRecordsTest {
     void aPossiblyChargedFailureOnOneContainerIsRefusedOnAnotherAndAnUnchargedOneIsReleased() {
         String charged = "order-" + UUID.randomUUID();
         String free = "order-" + UUID.randomUUID();
-        IdempotencyRecords a = container();
+        StoredVerificationRecords a = container();
         a.settle(assertInstanceOf(Claim.Granted.class, a.claim(request(charged), deadline())),
                 new VerificationResult.Failed(Failure.of(ErrorType.UPSTREAM_TIMEOUT, "t").maybeCharged(), 1, "m", null,
                         1_000), deadline());
         a.settle(assertInstanceOf(Claim.Granted.class, a.claim(request(free), deadline())),
                 VerificationResult.Failed.beforeAnyCall(Failure.of(ErrorType.RATE_LIMITED, "429"), "m"), deadline());
 
-        IdempotencyRecords b = container();
+        StoredVerificationRecords b = container();
         Failure refused = assertInstanceOf(Claim.Refused.class, b.claim(request(charged), deadline())).failure();
         assertTrue(refused.outcomeUnknown());
         assertInstanceOf(Claim.Granted.class, b.claim(request(free), deadline()));
@@ -121,7 +121,7 @@ class SharedRecordsTest {
         try {
             List<Future<Claim>> claims = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                IdempotencyRecords container = container();
+                StoredVerificationRecords container = container();
                 claims.add(pool.submit(() -> container.claim(request(key), deadline())));
             }
             int granted = 0;
@@ -142,7 +142,7 @@ class SharedRecordsTest {
     @Test
     void theTableHoldsNoNameNumberOrKey() {
         String key = "order-" + UUID.randomUUID();
-        IdempotencyRecords a = container();
+        StoredVerificationRecords a = container();
         a.settle(assertInstanceOf(Claim.Granted.class, a.claim(request(key), deadline())),
                 consistent(), deadline());
 

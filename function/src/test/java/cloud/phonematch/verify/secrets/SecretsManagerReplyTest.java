@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import cloud.phonematch.verify.aws.AwsErrorCode;
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 
 class SecretsManagerReplyTest {
 

@@ -10,7 +10,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 import cloud.phonematch.verify.crypto.PrivateKeyMaterial;
 import cloud.phonematch.verify.crypto.TestDecryptor;
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 
 /**
  * The verification API as a provider that holds the private key: it decrypts what the function sent (with

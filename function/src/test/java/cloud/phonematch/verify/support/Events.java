@@ -6,7 +6,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 
 /** Builds the events the function receives, in the shapes API Gateway and Step Functions send. */
 public final class Events {

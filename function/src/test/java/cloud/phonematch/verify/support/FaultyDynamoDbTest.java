@@ -40,7 +40,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import cloud.phonematch.verify.aws.AwsErrorCode;
 import cloud.phonematch.verify.aws.AwsJsonClient;
 import cloud.phonematch.verify.aws.SignedJsonRequest;
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.records.DynamoDbRecordStore;
 import cloud.phonematch.verify.support.FaultyDynamoDb.Call;
 import cloud.phonematch.verify.support.FaultyDynamoDb.Fault;

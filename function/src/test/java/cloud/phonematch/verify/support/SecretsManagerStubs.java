@@ -12,7 +12,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 
 /** Secrets Manager's GetSecretValue as the SDK speaks it: AWS JSON 1.1, one POST to "/" with a target header. */
 public final class SecretsManagerStubs {

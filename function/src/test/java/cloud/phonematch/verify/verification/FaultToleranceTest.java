@@ -41,7 +41,7 @@ import cloud.phonematch.verify.handler.VerificationHandler;
 import cloud.phonematch.verify.localgateway.LocalLambdaContext;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
-import cloud.phonematch.verify.output.Json;
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.output.Language;
 import cloud.phonematch.verify.output.OutcomeUnknownException;
 import cloud.phonematch.verify.output.SecretsUnavailableException;

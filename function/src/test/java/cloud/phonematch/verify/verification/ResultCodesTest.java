@@ -114,7 +114,7 @@ class ResultCodesTest {
 
     private static JsonNode parse(String s) {
         try {
-            return cloud.phonematch.verify.output.Json.MAPPER.readTree(s);
+            return cloud.phonematch.verify.json.Json.MAPPER.readTree(s);
         } catch (Exception e) {
             throw new AssertionError(e);
         }

@@ -35,8 +35,8 @@ import cloud.phonematch.verify.verification.SpendGuard;
  * A caller's counter is keyed by the HMAC of its id ({@link RecordHashing#caller}), never the id itself: a source
  * address is the caller's personal data.
  */
-public final class DailyBudget implements SpendGuard {
-    private static final Logger LOG = Logger.getLogger(DailyBudget.class);
+public final class DailyBudgetSpendGuard implements SpendGuard {
+    private static final Logger LOG = Logger.getLogger(DailyBudgetSpendGuard.class);
     /** The API bills by the day in mainland China. */
     static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
     /** How long a day's counter is kept after its day ends (for reading it afterwards). */
@@ -52,7 +52,7 @@ public final class DailyBudget implements SpendGuard {
      * @param limit charged answers a day of all callers; 0 means no cap
      * @param callerLimit charged answers a day of any one {@linkplain Caller#capped() capped} caller; 0 means no cap
      */
-    public DailyBudget(RecordStore store, HashKeys hashKeys, Clock clock, long limit, long callerLimit) {
+    public DailyBudgetSpendGuard(RecordStore store, HashKeys hashKeys, Clock clock, long limit, long callerLimit) {
         this.store = store;
         this.hashKeys = hashKeys;
         this.clock = clock;

@@ -20,15 +20,15 @@ import cloud.phonematch.verify.verification.Verdict;
  * worded in the language of the request it is given to). A lookup is a consistent read; a store
  * that cannot answer in time refuses the invocation rather than pay on a guess.
  */
-public final class ReusedResults implements ResultReuse {
-    private static final Logger LOG = Logger.getLogger(ReusedResults.class);
+public final class StoredResultReuse implements ResultReuse {
+    private static final Logger LOG = Logger.getLogger(StoredResultReuse.class);
 
     private final RecordStore store;
     private final HashKeys hashKeys;
     private final Clock clock;
     private final Duration window;
 
-    public ReusedResults(RecordStore store, HashKeys hashKeys, Clock clock, Duration window) {
+    public StoredResultReuse(RecordStore store, HashKeys hashKeys, Clock clock, Duration window) {
         this.store = store;
         this.hashKeys = hashKeys;
         this.clock = clock;

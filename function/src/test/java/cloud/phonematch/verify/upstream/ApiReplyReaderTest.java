@@ -28,16 +28,16 @@ import cloud.phonematch.verify.verification.ApiToken;
 import cloud.phonematch.verify.verification.UpstreamAnswer;
 import cloud.phonematch.verify.verification.UpstreamAnswer.RefusalKind;
 
-/** The mapping table alone, without HTTP: codes, errors, refusal kinds and Retry-After arithmetic. */
-class UpstreamReplyTableTest {
+/** Reading the API's replies alone, without HTTP: codes, errors, refusal kinds and Retry-After arithmetic. */
+class ApiReplyReaderTest {
     private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
-    private final UpstreamReplyTable table = new UpstreamReplyTable(Clock.fixed(NOW, ZoneOffset.UTC));
+    private final ApiReplyReader reader = new ApiReplyReader(Clock.fixed(NOW, ZoneOffset.UTC));
     /** The request every reply here answers. */
     private static final UpstreamText TEXT = UpstreamText.forRequest(new ApiToken(TOKEN), NAME, MOBILE);
 
     @Test
     void numericResultCodesAreAcceptedToo() {
-        UpstreamAnswer a = table.map(200, "{\"result\": -1, \"trace_id\": \"t\"}", null, TEXT);
+        UpstreamAnswer a = reader.read(200, "{\"result\": -1, \"trace_id\": \"t\"}", null, TEXT);
         assertEquals(new UpstreamAnswer.Answered(ResultCode.NO_RECORD, "t"), a);
     }
 
@@ -80,7 +80,7 @@ class UpstreamReplyTableTest {
     @ValueSource(strings = { "{\"result\": \"7\"}", "{\"trace_id\": \"t\"}", "<html>ok</html>",
             "{\"error\": {\"code\": \"x\"}}", "{\"result\": \"1\", \"result\": \"0\"}" })
     void aTwoHundredThatCannotBeReadMayHaveBeenCharged(String body) {
-        var refused = assertInstanceOf(UpstreamAnswer.Refused.class, table.map(200, body, null, TEXT));
+        var refused = assertInstanceOf(UpstreamAnswer.Refused.class, reader.read(200, body, null, TEXT));
         assertEquals(ErrorType.UPSTREAM_CONTRACT, refused.failure().type());
         assertTrue(refused.failure().outcomeUnknown());
         assertEquals(RefusalKind.FINAL, refused.kind());
@@ -88,29 +88,29 @@ class UpstreamReplyTableTest {
 
     @Test
     void retryAfterInSecondsOrAsAnHttpDate() {
-        assertEquals(Optional.of(120L), table.retryAfterSeconds("120"));
-        assertEquals(Optional.of(90L), table.retryAfterSeconds("Wed, 25 Nov 2026 10:01:30 GMT"));
-        assertEquals(Optional.of(0L), table.retryAfterSeconds("Wed, 25 Nov 2026 09:00:00 GMT"));
-        assertEquals(Optional.of(0L), table.retryAfterSeconds("-5"));
-        assertEquals(Optional.empty(), table.retryAfterSeconds("soon"));
-        assertEquals(Optional.empty(), table.retryAfterSeconds(null));
+        assertEquals(Optional.of(120L), reader.retryAfterSeconds("120"));
+        assertEquals(Optional.of(90L), reader.retryAfterSeconds("Wed, 25 Nov 2026 10:01:30 GMT"));
+        assertEquals(Optional.of(0L), reader.retryAfterSeconds("Wed, 25 Nov 2026 09:00:00 GMT"));
+        assertEquals(Optional.of(0L), reader.retryAfterSeconds("-5"));
+        assertEquals(Optional.empty(), reader.retryAfterSeconds("soon"));
+        assertEquals(Optional.empty(), reader.retryAfterSeconds(null));
     }
 
     @Test
     void rateLimitWithoutRetryAfterGetsTheDefault() {
-        var refused = assertInstanceOf(UpstreamAnswer.Refused.class, table.map(429, "", null, TEXT));
+        var refused = assertInstanceOf(UpstreamAnswer.Refused.class, reader.read(429, "", null, TEXT));
         assertEquals(ErrorType.RATE_LIMITED, refused.failure().type());
-        assertEquals(UpstreamReplyTable.DEFAULT_RETRY_AFTER_SECONDS,
+        assertEquals(ApiReplyReader.DEFAULT_RETRY_AFTER_SECONDS,
                 refused.failure().retryAfterSeconds().getAsLong());
     }
 
     @Test
     void anUnknownCodeIsPassedOnUpToSixtyFourCharactersAndDroppedBeyond() {
         var at64 = assertInstanceOf(UpstreamAnswer.Refused.class,
-                table.map(200, "{\"result\":\"" + "9".repeat(64) + "\"}", null, TEXT));
+                reader.read(200, "{\"result\":\"" + "9".repeat(64) + "\"}", null, TEXT));
         assertEquals("9".repeat(64), at64.failure().upstreamCode());
         var at65 = assertInstanceOf(UpstreamAnswer.Refused.class,
-                table.map(200, "{\"result\":\"" + "9".repeat(65) + "\"}", null, TEXT));
+                reader.read(200, "{\"result\":\"" + "9".repeat(65) + "\"}", null, TEXT));
         assertNull(at65.failure().upstreamCode());
         assertEquals(ErrorType.UPSTREAM_CONTRACT, at65.failure().type(), "the reply is judged the same without it");
     }
@@ -132,7 +132,7 @@ class UpstreamReplyTableTest {
 
     @Test
     void aTraceIdOfAHundredKilobytesIsDropped() {
-        var answered = table.map(200, "{\"result\":\"0\",\"trace_id\":\"" + "a".repeat(100_000) + "\"}", null,
+        var answered = reader.read(200, "{\"result\":\"0\",\"trace_id\":\"" + "a".repeat(100_000) + "\"}", null,
                 TEXT);
         assertEquals(new UpstreamAnswer.Answered(ResultCode.CONSISTENT, null), answered);
     }
@@ -140,7 +140,7 @@ class UpstreamReplyTableTest {
     @Test
     void nonTextCodesAndTraceIdsAreNotPassedOn() {
         var refused = assertInstanceOf(UpstreamAnswer.Refused.class,
-                table.map(500, "{\"error\":{\"code\":{\"x\":1}},\"trace_id\":42}", null, TEXT));
+                reader.read(500, "{\"error\":{\"code\":{\"x\":1}},\"trace_id\":42}", null, TEXT));
         assertNull(refused.failure().upstreamCode());
         assertNull(refused.traceId());
     }
@@ -169,11 +169,11 @@ class UpstreamReplyTableTest {
 
     private UpstreamAnswer.Refused refusal(int status, String code) {
         String body = code == null ? "" : "{\"error\":{\"code\":\"" + code + "\",\"message\":\"m\"}}";
-        return assertInstanceOf(UpstreamAnswer.Refused.class, table.map(status, body, null, TEXT));
+        return assertInstanceOf(UpstreamAnswer.Refused.class, reader.read(status, body, null, TEXT));
     }
 
     private UpstreamAnswer.Refused refusal(int status, String code, String moreFields) {
         String body = "{\"error\":{\"code\":\"" + code + "\"}," + moreFields + "}";
-        return assertInstanceOf(UpstreamAnswer.Refused.class, table.map(status, body, null, TEXT));
+        return assertInstanceOf(UpstreamAnswer.Refused.class, reader.read(status, body, null, TEXT));
     }
 }

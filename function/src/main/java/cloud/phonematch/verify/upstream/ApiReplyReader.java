@@ -8,9 +8,9 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
-import cloud.phonematch.verify.output.Json;
 import cloud.phonematch.verify.output.ResultCode;
 import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.UpstreamAnswer;
@@ -22,20 +22,20 @@ import cloud.phonematch.verify.verification.UpstreamAnswer.RefusalKind;
  * {@code UPSTREAM_CONTRACT}. Text of the reply is passed on only through {@link UpstreamText}. No I/O but the WARN line
  * of a dropped value, no framework.
  */
-public final class UpstreamReplyTable {
+public final class ApiReplyReader {
     /** When a 429 comes without a usable Retry-After, callers are told to wait this long. */
     static final long DEFAULT_RETRY_AFTER_SECONDS = 1;
 
     private final Clock clock;
 
-    public UpstreamReplyTable(Clock clock) {
+    public ApiReplyReader(Clock clock) {
         this.clock = clock;
     }
 
     /**
      * @param text what may be passed on of this reply's text: {@link UpstreamText} for the request it answers
      */
-    public UpstreamAnswer map(int httpStatus, String body, String retryAfterHeader, UpstreamText text) {
+    public UpstreamAnswer read(int httpStatus, String body, String retryAfterHeader, UpstreamText text) {
         Optional<JsonNode> json = Json.parseObject(body);
         String traceId = text.pass("upstream_trace_id", json.map(j -> textOf(j.path("trace_id"))).orElse(null));
         if (httpStatus == 200) {

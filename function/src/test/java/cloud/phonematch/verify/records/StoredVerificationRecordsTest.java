@@ -38,9 +38,9 @@ import cloud.phonematch.verify.verification.VerificationResult;
 
 /**
  * Every idempotency rule, on the in-memory store with a clock that only moves when told to. Two
- * {@link IdempotencyRecords} over one store and one hash key stand for two containers sharing a table.
+ * {@link StoredVerificationRecords} over one store and one hash key stand for two containers sharing a table.
  */
-class IdempotencyRecordsTest {
+class StoredVerificationRecordsTest {
     private static final Duration TTL = RecordsTesting.TIMING.ttl();
     /** Lambda's timeout of the claiming invocation (10 s) plus the clock-skew margin (10 s), and a second more. */
     private static final Duration PAST_THE_LOCK = Duration.ofSeconds(21);
@@ -52,17 +52,17 @@ class IdempotencyRecordsTest {
     private final MutableClock clock = new MutableClock();
     private final InMemoryRecordStore store = new InMemoryRecordStore();
     private final HashKeys hashing = HashKeys.perContainer();
-    private final IdempotencyRecords records = records(false);
+    private final StoredVerificationRecords records = records(false);
     /** A store that loses replies, and a container on it. */
     private final LostReplyStore lossy = new LostReplyStore();
-    private final IdempotencyRecords onLossy = over(lossy);
+    private final StoredVerificationRecords onLossy = over(lossy);
 
-    private IdempotencyRecords records(boolean retryMaybeCharged) {
+    private StoredVerificationRecords records(boolean retryMaybeCharged) {
         return RecordsTesting.records(store, hashing, clock, retryMaybeCharged);
     }
 
     /** Another container on {@code store}, with the same hash key and clock. */
-    private IdempotencyRecords over(RecordStore other) {
+    private StoredVerificationRecords over(RecordStore other) {
         return RecordsTesting.records(other, hashing, clock, false);
     }
 
@@ -143,7 +143,7 @@ class IdempotencyRecordsTest {
         try {
             List<Future<Claim>> claims = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                IdempotencyRecords container = records(false);
+                StoredVerificationRecords container = records(false);
                 claims.add(pool.submit(() -> container.claim(request(MOBILE), deadline())));
             }
             int granted = 0;
@@ -198,7 +198,7 @@ class IdempotencyRecordsTest {
     void withTheOperatorsConsentAnOutcomeUnknownKeyIsTakenAgainOnce() {
         granted();
         clock.advance(PAST_THE_LOCK);
-        IdempotencyRecords consenting = records(true);
+        StoredVerificationRecords consenting = records(true);
 
         Claim.Granted retaken = assertInstanceOf(Claim.Granted.class, consenting.claim(request(MOBILE), deadline()));
         assertEquals(2, retaken.version());
@@ -210,7 +210,7 @@ class IdempotencyRecordsTest {
     void aRetakenKeyIsTheRetakersAndTheFirstHoldersLateSettleLeavesItAlone() {
         Claim.Granted first = granted();
         clock.advance(PAST_THE_LOCK);
-        IdempotencyRecords consenting = records(true);
+        StoredVerificationRecords consenting = records(true);
         Claim.Granted retaken = assertInstanceOf(Claim.Granted.class, consenting.claim(request(MOBILE), deadline()));
         assertFalse(retaken.owner().equals(first.owner()), "the retaker writes its own owner");
 
@@ -230,7 +230,7 @@ class IdempotencyRecordsTest {
         clock.advance(Duration.ofSeconds(5)); // the holder is still running, 5 s before its Lambda timeout
         // Another container whose clock runs 9 s ahead, and whose operator accepted repeating possibly charged calls:
         // if it took the lock for expired, it would call again.
-        IdempotencyRecords ahead = RecordsTesting.records(store, hashing, Clock.offset(clock, Duration.ofSeconds(9)),
+        StoredVerificationRecords ahead = RecordsTesting.records(store, hashing, Clock.offset(clock, Duration.ofSeconds(9)),
                 true);
 
         assertEquals(ErrorType.IN_PROGRESS, refusal(ahead.claim(request(MOBILE), deadline())).type());
@@ -306,7 +306,7 @@ class IdempotencyRecordsTest {
 
     @Test
     void theReleaseNeverDeletesAnotherInvocationsClaimOfTheKey() {
-        IdempotencyRecords other = over(lossy);
+        StoredVerificationRecords other = over(lossy);
         Claim.Granted theirs = assertInstanceOf(Claim.Granted.class, other.claim(request(MOBILE), deadline()));
         // This invocation's write was not made (the other's claim was there first); its replies were lost.
         lossy.puts = LostReplyStore.Puts.NOT_MADE_REPLY_LOST;
@@ -357,18 +357,18 @@ class IdempotencyRecordsTest {
 
     @Test
     void twoContainersSharingAStoreAndAHashKeyAreOne() {
-        IdempotencyRecords other = records(false);
+        StoredVerificationRecords other = records(false);
         records.settle(granted(), consistent(), deadline());
 
         assertInstanceOf(Claim.Replayed.class, other.claim(request(MOBILE), deadline()));
-        IdempotencyRecords foreignKey = RecordsTesting.records(store, HashKeys.perContainer(), clock, false);
+        StoredVerificationRecords foreignKey = RecordsTesting.records(store, HashKeys.perContainer(), clock, false);
         assertInstanceOf(Claim.Granted.class, foreignKey.claim(request(MOBILE), deadline()),
                 "another hash key forgets every record");
     }
 
     @Test
     void aStoreThatCannotAnswerRefusesTheInvocationAndASettleFailureIsSwallowed() {
-        IdempotencyRecords down = RecordsTesting.records(new FailingRecordStore(), hashing, clock, false);
+        StoredVerificationRecords down = RecordsTesting.records(new FailingRecordStore(), hashing, clock, false);
 
         Failure f = refusal(down.claim(request(MOBILE), deadline()));
         assertEquals(ErrorType.RECORDS_UNAVAILABLE, f.type());

@@ -1,4 +1,4 @@
-package cloud.phonematch.verify.output;
+package cloud.phonematch.verify.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -19,7 +19,7 @@ import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.SpendGuard.Reservation;
 
 /** The daily spend guard on the in-memory store, with a clock that only moves when told to. */
-class DailyBudgetTest {
+class DailyBudgetSpendGuardTest {
     private final MutableClock clock = new MutableClock(); // 2026-11-30T08:00Z = 16:00 in Beijing
     private final InMemoryRecordStore store = new InMemoryRecordStore();
 
@@ -32,25 +32,25 @@ class DailyBudgetTest {
     private static final HashKeys KEYS = deadline -> new RecordHashing(HASH_KEY);
 
     /** A budget of all callers only. */
-    private DailyBudget budget(RecordStore on, long limit) {
-        return new DailyBudget(on, KEYS, clock, limit, 0);
+    private DailyBudgetSpendGuard budget(RecordStore on, long limit) {
+        return new DailyBudgetSpendGuard(on, KEYS, clock, limit, 0);
     }
 
-    private Reservation.Reserved reserved(DailyBudget budget) {
+    private Reservation.Reserved reserved(DailyBudgetSpendGuard budget) {
         return reserved(budget, Caller.DIRECT);
     }
 
-    private static Reservation.Reserved reserved(DailyBudget budget, Caller caller) {
+    private static Reservation.Reserved reserved(DailyBudgetSpendGuard budget, Caller caller) {
         return assertInstanceOf(Reservation.Reserved.class, budget.reserve(caller, deadline()));
     }
 
-    private static Failure refused(DailyBudget budget, Caller caller) {
+    private static Failure refused(DailyBudgetSpendGuard budget, Caller caller) {
         return assertInstanceOf(Reservation.Refused.class, budget.reserve(caller, deadline())).failure();
     }
 
     @Test
     void keptReservationsUseTheBudgetAndGivenBackOnesDoNot() {
-        DailyBudget budget = budget(store, 2);
+        DailyBudgetSpendGuard budget = budget(store, 2);
 
         reserved(budget); // kept: a charged answer
         budget.release(reserved(budget), deadline()); // given back: cannot have been charged
@@ -68,7 +68,7 @@ class DailyBudgetTest {
 
     @Test
     void theBudgetRenewsAtMidnightInChinaNotInUtc() {
-        DailyBudget budget = budget(store, 1);
+        DailyBudgetSpendGuard budget = budget(store, 1);
         reserved(budget);
         assertInstanceOf(Reservation.Refused.class, budget.reserve(Caller.DIRECT, deadline()));
 
@@ -80,14 +80,14 @@ class DailyBudgetTest {
 
     @Test
     void noCapMeansNoCounterAtAll() {
-        DailyBudget budget = budget(new FailingRecordStore(), 0);
+        DailyBudgetSpendGuard budget = budget(new FailingRecordStore(), 0);
 
         assertInstanceOf(Reservation.Unlimited.class, budget.reserve(Caller.DIRECT, deadline()));
     }
 
     @Test
     void aCounterThatCannotBeReachedRefusesTheCall() {
-        DailyBudget budget = budget(new FailingRecordStore(), 5);
+        DailyBudgetSpendGuard budget = budget(new FailingRecordStore(), 5);
 
         Failure refused = assertInstanceOf(Reservation.Refused.class, budget.reserve(Caller.DIRECT, deadline())).failure();
         assertEquals(ErrorType.RECORDS_UNAVAILABLE, refused.type());
@@ -105,7 +105,7 @@ class DailyBudgetTest {
 
     @Test
     void aCallerSpendsItsOwnShareAndOthersKeepTheirs() {
-        DailyBudget budget = new DailyBudget(store, KEYS, clock, 10, 2);
+        DailyBudgetSpendGuard budget = new DailyBudgetSpendGuard(store, KEYS, clock, 10, 2);
         Caller bob = Caller.fromAddress("198.51.100.7");
 
         reserved(budget, ALICE);
@@ -128,13 +128,13 @@ class DailyBudgetTest {
 
     @Test
     void aCallerRefusedByTheBudgetOfAllGetsItsOwnReservationBack() {
-        DailyBudget budget = new DailyBudget(store, KEYS, clock, 1, 5);
+        DailyBudgetSpendGuard budget = new DailyBudgetSpendGuard(store, KEYS, clock, 1, 5);
         reserved(budget, Caller.DIRECT);
 
         for (int i = 0; i < 7; i++) {
             assertEquals(ErrorType.BUDGET_EXHAUSTED, refused(budget, ALICE).type());
         }
-        String aliceCounter = DailyBudget.counterOfCaller(java.time.LocalDate.of(2026, 11, 30),
+        String aliceCounter = DailyBudgetSpendGuard.counterOfCaller(java.time.LocalDate.of(2026, 11, 30),
                 new RecordHashing(HASH_KEY).caller(ALICE.id()));
         assertTrue(store.incrementBelow(aliceCounter, 1, Instant.EPOCH, deadline()),
                 "seven refusals left nothing on Alice's counter");
@@ -142,7 +142,7 @@ class DailyBudgetTest {
 
     @Test
     void aCallersCounterIsKeyedByAnHmacOfItsIdNeverTheId() {
-        DailyBudget budget = new DailyBudget(store, KEYS, clock, 0, 3);
+        DailyBudgetSpendGuard budget = new DailyBudgetSpendGuard(store, KEYS, clock, 0, 3);
         Caller address = Caller.fromAddress("203.0.113.9");
 
         List<String> counters = reserved(budget, address).counters();

@@ -12,7 +12,7 @@ import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.FailureException;
-import cloud.phonematch.verify.verification.UniquePerContainer;
+import cloud.phonematch.verify.verification.RenewableAfterRestore;
 import cloud.phonematch.verify.verification.VerificationRecords;
 import cloud.phonematch.verify.verification.VerificationResult;
 
@@ -46,8 +46,8 @@ import cloud.phonematch.verify.verification.VerificationResult;
  * holds, nor later as outcome-unknown for a call never made. If that fails too, the key stays locked until the lock
  * ends and then counts as outcome-unknown: it can only refuse.
  */
-public final class IdempotencyRecords implements VerificationRecords, UniquePerContainer {
-    private static final Logger LOG = Logger.getLogger(IdempotencyRecords.class);
+public final class StoredVerificationRecords implements VerificationRecords, RenewableAfterRestore {
+    private static final Logger LOG = Logger.getLogger(StoredVerificationRecords.class);
     private final RecordStore store;
     private final HashKeys hashKeys;
     private final Clock clock;
@@ -55,7 +55,7 @@ public final class IdempotencyRecords implements VerificationRecords, UniquePerC
     private final ChargeRule rule;
     private final ClaimOwners owners = new ClaimOwners();
 
-    public IdempotencyRecords(RecordStore store, HashKeys hashKeys, Clock clock, RecordsTiming timing,
+    public StoredVerificationRecords(RecordStore store, HashKeys hashKeys, Clock clock, RecordsTiming timing,
             ChargeRule rule) {
         this.store = store;
         this.hashKeys = hashKeys;

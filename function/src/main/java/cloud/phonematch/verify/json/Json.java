@@ -1,4 +1,4 @@
-package cloud.phonematch.verify.output;
+package cloud.phonematch.verify.json;
 
 import java.io.IOException;
 import java.util.Optional;
@@ -12,8 +12,9 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The one JSON mapper of the function. Outputs are built as trees, not bound from classes, so native
- * images need no reflection registration for them.
+ * The one JSON mapper of the function, and the strict reading of what comes from outside. Everything is read and
+ * built as trees (events, request bodies, peers' replies, records, outputs), not bound from classes, so native images
+ * need no reflection registration for them.
  */
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();

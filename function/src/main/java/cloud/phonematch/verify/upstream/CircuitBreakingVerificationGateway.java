@@ -11,7 +11,7 @@ import org.jboss.logging.Logger;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.verification.ChargeRule;
-import cloud.phonematch.verify.verification.UniquePerContainer;
+import cloud.phonematch.verify.verification.RenewableAfterRestore;
 import cloud.phonematch.verify.verification.UpstreamAnswer;
 import cloud.phonematch.verify.verification.UpstreamCall;
 import cloud.phonematch.verify.verification.VerificationGateway;
@@ -31,11 +31,11 @@ import io.smallrye.faulttolerance.api.TypedGuard;
  * created with this bean, on first use, and keeps its state for the life of the container — except across a
  * SnapStart restore, after which the circuit starts closed with an empty window.
  */
-public final class CircuitBreakingGateway implements VerificationGateway, UniquePerContainer {
+public final class CircuitBreakingVerificationGateway implements VerificationGateway, RenewableAfterRestore {
     /** The API's circuit breaker, under this name in SmallRye's {@link CircuitBreakerMaintenance}. */
     public static final String NAME = "verification-api";
 
-    private static final Logger LOG = Logger.getLogger(CircuitBreakingGateway.class);
+    private static final Logger LOG = Logger.getLogger(CircuitBreakingVerificationGateway.class);
     private static final Set<ErrorType> COUNTED = EnumSet.of(ErrorType.UPSTREAM_UNAVAILABLE,
             ErrorType.UPSTREAM_TIMEOUT, ErrorType.ENGINE_ERROR);
 
@@ -45,7 +45,7 @@ public final class CircuitBreakingGateway implements VerificationGateway, Unique
     private final TypedGuard<UpstreamAnswer> guard;
 
     /** The API's circuit breaker, {@link #NAME}: one per container. */
-    public CircuitBreakingGateway(VerificationGateway delegate, ApiSettings config) {
+    public CircuitBreakingVerificationGateway(VerificationGateway delegate, ApiSettings config) {
         this(delegate, config, NAME);
     }
 
@@ -53,11 +53,11 @@ public final class CircuitBreakingGateway implements VerificationGateway, Unique
      * The same policy around {@code delegate} with a circuit of its own, registered under no name: what the priming at
      * init runs its calls through, so that they leave nothing in the API's circuit.
      */
-    public static CircuitBreakingGateway unregistered(VerificationGateway delegate, ApiSettings config) {
-        return new CircuitBreakingGateway(delegate, config, null);
+    public static CircuitBreakingVerificationGateway unregistered(VerificationGateway delegate, ApiSettings config) {
+        return new CircuitBreakingVerificationGateway(delegate, config, null);
     }
 
-    private CircuitBreakingGateway(VerificationGateway delegate, ApiSettings config, String name) {
+    private CircuitBreakingVerificationGateway(VerificationGateway delegate, ApiSettings config, String name) {
         this.delegate = delegate;
         this.name = name;
         this.guard = TypedGuard.create(UpstreamAnswer.class)

@@ -19,12 +19,12 @@ import cloud.phonematch.verify.verification.FailureException;
 import cloud.phonematch.verify.verification.Verdict;
 
 /** Kept answers on the in-memory store, with a clock that only moves when told to. */
-class ReusedResultsTest {
+class StoredResultReuseTest {
     private static final Duration WINDOW = Duration.ofDays(30);
     private final MutableClock clock = new MutableClock();
     private final InMemoryRecordStore store = new InMemoryRecordStore();
     private final HashKeys keys = HashKeys.perContainer();
-    private final ReusedResults reuse = new ReusedResults(store, keys, clock, WINDOW);
+    private final StoredResultReuse reuse = new StoredResultReuse(store, keys, clock, WINDOW);
 
     private static Deadline deadline() {
         return RecordsTesting.tenSeconds();
@@ -59,7 +59,7 @@ class ReusedResultsTest {
 
     @Test
     void aStoreThatCannotAnswerRefusesRatherThanPayOnAGuess() {
-        ReusedResults down = new ReusedResults(new FailingRecordStore(), keys, clock, WINDOW);
+        StoredResultReuse down = new StoredResultReuse(new FailingRecordStore(), keys, clock, WINDOW);
 
         FailureException e = assertThrows(FailureException.class,
                 () -> down.recent("张三丰", "13912345670", deadline()));
@@ -69,7 +69,7 @@ class ReusedResultsTest {
 
     @Test
     void aZeroWindowKeepsNothing() {
-        assertFalse(new ReusedResults(store, keys, clock, Duration.ZERO).enabled());
+        assertFalse(new StoredResultReuse(store, keys, clock, Duration.ZERO).enabled());
         assertTrue(reuse.enabled());
     }
 }

@@ -18,8 +18,8 @@ import cloud.phonematch.verify.verification.VerificationGateway;
  * exercised on purpose. Like the API, it judges name and number itself when the pre-check is off.
  */
 @ApplicationScoped
-@Typed(SandboxGateway.class)
-public class SandboxGateway implements VerificationGateway {
+@Typed(SandboxVerificationGateway.class)
+public class SandboxVerificationGateway implements VerificationGateway {
 
     /** Index = last digit of the number. */
     private static final ResultCode[] BY_LAST_DIGIT = {
