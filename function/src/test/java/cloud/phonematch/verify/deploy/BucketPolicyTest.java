@@ -1,7 +1,7 @@
 package cloud.phonematch.verify.deploy;
 
-import static cloud.phonematch.verify.deploy.DeploymentFilesTest.scenarios;
-import static cloud.phonematch.verify.deploy.DeploymentFilesTest.template;
+import static cloud.phonematch.verify.deploy.DeploymentFiles.scenarios;
+import static cloud.phonematch.verify.deploy.DeploymentFiles.template;
 import static cloud.phonematch.verify.deploy.Template.list;
 import static cloud.phonematch.verify.deploy.Template.map;
 import static cloud.phonematch.verify.deploy.Template.ref;
@@ -30,7 +30,7 @@ class BucketPolicyTest {
 
     @BeforeAll
     static void load() throws IOException {
-        DeploymentFilesTest.load();
+        DeploymentFiles.load();
     }
 
     @Test

@@ -1,8 +1,8 @@
 package cloud.phonematch.verify.deploy;
 
-import static cloud.phonematch.verify.deploy.DeploymentFilesTest.deployable;
-import static cloud.phonematch.verify.deploy.DeploymentFilesTest.ruleViolations;
-import static cloud.phonematch.verify.deploy.DeploymentFilesTest.template;
+import static cloud.phonematch.verify.deploy.DeploymentFiles.deployable;
+import static cloud.phonematch.verify.deploy.DeploymentFiles.ruleViolations;
+import static cloud.phonematch.verify.deploy.DeploymentFiles.template;
 import static cloud.phonematch.verify.deploy.Template.list;
 import static cloud.phonematch.verify.deploy.Template.map;
 import static cloud.phonematch.verify.deploy.Template.ref;
@@ -37,7 +37,7 @@ class SpendLimitsTest {
 
     @BeforeAll
     static void load() throws IOException {
-        DeploymentFilesTest.load();
+        DeploymentFiles.load();
     }
 
     @Test
@@ -50,11 +50,11 @@ class SpendLimitsTest {
         assertEquals(0, perCaller.get("MinValue"));
         assertEquals(codeDefault("dailyBudget"), String.valueOf(daily.get("Default")));
         assertEquals(codeDefault("callerDailyBudget"), String.valueOf(perCaller.get("Default")));
-        Map<String, Object> env = DeploymentFilesTest.environment(Map.of());
+        Map<String, Object> env = DeploymentFiles.environment(Map.of());
         assertEquals("1000", env.get("VERIFY_DAILY_BUDGET"));
         assertEquals("100", env.get("VERIFY_CALLER_DAILY_BUDGET"));
         assertEquals(ref("CallerDailyBudget"),
-                map(map(template.properties(DeploymentFilesTest.FUNCTION).get("Environment"), "env").get("Variables"), "vars")
+                map(map(template.properties(DeploymentFiles.FUNCTION).get("Environment"), "env").get("Variables"), "vars")
                         .get("VERIFY_CALLER_DAILY_BUDGET"));
     }
 
