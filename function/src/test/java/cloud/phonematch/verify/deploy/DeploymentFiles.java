@@ -20,6 +20,9 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
@@ -60,6 +63,14 @@ final class DeploymentFiles {
     static List<Map<String, String>> scenarios;
 
     private DeploymentFiles() {
+    }
+
+    /** Loads the files before a test class's tests: {@code @ExtendWith(DeploymentFiles.Loaded.class)}. */
+    static final class Loaded implements BeforeAllCallback {
+        @Override
+        public void beforeAll(ExtensionContext context) throws IOException {
+            load();
+        }
     }
 
     /** Reads template.yaml and samconfig.toml, and derives the deployable parameter choices. */

@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import cloud.phonematch.verify.support.ProjectRoot;
 
@@ -17,12 +17,8 @@ import cloud.phonematch.verify.support.ProjectRoot;
  * After {@code package} (Failsafe, in {@code verify}): template.yaml agrees with the sam.jvm.yaml and
  * sam.native.yaml that Quarkus's Lambda extension writes next to {@code function.zip}.
  */
+@ExtendWith(DeploymentFiles.Loaded.class)
 class GeneratedSamTemplatesIT {
-
-    @BeforeAll
-    static void load() throws IOException {
-        DeploymentFiles.load();
-    }
 
     @Test
     void agreesWithTheSamTemplatesQuarkusGenerates() throws IOException {

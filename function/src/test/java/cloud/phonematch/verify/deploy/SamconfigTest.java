@@ -17,8 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -26,12 +26,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * samconfig.toml against template.yaml: every override names a parameter and a value CloudFormation accepts, the
  * sandbox deploys as it is, and the live environment is refused until it names the secret. Plain JUnit.
  */
+@ExtendWith(DeploymentFiles.Loaded.class)
 class SamconfigTest {
-    @BeforeAll
-    static void load() throws IOException {
-        DeploymentFiles.load();
-    }
-
     @Test
     void samconfigParametersExistAndAreAllowed() {
         assertEquals("0.1", samconfig.path("version").asText());

@@ -10,14 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.lang.reflect.Field;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,14 +30,10 @@ import cloud.phonematch.verify.records.RecordsSettings;
  * needing the records table; an API without authorization only when the deployer says so; and a Contributor Insights
  * rule that counts charged answers per caller from the function's summary lines.
  */
+@ExtendWith(DeploymentFiles.Loaded.class)
 class SpendLimitsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String INSIGHT_RULE = "BillableByCallerRule";
-
-    @BeforeAll
-    static void load() throws IOException {
-        DeploymentFiles.load();
-    }
 
     @Test
     void theBudgetsAreFiniteByDefaultAndTheTemplatesDefaultsAreTheCodes() throws NoSuchMethodException {

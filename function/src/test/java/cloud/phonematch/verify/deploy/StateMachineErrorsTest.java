@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -35,6 +35,7 @@ import cloud.phonematch.verify.output.VerificationException;
  * the charge rule: a failure that may have been charged is never retried, and ends or records its row visibly.
  * Plain JUnit.
  */
+@ExtendWith(DeploymentFiles.Loaded.class)
 class StateMachineErrorsTest {
     /**
      * Error names after which the API may have charged, so that no Retry may list them: the function's possibly
@@ -58,11 +59,6 @@ class StateMachineErrorsTest {
             "States.ParameterPathFailure", "States.Permissions", "States.QueryEvaluationError",
             "States.ResultPathMatchFailure", "States.ResultWriterFailed", "States.Runtime", "States.TaskFailed",
             "States.Timeout", "States.BranchFailed");
-
-    @BeforeAll
-    static void load() throws IOException {
-        DeploymentFiles.load();
-    }
 
     @Test
     void everyErrorNameInTheStateMachinesExists() throws IOException {

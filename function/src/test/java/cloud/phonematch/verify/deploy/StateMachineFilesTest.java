@@ -25,8 +25,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -34,12 +34,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * The state machine definition files against template.yaml: the batch's Distributed Map over a CSV in S3, the
  * published alias they invoke, and every substitution used. Plain JUnit.
  */
+@ExtendWith(DeploymentFiles.Loaded.class)
 class StateMachineFilesTest {
-    @BeforeAll
-    static void load() throws IOException {
-        DeploymentFiles.load();
-    }
-
     @Test
     void theBatchIsADistributedMapOverACsvInS3WithConcurrencyTiedToReservedConcurrency() throws IOException {
         JsonNode definition = asl(BATCH_STATE_MACHINE);

@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,12 +35,8 @@ import cloud.phonematch.verify.deploy.IamPolicies.Grant;
  * group of their own, kept {@code LogRetentionDays}, at level ERROR and without execution data, with the
  * permissions Step Functions' log delivery needs on their roles and nothing more on "*".
  */
+@ExtendWith(DeploymentFiles.Loaded.class)
 class StateMachinePrivacyTest {
-
-    @BeforeAll
-    static void load() throws IOException {
-        DeploymentFiles.load();
-    }
 
     @Test
     void theSingleVerificationIsExpress() {

@@ -29,8 +29,8 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.ConfigMapping;
@@ -45,6 +45,7 @@ import io.smallrye.config.WithName;
  * defaults where the template pins a value, a configuration the function starts with for every deployable
  * parameter choice, and the runtime and JVM variables that are not settings. Plain JUnit.
  */
+@ExtendWith(DeploymentFiles.Loaded.class)
 class TemplateEnvironmentTest {
     /**
      * Environment variables the template may set besides the function's settings, each with why. Every entry must be
@@ -70,11 +71,6 @@ class TemplateEnvironmentTest {
      * code cannot silently lose against a stale copy in the template.
      */
     static final Map<String, String> DEPLOYED_DIFFERENTLY = Map.of();
-
-    @BeforeAll
-    static void load() throws IOException {
-        DeploymentFiles.load();
-    }
 
     @Test
     void environmentIsExactlyWhatTheCodeReads() {

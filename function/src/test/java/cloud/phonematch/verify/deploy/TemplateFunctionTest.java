@@ -16,7 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -28,8 +27,8 @@ import java.util.Set;
 
 import jakarta.inject.Named;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
@@ -41,12 +40,8 @@ import cloud.phonematch.verify.handler.VerificationHandler;
  * The function resource of template.yaml against the build: handler, runtime and code for both runtimes, its
  * tracing, its log group and its alarms. Plain JUnit: no Quarkus application is started.
  */
+@ExtendWith(DeploymentFiles.Loaded.class)
 class TemplateFunctionTest {
-    @BeforeAll
-    static void load() throws IOException {
-        DeploymentFiles.load();
-    }
-
     @Test
     void handlerRuntimeAndCodeUriAgreeWithTheBuildForBothRuntimes() throws Exception {
         Map<String, Object> jvm = function(Map.of("Runtime", "jvm"));

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.lang.reflect.Field;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +17,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,12 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The HTTP API of template.yaml: every route reaches the function's alias with the authorization the Auth
  * parameter chooses, and the stage throttles with the parameters. Plain JUnit.
  */
+@ExtendWith(DeploymentFiles.Loaded.class)
 class TemplateHttpApiTest {
-    @BeforeAll
-    static void load() throws IOException {
-        DeploymentFiles.load();
-    }
-
     @Test
     void theHttpApiStageThrottlesWithTheParameters() {
         List<String> stages = template.ofType("AWS::ApiGatewayV2::Stage");

@@ -20,8 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import cloud.phonematch.verify.deploy.IamPolicies.Grant;
 
@@ -29,12 +29,8 @@ import cloud.phonematch.verify.deploy.IamPolicies.Grant;
  * The IAM of template.yaml: only the listed actions, nothing on "*", the secret's permissions only with a
  * secret, no named IAM resources; and that the check itself notices what it is there to refuse. Plain JUnit.
  */
+@ExtendWith(DeploymentFiles.Loaded.class)
 class TemplateIamTest {
-    @BeforeAll
-    static void load() throws IOException {
-        DeploymentFiles.load();
-    }
-
     @Test
     void iamGrantsOnlyWhatIsListedAndNothingOnStar() {
         List<String> problems = iamProblems(template);

@@ -18,19 +18,15 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The parameters of template.yaml: documented in docs/deployment.md, and the check of a parameter value refusing
  * what CloudFormation would. Plain JUnit.
  */
+@ExtendWith(DeploymentFiles.Loaded.class)
 class TemplateParametersTest {
-    @BeforeAll
-    static void load() throws IOException {
-        DeploymentFiles.load();
-    }
-
     /** docs/deployment.md's parameter table names every parameter of the template, and nothing else. */
     @Test
     void theDeploymentGuideListsEveryParameter() throws IOException {

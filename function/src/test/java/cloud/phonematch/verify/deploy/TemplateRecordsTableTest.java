@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import cloud.phonematch.verify.deploy.IamPolicies.Grant;
 import cloud.phonematch.verify.records.DynamoDbRecordStore;
@@ -29,12 +29,8 @@ import cloud.phonematch.verify.records.DynamoDbRecordStore;
  * The records table of template.yaml against the DynamoDB store: created exactly when records are on, with the
  * store's key, TTL and operations, and DynamoDB permissions on that table only. Plain JUnit.
  */
+@ExtendWith(DeploymentFiles.Loaded.class)
 class TemplateRecordsTableTest {
-    @BeforeAll
-    static void load() throws IOException {
-        DeploymentFiles.load();
-    }
-
     @Test
     void theRecordsTableExistsExactlyWhenOnWithTheStoresKeyTtlAndOperations() {
         Map<String, Object> parameter = map(template.parameters().get("Records"), "Records");

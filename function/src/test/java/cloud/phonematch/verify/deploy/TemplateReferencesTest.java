@@ -18,19 +18,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The references and outputs of template.yaml: every reference names something that exists, for every deployable
  * parameter choice, and the outputs name the API, the function and both state machines. Plain JUnit.
  */
+@ExtendWith(DeploymentFiles.Loaded.class)
 class TemplateReferencesTest {
-    @BeforeAll
-    static void load() throws IOException {
-        DeploymentFiles.load();
-    }
-
     @Test
     void everyReferenceNamesSomethingThatExists() {
         List<String> problems = References.unknown(template);
