@@ -1,7 +1,7 @@
 package cloud.phonematch.verify.deploy;
 
-import static cloud.phonematch.verify.deploy.DeploymentFilesTest.scenarios;
-import static cloud.phonematch.verify.deploy.DeploymentFilesTest.template;
+import static cloud.phonematch.verify.deploy.DeploymentFiles.scenarios;
+import static cloud.phonematch.verify.deploy.DeploymentFiles.template;
 import static cloud.phonematch.verify.deploy.Template.list;
 import static cloud.phonematch.verify.deploy.Template.map;
 import static cloud.phonematch.verify.deploy.Template.ref;
@@ -10,13 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The S3 buckets the stack creates: every request to each of them must come over TLS (a bucket policy denies
@@ -24,14 +23,10 @@ import org.junit.jupiter.api.Test;
  * S3 server access logs in a bucket of their own: private, encrypted, expiring, TLS-only, written by S3's logging
  * service for these buckets of this account only.
  */
+@ExtendWith(DeploymentFiles.Loaded.class)
 class BucketPolicyTest {
     static final String ACCESS_LOG_BUCKET = "BatchAccessLogBucket";
     static final List<String> BATCH_BUCKETS = List.of("BatchInputBucketResource", "BatchResultsBucketResource");
-
-    @BeforeAll
-    static void load() throws IOException {
-        DeploymentFilesTest.load();
-    }
 
     @Test
     void everyBucketTheStackCreatesDeniesRequestsWithoutTls() {

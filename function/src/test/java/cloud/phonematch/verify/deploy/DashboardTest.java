@@ -95,8 +95,8 @@ class DashboardTest {
 
     @BeforeAll
     static void load() throws Exception {
-        DeploymentFilesTest.load();
-        template = DeploymentFilesTest.template;
+        DeploymentFiles.load();
+        template = DeploymentFiles.template;
     }
 
     // ------------------------------------------------------------------ against what the function writes
@@ -196,7 +196,7 @@ class DashboardTest {
         // problems() holds each one to FunctionName = this function; shown here on a rename of the function.
         Map<String, String> renamed = new HashMap<>(AWS);
         renamed.put("AWS::StackName", "another-stack");
-        String otherFunction = Dashboard.lookup(template, values(renamed, Map.of())).apply(DeploymentFilesTest.FUNCTION);
+        String otherFunction = Dashboard.lookup(template, values(renamed, Map.of())).apply(DeploymentFiles.FUNCTION);
         assertTrue(lambda.stream().noneMatch(u -> u.fixed().containsValue(otherFunction)));
         assertFalse(lambdaProblems(lambda, otherFunction).isEmpty(), "another function's name is flagged");
     }
@@ -207,10 +207,10 @@ class DashboardTest {
         assertEquals("String", price.get("Type"));
         assertEquals("0", String.valueOf(price.get("Default")), "0 = not set: deploys without it, spend reads 0");
         for (String ok : List.of("0", "0.35", "12", "1.005")) {
-            assertEquals(List.of(), DeploymentFilesTest.parameterProblems("PricePerVerification", ok));
+            assertEquals(List.of(), DeploymentFiles.parameterProblems("PricePerVerification", ok));
         }
         for (String refused : List.of("", "0,35", "¥0.35", "1e3", "-1", ".5", "0.35 CNY")) {
-            assertFalse(DeploymentFilesTest.parameterProblems("PricePerVerification", refused).isEmpty(), refused);
+            assertFalse(DeploymentFiles.parameterProblems("PricePerVerification", refused).isEmpty(), refused);
         }
 
         JsonNode body = body(AWS_CN, Map.of("PricePerVerification", "0.35"));
@@ -261,11 +261,11 @@ class DashboardTest {
 
     /** The namespace the template gives the function's metrics. */
     static String namespace() {
-        return String.valueOf(DeploymentFilesTest.environment(Map.of()).get("VERIFY_METRICS_NAMESPACE"));
+        return String.valueOf(DeploymentFiles.environment(Map.of()).get("VERIFY_METRICS_NAMESPACE"));
     }
 
     static Map<String, String> values(Map<String, String> pseudo, Map<String, String> overrides) {
-        Map<String, String> v = new HashMap<>(DeploymentFilesTest.deployable(overrides));
+        Map<String, String> v = new HashMap<>(DeploymentFiles.deployable(overrides));
         v.putAll(pseudo);
         return v;
     }
@@ -280,7 +280,7 @@ class DashboardTest {
      * {@link #LAMBDA_METRICS} for this function alone; no other namespace.
      */
     static List<String> problems(List<MetricUse> uses, Written w) {
-        String functionName = Dashboard.lookup(template, values(AWS_CN, Map.of())).apply(DeploymentFilesTest.FUNCTION);
+        String functionName = Dashboard.lookup(template, values(AWS_CN, Map.of())).apply(DeploymentFiles.FUNCTION);
         List<String> problems = new ArrayList<>();
         List<MetricUse> lambda = new ArrayList<>();
         for (MetricUse u : uses) {

@@ -51,7 +51,7 @@ class PackagedFunctionIT {
     /** {@code native}, {@code jvm} or {@code auto} (the default: whatever the zip holds). */
     static final String RUNTIME_PROPERTY = "packaged-function.runtime";
 
-    private static final Path ROOT = DeploymentFilesTest.ROOT;
+    private static final Path ROOT = DeploymentFiles.ROOT;
     private static final Path ZIP = ProjectRoot.MODULE.resolve("target/function.zip");
     private static final String HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
 
@@ -125,7 +125,7 @@ class PackagedFunctionIT {
                 "--function-env", "AWS_ENDPOINT_URL_SECRETS_MANAGER={sm}",
                 "--log", functionLog.toString(), "--out", out.toString()));
         if (packaging == Packaging.NATIVE) {
-            // What template.yaml sets for the native runtime (DeploymentFilesTest holds it to that).
+            // What template.yaml sets for the native runtime (TemplateEnvironmentTest holds it to that).
             command.addAll(List.of("--function-env", "DISABLE_SIGNAL_HANDLERS=true"));
         }
         command.add("--");

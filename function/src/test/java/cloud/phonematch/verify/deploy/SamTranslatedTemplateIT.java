@@ -79,7 +79,7 @@ class SamTranslatedTemplateIT {
         int delivery = 0;
         for (JsonNode statement : roleStatements()) {
             if (statement.path("Resource").toString().contains("\"*\"")) {
-                assertEquals(DeploymentFilesTest.LOG_DELIVERY_ACTIONS, java.util.Set.copyOf(actions(statement)),
+                assertEquals(IamExpectations.LOG_DELIVERY_ACTIONS, java.util.Set.copyOf(actions(statement)),
                         statement.toString());
                 assertEquals("\"*\"", statement.path("Resource").toString());
                 delivery++;

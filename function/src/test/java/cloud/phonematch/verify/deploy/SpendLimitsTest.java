@@ -1,8 +1,8 @@
 package cloud.phonematch.verify.deploy;
 
-import static cloud.phonematch.verify.deploy.DeploymentFilesTest.deployable;
-import static cloud.phonematch.verify.deploy.DeploymentFilesTest.ruleViolations;
-import static cloud.phonematch.verify.deploy.DeploymentFilesTest.template;
+import static cloud.phonematch.verify.deploy.DeploymentFiles.deployable;
+import static cloud.phonematch.verify.deploy.DeploymentFiles.ruleViolations;
+import static cloud.phonematch.verify.deploy.DeploymentFiles.template;
 import static cloud.phonematch.verify.deploy.Template.list;
 import static cloud.phonematch.verify.deploy.Template.map;
 import static cloud.phonematch.verify.deploy.Template.ref;
@@ -10,14 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.lang.reflect.Field;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,14 +30,10 @@ import cloud.phonematch.verify.records.RecordsSettings;
  * needing the records table; an API without authorization only when the deployer says so; and a Contributor Insights
  * rule that counts charged answers per caller from the function's summary lines.
  */
+@ExtendWith(DeploymentFiles.Loaded.class)
 class SpendLimitsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String INSIGHT_RULE = "BillableByCallerRule";
-
-    @BeforeAll
-    static void load() throws IOException {
-        DeploymentFilesTest.load();
-    }
 
     @Test
     void theBudgetsAreFiniteByDefaultAndTheTemplatesDefaultsAreTheCodes() throws NoSuchMethodException {
@@ -50,11 +45,11 @@ class SpendLimitsTest {
         assertEquals(0, perCaller.get("MinValue"));
         assertEquals(codeDefault("dailyBudget"), String.valueOf(daily.get("Default")));
         assertEquals(codeDefault("callerDailyBudget"), String.valueOf(perCaller.get("Default")));
-        Map<String, Object> env = DeploymentFilesTest.environment(Map.of());
+        Map<String, Object> env = DeploymentFiles.environment(Map.of());
         assertEquals("1000", env.get("VERIFY_DAILY_BUDGET"));
         assertEquals("100", env.get("VERIFY_CALLER_DAILY_BUDGET"));
         assertEquals(ref("CallerDailyBudget"),
-                map(map(template.properties(DeploymentFilesTest.FUNCTION).get("Environment"), "env").get("Variables"), "vars")
+                map(map(template.properties(DeploymentFiles.FUNCTION).get("Environment"), "env").get("Variables"), "vars")
                         .get("VERIFY_CALLER_DAILY_BUDGET"));
     }
 

@@ -1,6 +1,6 @@
 package cloud.phonematch.verify.deploy;
 
-import static cloud.phonematch.verify.deploy.DeploymentFilesTest.template;
+import static cloud.phonematch.verify.deploy.DeploymentFiles.template;
 import static cloud.phonematch.verify.deploy.Template.list;
 import static cloud.phonematch.verify.deploy.Template.map;
 import static cloud.phonematch.verify.deploy.Template.ref;
@@ -48,7 +48,7 @@ class StageAccessLogTest {
 
     @BeforeAll
     static void load() throws IOException {
-        DeploymentFilesTest.load();
+        DeploymentFiles.load();
         settings = map(template.properties("HttpApiStage").get("AccessLogSettings"), "HttpApiStage.AccessLogSettings");
         format = JSON.readTree((String) settings.get("Format"));
     }

@@ -1,10 +1,10 @@
 package cloud.phonematch.verify.deploy;
 
-import static cloud.phonematch.verify.deploy.DeploymentFilesTest.BATCH_STATE_MACHINE;
-import static cloud.phonematch.verify.deploy.DeploymentFilesTest.LOG_DELIVERY_ACTIONS;
-import static cloud.phonematch.verify.deploy.DeploymentFilesTest.ONE_STATE_MACHINE;
-import static cloud.phonematch.verify.deploy.DeploymentFilesTest.asl;
-import static cloud.phonematch.verify.deploy.DeploymentFilesTest.template;
+import static cloud.phonematch.verify.deploy.DeploymentFiles.BATCH_STATE_MACHINE;
+import static cloud.phonematch.verify.deploy.DeploymentFiles.ONE_STATE_MACHINE;
+import static cloud.phonematch.verify.deploy.DeploymentFiles.asl;
+import static cloud.phonematch.verify.deploy.DeploymentFiles.template;
+import static cloud.phonematch.verify.deploy.IamExpectations.LOG_DELIVERY_ACTIONS;
 import static cloud.phonematch.verify.deploy.Template.list;
 import static cloud.phonematch.verify.deploy.Template.map;
 import static cloud.phonematch.verify.deploy.Template.ref;
@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,12 +35,8 @@ import cloud.phonematch.verify.deploy.IamPolicies.Grant;
  * group of their own, kept {@code LogRetentionDays}, at level ERROR and without execution data, with the
  * permissions Step Functions' log delivery needs on their roles and nothing more on "*".
  */
+@ExtendWith(DeploymentFiles.Loaded.class)
 class StateMachinePrivacyTest {
-
-    @BeforeAll
-    static void load() throws IOException {
-        DeploymentFilesTest.load();
-    }
 
     @Test
     void theSingleVerificationIsExpress() {
@@ -114,17 +110,17 @@ class StateMachinePrivacyTest {
     /** The log delivery exception covers exactly those actions on exactly the state machines' roles. */
     @Test
     void theIamCheckAllowsNothingElseOnStar() throws IOException {
-        Template widened = DeploymentFilesTest.reparsed();
+        Template widened = DeploymentFiles.reparsed();
         logStatement(widened, ONE_STATE_MACHINE).put("Action", List.of("logs:CreateLogDelivery", "logs:PutLogEvents"));
-        assertFalse(DeploymentFilesTest.iamProblems(widened).isEmpty(), "another logs action on *");
+        assertFalse(IamExpectations.iamProblems(widened).isEmpty(), "another logs action on *");
 
-        Template other = DeploymentFilesTest.reparsed();
+        Template other = DeploymentFiles.reparsed();
         logStatement(other, BATCH_STATE_MACHINE).put("Action", new ArrayList<>(List.of("logs:CreateLogDelivery",
                 "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries",
                 "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "s3:GetObject")));
-        assertFalse(DeploymentFilesTest.iamProblems(other).isEmpty(), "an action of another service on *");
+        assertFalse(IamExpectations.iamProblems(other).isEmpty(), "an action of another service on *");
 
-        assertTrue(DeploymentFilesTest.iamProblems(template).isEmpty());
+        assertTrue(IamExpectations.iamProblems(template).isEmpty());
     }
 
     private static Map<String, Object> logStatement(Template t, String stateMachine) {
@@ -143,7 +139,7 @@ class StateMachinePrivacyTest {
 
     private static JsonNode theMap() throws IOException {
         List<JsonNode> maps = new ArrayList<>();
-        DeploymentFilesTest.collectStates(asl(BATCH_STATE_MACHINE), s -> "Map".equals(s.path("Type").asText()), maps);
+        DeploymentFiles.collectStates(asl(BATCH_STATE_MACHINE), s -> "Map".equals(s.path("Type").asText()), maps);
         assertEquals(1, maps.size());
         return maps.get(0);
     }
