@@ -176,10 +176,10 @@ PY
   [ -n "$TOOL_OPTIONS" ] || { echo "no JAVA_TOOL_OPTIONS for the JVM runtime found in template.yaml" >&2; exit 1; }
 
   # A local DynamoDB engine for the variant with idempotency keys: moto's server, one request at a time (the tests'
-  # engine, src/test/python/serial_moto_server.py), on 127.0.0.1, with the records table created as template.yaml
-  # creates it. Its own latency is moto's on this machine, not DynamoDB's.
+  # engine, function/src/test/python/serial_moto_server.py), on 127.0.0.1, with the records table created as
+  # template.yaml creates it. Its own latency is moto's on this machine, not DynamoDB's.
   DYNAMODB_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-  python3 "$ROOT/src/test/python/serial_moto_server.py" 127.0.0.1 "$DYNAMODB_PORT" > "$WORK/moto.log" 2>&1 &
+  python3 "$ROOT/function/src/test/python/serial_moto_server.py" 127.0.0.1 "$DYNAMODB_PORT" > "$WORK/moto.log" 2>&1 &
   DYNAMODB_PID=$!
   DYNAMODB="http://127.0.0.1:$DYNAMODB_PORT"
   python3 - "$DYNAMODB" <<'PY'

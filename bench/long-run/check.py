@@ -340,7 +340,7 @@ def validator():
     """The published JSON Schema of the function's output."""
     import jsonschema
     root = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-    with open(os.path.join(root, "src/main/resources/schema/verification-output.schema.json")) as f:
+    with open(os.path.join(root, "function/src/main/resources/schema/verification-output.schema.json")) as f:
         return jsonschema.Draft202012Validator(json.load(f))
 
 

@@ -172,10 +172,10 @@ if [ -z "$ONLY" ] || [ "$ONLY" = plain ]; then
   PASSES+=(plain)
 fi
 if [ "$ONLY" != plain ]; then
-  # moto's DynamoDB, one request at a time (the tests' engine, src/test/python/serial_moto_server.py); the function
-  # reaches it through the driver's proxy.
+  # moto's DynamoDB, one request at a time (the tests' engine, function/src/test/python/serial_moto_server.py); the
+  # function reaches it through the driver's proxy.
   DYNAMODB_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-  python3 "$ROOT/src/test/python/serial_moto_server.py" 127.0.0.1 "$DYNAMODB_PORT" > "$WORK/moto.log" 2>&1 &
+  python3 "$ROOT/function/src/test/python/serial_moto_server.py" 127.0.0.1 "$DYNAMODB_PORT" > "$WORK/moto.log" 2>&1 &
   DYNAMODB_PID=$!
   if [ -z "$ONLY" ] || [ "$ONLY" = records ]; then
     echo "pass 2: $INVOCATIONS invocations with the records store (idempotency keys, daily budget) ..."
