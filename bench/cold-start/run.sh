@@ -182,17 +182,25 @@ PY
   python3 "$ROOT/function/src/test/python/serial_moto_server.py" 127.0.0.1 "$DYNAMODB_PORT" > "$WORK/moto.log" 2>&1 &
   DYNAMODB_PID=$!
   DYNAMODB="http://127.0.0.1:$DYNAMODB_PORT"
-  python3 - "$DYNAMODB" <<'PY'
-import sys, time, boto3
-endpoint = sys.argv[1]
+  python3 - "$DYNAMODB" "$DYNAMODB_PID" <<'PY'
+import os, sys, time, boto3
+from botocore.config import Config
+endpoint, pid = sys.argv[1], int(sys.argv[2])
 client = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1",  # runtime_api.py's AWS_REGION
-                      aws_access_key_id="bench", aws_secret_access_key="bench")
+                      aws_access_key_id="bench", aws_secret_access_key="bench",
+                      config=Config(connect_timeout=1, read_timeout=5, retries={"max_attempts": 1}))
 for _ in range(60):
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        sys.exit("the local DynamoDB engine (moto) exited at start; see target/cold-start/moto.log")
     try:
         client.list_tables()
         break
     except Exception:
         time.sleep(0.5)
+else:
+    sys.exit("the local DynamoDB engine (moto) did not answer within 30 s; see target/cold-start/moto.log")
 client.create_table(TableName="bench-records", BillingMode="PAY_PER_REQUEST",
                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
