@@ -241,7 +241,7 @@ measure() { # label variant warm [extra flag for the JVM or the native image]
     fenv+=(--function-env VERIFY_UPSTREAM=live --function-env VERIFY_TOKEN_SECRET_ID=bench-token
            --function-env "AWS_ENDPOINT_URL_SECRETS_MANAGER={sm}")
     if [ "${UNPRIMED:-0}" = 1 ]; then
-      # What the priming of the request path at startup (priming.RequestPathPriming) buys: without it the first
+      # What the priming of the request path at startup (priming.Priming) buys: without it the first
       # invocation loads and first runs the REST client, the signing and the fault tolerance.
       fenv+=(--function-env PRIMING_REQUEST_PATH_ENABLED=false)
     fi

@@ -197,7 +197,7 @@ class ApiFake:
             if kind in plan.ENGINE_RAN:
                 row["result"] = result
                 row["charged"] = result in plan.CHARGED_CODES or kind == "unknown-code"
-            trace = f"{cid}#{n}"
+            trace = f"{cid}.{n}"  # the real API's trace ids are of the character set the function passes on
             row["trace"] = trace
             if delay:
                 row["delayed_s"] = delay

@@ -37,6 +37,11 @@ public record AwsJsonService(String signingName, String targetPrefix, String pro
         return targetPrefix + "." + operation;
     }
 
+    /** Whether a request's {@code X-Amz-Target} (null when it has none) names an operation of this service. */
+    public boolean isTargetOf(String amzTarget) {
+        return amzTarget != null && amzTarget.startsWith(targetPrefix + ".");
+    }
+
     /** Where the SDK's endpoint rules put the service for a region. */
     @FunctionalInterface
     public interface EndpointRules {

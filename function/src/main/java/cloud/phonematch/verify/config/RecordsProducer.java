@@ -38,7 +38,12 @@ public class RecordsProducer {
 
     RecordsProducer(ApiSettings api, RecordsSettings settings) {
         this.settings = settings;
-        this.shared = api.upstream() == ApiSettings.Upstream.LIVE
+        this.shared = shared(api, settings);
+    }
+
+    /** Whether the records live in the shared table: the live API and a table named. */
+    static boolean shared(ApiSettings api, RecordsSettings settings) {
+        return api.upstream() == ApiSettings.Upstream.LIVE
                 && settings.recordsTable().filter(t -> !t.isBlank()).isPresent();
     }
 

@@ -21,6 +21,7 @@ import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.LogContext;
 
 import cloud.phonematch.verify.json.Json;
+import cloud.phonematch.verify.priming.LocalRehearsal;
 import cloud.phonematch.verify.verification.Caller;
 import cloud.phonematch.verify.verification.Invocation;
 import cloud.phonematch.verify.verification.TimeSource;
@@ -32,7 +33,7 @@ import cloud.phonematch.verify.verification.VerificationResult;
  * object.
  */
 @ApplicationScoped
-public class InvocationSummary {
+public class InvocationSummary implements LocalRehearsal {
     private static final String SUMMARY_LOGGER = "cloud.phonematch.verify.summary";
     private static final Logger LOG = Logger.getLogger(SUMMARY_LOGGER);
     private static final String MESSAGE = "verification summary";
@@ -66,10 +67,11 @@ public class InvocationSummary {
 
     /**
      * Formats a summary line with the console's formatters and builds an EMF object, on placeholder fields (no
-     * personal data), writing neither: {@code InitPriming} runs it during init so that the JIT has compiled the
-     * log formatting and the EMF path, a quarter of an invocation's own work, before callers arrive.
+     * personal data), writing neither: rehearsed during init so that the JIT has compiled the log formatting and the
+     * EMF path, a quarter of an invocation's own work, before callers arrive.
      */
-    public void primeFormatting() {
+    @Override
+    public void rehearse() {
         SummaryFields placeholder = new SummaryFields("direct", "direct", "CONSISTENT", false, false, false, false, 0, true, 1, 200, "prime", 1L, 1L,
                 false, "138****0000", "prime", "prime");
         ExtLogRecord record = withMdc(placeholder.asLogFields(), () -> {

@@ -15,7 +15,7 @@ public enum LambdaInit {
     /** {@code snap-start}: a snapshot is taken after the init, and restored containers start from it. */
     SNAP_START;
 
-    static LambdaInit of(Optional<String> initializationType) {
+    public static LambdaInit of(Optional<String> initializationType) {
         return switch (initializationType.orElse("")) {
             case "provisioned-concurrency" -> PROVISIONED_CONCURRENCY;
             case "snap-start" -> SNAP_START;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import org.crac.Context;
@@ -14,38 +15,41 @@ import org.crac.Resource;
 import cloud.phonematch.verify.verification.RenewableAfterRestore;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InjectableContext;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * The function's SnapStart runtime hooks, through {@code org.crac} (Lambda's java21 runtime answers them for
- * SnapStart): before the snapshot, the request path is rehearsed end to end ({@link RequestPathPriming}, unless it was
- * already primed in this process), so that every container restored from the snapshot starts with it loaded and run
- * once; after a restore, every bean already created that holds state which must differ between containers
- * ({@link RenewableAfterRestore}: random generators, a hash key of the container's own, the API's circuit) draws it anew.
- * Beans created after the restore draw theirs then.
+ * SnapStart), registered at startup in an init that a snapshot follows: before the snapshot, the request path is
+ * rehearsed end to end ({@link Priming#beforeSnapshot()}, once per process), so that every container restored from the
+ * snapshot starts with it loaded and run once; after a restore, every bean already created that holds state which must
+ * differ between containers ({@link RenewableAfterRestore}: random generators, a hash key of the container's own, the
+ * API's circuit) draws it anew. Beans created after the restore draw theirs then.
  * <p>
  * Quarkus's own SnapStart support ({@code quarkus.snapstart.*}) preloads and initializes the application's classes and
  * starts the application during init, before the snapshot; it registers no priming of its own, so nothing is primed
- * twice: the local paths are primed at startup ({@code InitPriming}), the request path once per process.
+ * twice: the local paths are primed at startup, the request path once per process.
  */
 @Singleton
 public class SnapStartHooks implements Resource {
-    private final RequestPathPriming requestPath;
+    private final Priming priming;
 
-    public SnapStartHooks(RequestPathPriming requestPath) {
-        this.requestPath = requestPath;
+    public SnapStartHooks(Priming priming) {
+        this.priming = priming;
     }
 
     /**
-     * Registers with the runtime's global context. The context holds its resources weakly; this bean, a singleton,
-     * is what keeps the hooks alive.
+     * Registers with the runtime's global context when a snapshot follows this init. The context holds its resources
+     * weakly; this bean, a singleton, is what keeps the hooks alive.
      */
-    public void register() {
-        Core.getGlobalContext().register(this);
+    void registerAtStartup(@Observes StartupEvent event) {
+        if (priming.init() == LambdaInit.SNAP_START) {
+            Core.getGlobalContext().register(this);
+        }
     }
 
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
-        requestPath.beforeSnapshot();
+        priming.beforeSnapshot();
     }
 
     @Override

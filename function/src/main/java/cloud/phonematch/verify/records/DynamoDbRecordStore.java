@@ -151,7 +151,7 @@ public final class DynamoDbRecordStore implements RecordStore, RenewableAfterRes
      * The store sending every call through {@code client} (the priming's, against a loopback server) instead of a
      * client set up from the environment on first use.
      */
-    public static DynamoDbRecordStore through(AwsJsonClient client, String table, Duration callTimeout) {
+    static DynamoDbRecordStore through(AwsJsonClient client, String table, Duration callTimeout) {
         return new DynamoDbRecordStore(table, callTimeout, TimeSource.SYSTEM, () -> client);
     }
 

@@ -79,7 +79,7 @@ public class SecretsManagerAccess implements RenewableAfterRestore {
 
     /**
      * The secret's SecretString (null when it only has a SecretBinary), read through {@code client}: this function's
-     * own, or the priming's at init, against its loopback server.
+     * own, or the rehearsal's at init ({@link SecretReadRehearsal}), against its loopback server.
      * <p>
      * Fault tolerance, through {@link Retries}: each call is bounded by {@code VERIFY_SECRET_TIMEOUT} and by the time
      * {@code deadline} has left, and a call is not started with less than {@link #MIN_TRY} left; when Secrets Manager
@@ -93,7 +93,7 @@ public class SecretsManagerAccess implements RenewableAfterRestore {
      * @throws SecretsManagerOutOfTime when the deadline left no time for (another) call
      * @throws SecretsManagerRefusal for a refusal that repeating cannot fix
      */
-    public String secretString(AwsJsonClient client, String secretId, Deadline deadline) {
+    String secretString(AwsJsonClient client, String secretId, Deadline deadline) {
         byte[] body = getSecretValue(secretId);
         Retries.Schedule schedule = new Retries.Schedule(MAX_TRIES, MAX_WAIT, MAX_WAIT, config.secretTimeout(),
                 MIN_TRY);

@@ -53,7 +53,7 @@ public final class CircuitBreakingVerificationGateway implements VerificationGat
      * The same policy around {@code delegate} with a circuit of its own, registered under no name: what the priming at
      * init runs its calls through, so that they leave nothing in the API's circuit.
      */
-    public static CircuitBreakingVerificationGateway unregistered(VerificationGateway delegate, ApiSettings config) {
+    static CircuitBreakingVerificationGateway unregistered(VerificationGateway delegate, ApiSettings config) {
         return new CircuitBreakingVerificationGateway(delegate, config, null);
     }
 

@@ -35,7 +35,7 @@ public class VerificationApiClientFactory implements AutoCloseable {
      * A client of the API's interface, with the same timeouts, for another base URL: the priming's, against its
      * loopback server. Whoever makes one closes it.
      */
-    public static VerificationApiClientFactory at(URI baseUri, ApiSettings api, AttemptSettings attempts) {
+    static VerificationApiClientFactory at(URI baseUri, ApiSettings api, AttemptSettings attempts) {
         return new VerificationApiClientFactory(api, attempts, baseUri);
     }
 

@@ -15,8 +15,9 @@ import com.tngtech.archunit.lang.ArchRule;
  * The packages' imports point one way (docs/architecture.md): the composition root ({@code config}) on top, seeing
  * everything and seen by nothing; the handler over the flow ({@code verification}: the flow, its ports, the charge
  * rule); the adapters ({@code upstream}, {@code secrets}, {@code records}, {@code aws}, {@code observability},
- * {@code sandbox}, {@code priming}) implementing the flow's ports; and a ground of pure code ({@code precheck},
- * {@code output}, {@code json}, {@code crypto}, {@code http}) that knows none of them.
+ * {@code sandbox}) implementing the flow's ports, each with its rehearsal; the priming ({@code priming}), which gets
+ * the function ready by asking the packages' rehearsals and so knows none of them; and a ground of pure code
+ * ({@code precheck}, {@code output}, {@code json}, {@code crypto}, {@code http}) that knows none of them.
  */
 class PackageArrowsTest {
     private static final String ROOT = "cloud.phonematch.verify";
@@ -54,6 +55,15 @@ class PackageArrowsTest {
                 .resideInAnyPackage(ROOT + ".verification..", ROOT + ".handler..", ROOT + ".config..",
                         ROOT + ".upstream..", ROOT + ".secrets..", ROOT + ".records..", ROOT + ".aws..",
                         ROOT + ".observability..", ROOT + ".sandbox..", ROOT + ".priming..", ROOT + ".localgateway..")
+                .check(FUNCTION);
+    }
+
+    @Test
+    void thePrimingKnowsNoPackageItPrimes() {
+        noClasses().that().resideInAPackage(ROOT + ".priming..").should().dependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".handler..", ROOT + ".upstream..", ROOT + ".secrets..",
+                        ROOT + ".records..", ROOT + ".aws..", ROOT + ".observability..", ROOT + ".sandbox..",
+                        ROOT + ".localgateway..")
                 .check(FUNCTION);
     }
 

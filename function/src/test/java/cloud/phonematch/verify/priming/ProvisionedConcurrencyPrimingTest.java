@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import cloud.phonematch.verify.records.ClaimAndSettleRehearsal;
 import cloud.phonematch.verify.secrets.SecretsManagerAccess;
 import cloud.phonematch.verify.support.FakeApis;
 import cloud.phonematch.verify.upstream.VerificationApiClientFactory;
@@ -32,7 +33,7 @@ class ProvisionedConcurrencyPrimingTest {
     }
 
     @Inject
-    RequestPathPriming priming;
+    Priming priming;
 
     @Inject
     VerificationApiClientFactory apiClients;
@@ -42,10 +43,10 @@ class ProvisionedConcurrencyPrimingTest {
 
     @Test
     void theStartupRehearsesThePathAgainstTheLoopbackServer() {
-        RequestPathPriming.Rehearsal startup = StartupRehearsal.ranOnceWithoutTheFunctionsClients(priming, apiClients,
+        Rehearsed startup = StartupRehearsal.ranOnceWithoutTheFunctionsClients(priming, apiClients,
                 secrets);
 
-        assertEquals(0, startup.recordWrites(), "no records table in this configuration");
+        assertEquals(0, startup.answered(ClaimAndSettleRehearsal.SERVICE), "no records table in this configuration");
         assertEquals(0, startup.leftOpen(), "no connection left open");
         assertTrue(startup.stopped(), "the loopback server stopped");
         assertTrue(priming.beforeSnapshot().isEmpty(), "once per process");

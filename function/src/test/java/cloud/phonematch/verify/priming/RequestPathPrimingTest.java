@@ -13,12 +13,15 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import cloud.phonematch.verify.records.ClaimAndSettleRehearsal;
+import cloud.phonematch.verify.secrets.SecretReadRehearsal;
 import cloud.phonematch.verify.secrets.SecretsManagerAccess;
 import cloud.phonematch.verify.support.ApiStubs;
 import cloud.phonematch.verify.support.FakeApis;
 import cloud.phonematch.verify.support.Fakes;
 import cloud.phonematch.verify.support.RecordedLogs;
 import cloud.phonematch.verify.support.SecretsManagerStubs;
+import cloud.phonematch.verify.upstream.ApiCallRehearsal;
 import cloud.phonematch.verify.upstream.CircuitBreakingVerificationGateway;
 import cloud.phonematch.verify.upstream.VerificationApiClientFactory;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -29,9 +32,10 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
 /**
  * The request path's priming, on (as in production), in an on-demand init: rehearsed once at startup, where Lambda's
- * init CPU is unthrottled. The rehearsal runs the whole path against its own loopback server, counted by that server,
- * and leaves nothing behind — no open server, no connection, none of the function's
- * own clients built, nothing in the API's circuit, no log line. WireMock's journal shows that the fakes of the real
+ * init CPU is unthrottled. Each part (the token's read, the records' claim and settle, the API's call) is rehearsed by
+ * the package that owns it, against the coordinator's loopback server, which counts what it answered. A rehearsal
+ * leaves nothing behind — no open server, no connection, none of the function's own clients built, nothing in the
+ * API's circuit, no log line. WireMock's journal shows that the fakes of the real
  * services saw nothing.
  */
 @QuarkusTest
@@ -47,7 +51,16 @@ class RequestPathPrimingTest {
     }
 
     @Inject
-    RequestPathPriming priming;
+    Priming priming;
+
+    @Inject
+    SecretReadRehearsal secretRead;
+
+    @Inject
+    ClaimAndSettleRehearsal claimAndSettle;
+
+    @Inject
+    ApiCallRehearsal apiCall;
 
     @Inject
     VerificationApiClientFactory apiClients;
@@ -64,12 +77,12 @@ class RequestPathPrimingTest {
     void anOnDemandInitRehearsesThePathAtStartupWithoutBuildingTheFunctionsClients() {
         StartupRehearsal.ranOnceWithoutTheFunctionsClients(priming, apiClients, secrets);
 
-        assertTrue(priming.atStartup().isEmpty(), "once per process");
+        assertTrue(priming.beforeSnapshot().isEmpty(), "once per process");
     }
 
     @Test
     void theRehearsalLeavesTheApisCircuitAlone() {
-        priming.rehearse(1, false);
+        priming.rehearse(1, List.of(secretRead, apiCall));
 
         assertThrows(IllegalArgumentException.class,
                 () -> CircuitBreakerMaintenance.get().currentState(CircuitBreakingVerificationGateway.NAME),
@@ -78,28 +91,27 @@ class RequestPathPrimingTest {
 
     @Test
     void everyRoundOfTheRehearsalRunsThePathAgainstTheLoopbackServerOnly() {
-        RequestPathPriming.Rehearsal rehearsal = priming.rehearse(3, false);
+        Rehearsed rehearsal = priming.rehearse(3, List.of(secretRead, apiCall));
 
-        assertEquals(3, rehearsal.secretReads());
-        assertEquals(3, rehearsal.apiCalls());
-        assertEquals(0, rehearsal.recordWrites());
+        assertEquals(Map.of(SecretReadRehearsal.SERVICE, 3, ApiCallRehearsal.SERVICE, 3), rehearsal.answered());
+        assertEquals(0, rehearsal.unknown());
         assertEquals(0, ApiStubs.calls().size(), "the API's fake saw nothing");
         assertEquals(0, SecretsManagerStubs.calls(), "Secrets Manager's fake saw nothing");
     }
 
     @Test
     void withARecordsTableAClaimAndASettleGoToDynamoDb() {
-        RequestPathPriming.Rehearsal rehearsal = priming.rehearse(1, true);
+        Rehearsed rehearsal = priming.rehearse(1, List.of(secretRead, claimAndSettle, apiCall));
 
-        assertEquals(2, rehearsal.recordWrites(), "PutItem to claim, PutItem to settle");
-        assertEquals(1, rehearsal.apiCalls());
-        assertEquals(1, rehearsal.secretReads());
+        assertEquals(2, rehearsal.answered(ClaimAndSettleRehearsal.SERVICE), "PutItem to claim, PutItem to settle");
+        assertEquals(1, rehearsal.answered(ApiCallRehearsal.SERVICE));
+        assertEquals(1, rehearsal.answered(SecretReadRehearsal.SERVICE));
         assertEquals(0, rehearsal.unknown());
     }
 
     @Test
     void leavesNoServerNoConnectionAndNoClientOfTheFunctionsOwn() {
-        RequestPathPriming.Rehearsal rehearsal = priming.rehearse(1, true);
+        Rehearsed rehearsal = priming.rehearse(1, List.of(secretRead, claimAndSettle, apiCall));
 
         assertEquals(0, rehearsal.leftOpen(), "the priming's clients closed every connection they opened");
         // Asked of the server, not of its port: once freed, the port may be taken by any listener of this JVM.
@@ -112,7 +124,7 @@ class RequestPathPrimingTest {
     void logsNothing() {
         List<RecordedLogs.Message> logged;
         try (RecordedLogs logs = RecordedLogs.start()) {
-            priming.rehearse(2, true);
+            priming.rehearse(2, List.of(secretRead, claimAndSettle, apiCall));
             logged = logs.messages();
         }
 

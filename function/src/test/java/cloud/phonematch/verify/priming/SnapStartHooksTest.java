@@ -21,12 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import cloud.phonematch.verify.records.HashKeys;
+import cloud.phonematch.verify.secrets.SecretReadRehearsal;
 import cloud.phonematch.verify.support.ApiStubs;
 import cloud.phonematch.verify.support.Events;
 import cloud.phonematch.verify.support.FakeApis;
 import cloud.phonematch.verify.support.Fakes;
 import cloud.phonematch.verify.support.Lambda;
 import cloud.phonematch.verify.support.SecretsManagerStubs;
+import cloud.phonematch.verify.upstream.ApiCallRehearsal;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.TimeSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -59,7 +61,7 @@ class SnapStartHooksTest {
     SnapStartHooks hooks;
 
     @Inject
-    RequestPathPriming priming;
+    Priming priming;
 
     @Inject
     HashKeys hashKeys;
@@ -76,9 +78,9 @@ class SnapStartHooksTest {
 
         hooks.beforeCheckpoint(null);
 
-        RequestPathPriming.Rehearsal primed = priming.last().orElseThrow(() -> new AssertionError("not primed"));
-        assertEquals(1, primed.apiCalls());
-        assertEquals(1, primed.secretReads());
+        Rehearsed primed = priming.last().orElseThrow(() -> new AssertionError("not primed"));
+        assertEquals(1, primed.answered(ApiCallRehearsal.SERVICE));
+        assertEquals(1, primed.answered(SecretReadRehearsal.SERVICE));
         hooks.beforeCheckpoint(null);
         assertSame(primed, priming.last().orElseThrow(), "not primed a second time");
         assertEquals(0, ApiStubs.calls().size(), "the API's fake saw nothing");
