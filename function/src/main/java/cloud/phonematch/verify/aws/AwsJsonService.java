@@ -2,6 +2,8 @@ package cloud.phonematch.verify.aws;
 
 import java.net.URI;
 
+import cloud.phonematch.verify.priming.PlayedService;
+
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -40,6 +42,11 @@ public record AwsJsonService(String signingName, String targetPrefix, String pro
     /** Whether a request's {@code X-Amz-Target} (null when it has none) names an operation of this service. */
     public boolean isTargetOf(String amzTarget) {
         return amzTarget != null && amzTarget.startsWith(targetPrefix + ".");
+    }
+
+    /** This service as a rehearsal's loopback server plays it: every operation answered with {@code successReply}. */
+    public PlayedService played(String name, String successReply) {
+        return new PlayedService(name, (path, amzTarget) -> isTargetOf(amzTarget), contentType(), successReply);
     }
 
     /** Where the SDK's endpoint rules put the service for a region. */

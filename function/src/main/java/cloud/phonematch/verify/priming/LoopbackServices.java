@@ -19,25 +19,25 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The services the request path calls, played on 127.0.0.1 by one HTTP server on a free port, for the rehearsals
- * only: each request goes to the {@link ServiceRehearsal} that plays it and is answered with that service's success
+ * only: each request goes to the {@link PlayedService} it is for and is answered with that service's success
  * reply, and counted. Runs on the function's Vert.x (Quarkus's); {@link #close()} waits for the clients' connections to
  * go, then stops the server.
  */
 final class LoopbackServices implements AutoCloseable {
     private final HttpServer server;
     private final Duration timeout;
-    private final List<ServiceRehearsal> played;
+    private final List<PlayedService> played;
     private final Map<String, AtomicInteger> answered = new LinkedHashMap<>();
     private final AtomicInteger unknown = new AtomicInteger();
     private final AtomicInteger openConnections = new AtomicInteger();
     private int leftOpen;
     private Future<Void> stopping;
 
-    private LoopbackServices(Vertx vertx, List<ServiceRehearsal> played, Duration timeout) {
+    private LoopbackServices(Vertx vertx, List<PlayedService> played, Duration timeout) {
         this.timeout = timeout;
         this.played = List.copyOf(played);
-        for (ServiceRehearsal service : played) {
-            answered.put(service.service(), new AtomicInteger());
+        for (PlayedService service : played) {
+            answered.put(service.name(), new AtomicInteger());
         }
         this.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
                 .connectionHandler(connection -> {
@@ -48,7 +48,7 @@ final class LoopbackServices implements AutoCloseable {
     }
 
     /** Listens on 127.0.0.1, on a port the system picks, playing {@code played}. */
-    static LoopbackServices start(Vertx vertx, List<ServiceRehearsal> played, Duration timeout) {
+    static LoopbackServices start(Vertx vertx, List<PlayedService> played, Duration timeout) {
         LoopbackServices services = new LoopbackServices(vertx, played, timeout);
         services.await(services.server.listen());
         return services;
@@ -66,18 +66,18 @@ final class LoopbackServices implements AutoCloseable {
     }
 
     private void answer(HttpServerRequest request) {
-        Optional<ServiceRehearsal> service = playing(request.path(), request.getHeader("X-Amz-Target"));
+        Optional<PlayedService> service = playing(request.path(), request.getHeader("X-Amz-Target"));
         request.body().onComplete(read -> {
-            service.ifPresentOrElse(s -> answered.get(s.service()).incrementAndGet(), unknown::incrementAndGet);
+            service.ifPresentOrElse(s -> answered.get(s.name()).incrementAndGet(), unknown::incrementAndGet);
             request.response()
                     .setStatusCode(service.isPresent() ? 200 : 404)
-                    .putHeader("content-type", service.map(ServiceRehearsal::contentType).orElse("application/json"))
-                    .end(service.map(ServiceRehearsal::successReply).orElse("{\"message\":\"not played here\"}"));
+                    .putHeader("content-type", service.map(PlayedService::contentType).orElse("application/json"))
+                    .end(service.map(PlayedService::successReply).orElse("{\"message\":\"not played here\"}"));
         });
     }
 
-    private Optional<ServiceRehearsal> playing(String path, String target) {
-        return played.stream().filter(service -> service.plays(path, target)).findFirst();
+    private Optional<PlayedService> playing(String path, String target) {
+        return played.stream().filter(service -> service.isFor().test(path, target)).findFirst();
     }
 
     /** Waits (bounded) for the clients to close their connections, then stops the server and waits for that too. */

@@ -151,7 +151,8 @@ public class Priming {
      * and stopped after; outside the once-per-process rule, so tests can ask what a rehearsal does.
      */
     Rehearsed rehearse(int rounds, List<ServiceRehearsal> parts) {
-        LoopbackServices services = LoopbackServices.start(vertx, parts, STEP_TIMEOUT);
+        LoopbackServices services = LoopbackServices.start(vertx,
+                parts.stream().map(ServiceRehearsal::played).toList(), STEP_TIMEOUT);
         List<ServiceRehearsal.Run> runs = new ArrayList<>();
         try {
             for (ServiceRehearsal part : parts) {

@@ -13,17 +13,8 @@ import java.util.List;
  */
 public interface ServiceRehearsal {
 
-    /** The service's name, as the rehearsal's counts ({@link Rehearsed#answered()}) name it. */
-    String service();
-
-    /** Whether a request is for this service, told apart as the services themselves are: by path, or by {@code X-Amz-Target}. */
-    boolean plays(String path, String amzTarget);
-
-    /** The content type of the service's replies. */
-    String contentType();
-
-    /** The service's reply to a request that succeeded, with placeholders only. */
-    String successReply();
+    /** The service this part calls, as the loopback server plays it. */
+    PlayedService played();
 
     /** Library classes the first real call needs: loaded and initialized at init, without being used. */
     List<String> firstCallClasses();

@@ -14,6 +14,7 @@ import cloud.phonematch.verify.output.ResultCode;
 import cloud.phonematch.verify.output.VerificationStatus;
 import cloud.phonematch.verify.precheck.MobileNumbers;
 import cloud.phonematch.verify.priming.Placeholders;
+import cloud.phonematch.verify.priming.PlayedService;
 import cloud.phonematch.verify.priming.ServiceRehearsal;
 import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.Deadline;
@@ -40,25 +41,10 @@ public class ClaimAndSettleRehearsal implements ServiceRehearsal {
         this.clock = clock;
     }
 
+    /** Every write answered as one that was made (PutItem, UpdateItem, DeleteItem without return values: {@code {}}). */
     @Override
-    public String service() {
-        return SERVICE;
-    }
-
-    @Override
-    public boolean plays(String path, String amzTarget) {
-        return DynamoDbRecordStore.DYNAMODB.isTargetOf(amzTarget);
-    }
-
-    @Override
-    public String contentType() {
-        return DynamoDbRecordStore.DYNAMODB.contentType();
-    }
-
-    /** A conditional write that was made (PutItem, UpdateItem, DeleteItem without return values). */
-    @Override
-    public String successReply() {
-        return "{}";
+    public PlayedService played() {
+        return DynamoDbRecordStore.DYNAMODB.played(SERVICE, "{}");
     }
 
     /** The same signer and chains as the token's read, which precedes it in every invocation. */

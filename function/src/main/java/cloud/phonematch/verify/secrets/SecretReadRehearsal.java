@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import cloud.phonematch.verify.aws.AwsJsonClient;
 import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.priming.Placeholders;
+import cloud.phonematch.verify.priming.PlayedService;
 import cloud.phonematch.verify.priming.ServiceRehearsal;
 import cloud.phonematch.verify.verification.Deadline;
 
@@ -35,23 +36,12 @@ public class SecretReadRehearsal implements ServiceRehearsal {
     }
 
     @Override
-    public String service() {
-        return SERVICE;
-    }
-
-    @Override
-    public boolean plays(String path, String amzTarget) {
-        return SecretsManagerAccess.SECRETS_MANAGER.isTargetOf(amzTarget);
-    }
-
-    @Override
-    public String contentType() {
-        return SecretsManagerAccess.SECRETS_MANAGER.contentType();
+    public PlayedService played() {
+        return SecretsManagerAccess.SECRETS_MANAGER.played(SERVICE, getSecretValueReply());
     }
 
     /** GetSecretValue's answer. */
-    @Override
-    public String successReply() {
+    private String getSecretValueReply() {
         ObjectNode reply = Json.object().put("ARN", "arn:aws:secretsmanager:us-east-1:000000000000:secret:priming")
                 .put("Name", Placeholders.ID).put("VersionId", Placeholders.ID)
                 .put("SecretString", Json.write(Json.object().put(settings.tokenSecretField(), Placeholders.TOKEN)));

@@ -10,6 +10,7 @@ import jakarta.ws.rs.Path;
 
 import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.priming.Placeholders;
+import cloud.phonematch.verify.priming.PlayedService;
 import cloud.phonematch.verify.priming.ServiceRehearsal;
 import cloud.phonematch.verify.verification.ApiToken;
 import cloud.phonematch.verify.verification.AttemptSettings;
@@ -36,26 +37,11 @@ public class ApiCallRehearsal implements ServiceRehearsal {
         this.clock = clock;
     }
 
-    @Override
-    public String service() {
-        return SERVICE;
-    }
-
-    @Override
-    public boolean plays(String path, String amzTarget) {
-        return API_PATH.equals(path);
-    }
-
-    @Override
-    public String contentType() {
-        return "application/json";
-    }
-
     /** The API's answer: result 0 (consistent). */
     @Override
-    public String successReply() {
-        return Json.write(Json.object().put("result", "0").put("description", Placeholders.ID)
-                .put("trace_id", Placeholders.ID));
+    public PlayedService played() {
+        return PlayedService.atPath(SERVICE, API_PATH, "application/json", Json.write(Json.object()
+                .put("result", "0").put("description", Placeholders.ID).put("trace_id", Placeholders.ID)));
     }
 
     /** The REST client's builder and request chain, Vert.x's HTTP client, Mutiny and the fault tolerance's guard. */
