@@ -100,12 +100,22 @@ class ReadmeSigV4CallTest {
                 "the signature the SDK's SigV4 signer computes for this request");
     }
 
-    /** The README's bash block holding the signed curl call, its continuation lines joined. */
+    /**
+     * The README's bash block holding the signed curl call (indented as a step of a list, maybe), its continuation
+     * lines joined; docs/deployment.md shows the same call.
+     */
     static String readmeCurlLine() throws IOException {
-        Matcher block = Pattern.compile("(?s)```bash\n(curl [^`]*?--aws-sigv4[^`]*?)```")
-                .matcher(Files.readString(ProjectRoot.PATH.resolve("README.md")));
-        assertTrue(block.find(), "the README shows a curl --aws-sigv4 call");
-        return block.group(1).replace("\\\n", " ").trim();
+        String line = signedCurlLine(ProjectRoot.PATH.resolve("README.md"));
+        assertEquals(line, signedCurlLine(ProjectRoot.PATH.resolve("docs/deployment.md")),
+                "the README and docs/deployment.md show the same signed call");
+        return line;
+    }
+
+    private static String signedCurlLine(Path document) throws IOException {
+        Matcher block = Pattern.compile("(?s)```bash\n\\s*(curl [^`]*?--aws-sigv4[^`]*?)```")
+                .matcher(Files.readString(document));
+        assertTrue(block.find(), document.getFileName() + " shows a curl --aws-sigv4 call");
+        return block.group(1).replace("\\\n", " ").replaceAll("\\s+", " ").trim();
     }
 
     /**

@@ -30,7 +30,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * The README's examples of calling the deployed stack, run through the function in the sandbox: the payloads of
+ * The examples of calling the deployed stack (docs/deployment.md), run through the function in the sandbox: the payloads of
  * {@code aws lambda invoke} and {@code aws stepfunctions start-sync-execution}, and the sample batch CSV read the way the
  * batch state machine's Distributed Map reads it (header row, its {@code ItemSelector} evaluated with JSONata).
  */
@@ -39,12 +39,12 @@ import io.quarkus.test.junit.TestProfile;
 @TestProfile(SandboxUpstream.class)
 class CallExamplesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path README = ProjectRoot.PATH.resolve("README.md");
+    private static final Path GUIDE = ProjectRoot.PATH.resolve("docs/deployment.md");
     private static final Path SAMPLE_CSV = ProjectRoot.PATH.resolve("examples/verifications.csv");
 
     @Test
     void theDirectPayloadsOfTheReadmeAreAnsweredAsTheReadmeSays() throws IOException {
-        String readme = Files.readString(README);
+        String readme = Files.readString(GUIDE);
         List<String> payloads = quoted(readme, "--payload '([^']+)'");
         payloads.addAll(quoted(readme, "start-sync-execution --state-machine-arn \"\\$VERIFY_ONE_ARN\" \\\\\\n\\s*--input '([^']+)'"));
         assertEquals(2, payloads.size(), "aws lambda invoke and the single state machine: " + payloads);
@@ -58,9 +58,9 @@ class CallExamplesTest {
 
     @Test
     void theBatchExampleStartsWithTheKeyItUploadsTo() throws IOException {
-        String readme = Files.readString(README);
+        String readme = Files.readString(GUIDE);
         Matcher upload = Pattern.compile("aws s3 cp (\\S+) \"s3://\\$BATCH_INPUT_BUCKET/([^\"]+)\"").matcher(readme);
-        assertTrue(upload.find(), "the README uploads the sample CSV");
+        assertTrue(upload.find(), "docs/deployment.md uploads the sample CSV");
         assertEquals(ProjectRoot.PATH.resolve(upload.group(1)).normalize(), SAMPLE_CSV.normalize());
         List<String> inputs = quoted(readme, "--state-machine-arn \"\\$VERIFY_BATCH_ARN\" --input '([^']+)'");
         assertEquals(1, inputs.size());

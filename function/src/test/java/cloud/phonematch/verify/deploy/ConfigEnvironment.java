@@ -42,7 +42,7 @@ public final class ConfigEnvironment {
     /**
      * Every {@code @ConfigMapping(prefix = "verify")} interface of the function, found in its compiled classes (one per
      * concern: the API, the attempts, the token, the records, encryption, metrics), so that a new one cannot be left
-     * out of the checks of the template and the README.
+     * out of the checks of the template and docs/configuration.md.
      */
     public static List<Class<?>> functionMappings() {
         return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -33,7 +33,8 @@ import io.restassured.RestAssured;
 import io.vertx.core.Vertx;
 
 /**
- * The README's local run, held true: every command line shown under "The two commands" is run as written (through
+ * The local run as the documents show it, held true: every command line of the README's one request and of
+ * docs/local-run.md is run as written (through
  * {@code bash}, with {@code curl}) against the function in dev mode's sandbox — the local HTTP API in place of
  * {@code localhost:3000}, the test's mock Lambda event server in place of {@code localhost:8080} — and its output
  * compared with the output shown ({@code …} matching what differs on every call). A {@code ./mvnw quarkus:dev -D…}
@@ -44,7 +45,8 @@ import io.vertx.core.Vertx;
 @TestProfile(SandboxUpstream.class)
 class LocalGatewayReadmeTest {
     private static final Path README = ProjectRoot.PATH.resolve("README.md");
-    private static final String SECTION = "## The two commands";
+    private static final String README_SECTION = "## One request";
+    private static final Path LOCAL_RUN = ProjectRoot.PATH.resolve("docs/local-run.md");
 
     @Inject
     Vertx vertx;
@@ -54,8 +56,11 @@ class LocalGatewayReadmeTest {
 
     @Test
     void everyCommandOfTheLocalRunAnswersAsShown() throws Exception {
-        List<ReadmeConsole.Command> commands = ReadmeConsole.commands(Files.readString(README), SECTION);
-        assertTrue(commands.size() >= 12, "the README shows the local run's commands: " + commands.size());
+        List<ReadmeConsole.Command> commands = new ArrayList<>(
+                ReadmeConsole.commands(Files.readString(README), README_SECTION));
+        assertEquals(1, commands.size(), "the README shows one request");
+        commands.addAll(ReadmeConsole.commands(Files.readString(LOCAL_RUN)));
+        assertTrue(commands.size() >= 13, "docs/local-run.md shows the local run's commands: " + commands.size());
         List<String> failures = new ArrayList<>();
         Map<String, String> properties = new HashMap<>();
         RunningGateway gateway = RunningGateway.start(vertx, handler, RunningGateway.settings(properties));
@@ -70,7 +75,7 @@ class LocalGatewayReadmeTest {
                     continue;
                 }
                 if (command.line().contains("uniq -c")) {
-                    // A burst, on a bucket that starts full and does not refill: what the README shows for requests
+                    // A burst, on a bucket that starts full and does not refill: what docs/local-run.md shows for requests
                     // arriving within a tenth of a second. (Thirty curl processes take longer than that to start on a
                     // busy build machine, and each further tenth of a second would let one more through.)
                     Map<String, String> noRefill = new HashMap<>(properties);
@@ -80,7 +85,7 @@ class LocalGatewayReadmeTest {
                 }
                 String printed = run(command.line(), gateway.port());
                 for (String problem : ShownOutput.mismatches(command.shown(), printed)) {
-                    failures.add("command " + (i + 1) + " of " + SECTION + ": " + problem);
+                    failures.add((i == 0 ? "the README's request" : "command " + i + " of docs/local-run.md") + ": " + problem);
                 }
             }
         } finally {
@@ -89,7 +94,7 @@ class LocalGatewayReadmeTest {
         assertTrue(failures.isEmpty(), String.join("\n\n", failures));
     }
 
-    /** The {@code local-gateway.*} settings the README names are exactly those the local HTTP API reads. */
+    /** The {@code local-gateway.*} settings docs/local-run.md names are exactly those the local HTTP API reads. */
     @Test
     void namesExactlyTheSettingsTheLocalHttpApiReads() throws IOException {
         Set<String> read = new TreeSet<>();
@@ -98,7 +103,7 @@ class LocalGatewayReadmeTest {
             return Optional.empty();
         });
         Set<String> documented = new TreeSet<>();
-        Matcher named = Pattern.compile("`(local-gateway\\.[a-z-]+)`").matcher(Files.readString(README));
+        Matcher named = Pattern.compile("`(local-gateway\\.[a-z-]+)`").matcher(Files.readString(LOCAL_RUN));
         while (named.find()) {
             documented.add(named.group(1));
         }
@@ -109,14 +114,14 @@ class LocalGatewayReadmeTest {
     private static String run(String line, int gatewayPort) throws IOException, InterruptedException {
         String aimed = line.replace("http://localhost:3000", "http://127.0.0.1:" + gatewayPort)
                 .replace("http://localhost:8080", "http://127.0.0.1:" + RestAssured.port);
-        assertTrue(!aimed.equals(line), "a README command aimed at neither localhost:3000 nor localhost:8080");
+        assertTrue(!aimed.equals(line), "a documented command aimed at neither localhost:3000 nor localhost:8080");
         Process process = new ProcessBuilder("bash", "-c", aimed).directory(ProjectRoot.PATH.toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("a README command did not end within 60 s");
+            throw new AssertionError("a documented command did not end within 60 s");
         }
         return new String(output, StandardCharsets.UTF_8);
     }

@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The shell sessions a README section shows in {@code ```console} blocks: each line starting with {@code $ } is a
+ * The shell sessions a document (the README, a page of docs/) shows in {@code ```console} blocks: each line starting with {@code $ } is a
  * command, and the lines after it, up to the next command or the block's end, are its output as shown.
  */
 final class ReadmeConsole {
@@ -40,14 +40,19 @@ final class ReadmeConsole {
         }
     }
 
-    /** The commands of the README section that starts with {@code heading}, in order. */
-    static List<Command> commands(String readme, String heading) {
-        int start = readme.indexOf("\n" + heading + "\n");
+    /** The commands of the document's section that starts with {@code heading}, in order. */
+    static List<Command> commands(String document, String heading) {
+        int start = document.indexOf("\n" + heading + "\n");
         if (start < 0) {
             throw new IllegalArgumentException("no section " + heading);
         }
-        int end = readme.indexOf("\n## ", start + heading.length() + 1);
-        Matcher block = BLOCK.matcher(readme.substring(start, end < 0 ? readme.length() : end));
+        int end = document.indexOf("\n## ", start + heading.length() + 1);
+        return commands(document.substring(start, end < 0 ? document.length() : end));
+    }
+
+    /** The commands of every console block of the text, in order. */
+    static List<Command> commands(String blocks) {
+        Matcher block = BLOCK.matcher(blocks);
         List<Command> commands = new ArrayList<>();
         while (block.find()) {
             String line = null;

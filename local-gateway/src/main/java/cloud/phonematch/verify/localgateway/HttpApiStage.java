@@ -77,7 +77,7 @@ final class HttpApiStage {
 
     private static GatewayResponse failed(Throwable cause) {
         // Logged as Lambda's runtime reports a failed invocation; the function writes its own messages, without
-        // personal data (see the README's privacy rules).
+        // personal data (see docs/privacy.md).
         LOG.errorf(cause, "the function failed with %s; API Gateway answers 500", cause.getClass().getName());
         return GatewayResponse.internalServerError();
     }
