@@ -49,8 +49,8 @@ import java.util.zip.ZipOutputStream;
  * The zip then deflates the one jar as one stream, so compression spans similar class files instead of restarting
  * at each: about 30 % less to upload and for Lambda to fetch on a cold start than Quarkus's zip of compressed jars,
  * and class loading reads without inflating. The unpacked size in {@code /var/task} grows accordingly (well within
- * Lambda's 250 MB). The Maven Shade plugin can merge jars too, but not as this merge does (BENCHMARKS.md, "What the
- * repack step buys"): it writes every entry compressed, keeps one licence text of several, and lets a clash pass with
+ * Lambda's 250 MB). The Maven Shade plugin can merge jars too, but not as this merge does (bench/results/history/
+ * 2026-11-30-repack-step.md): it writes every entry compressed, keeps one licence text of several, and lets a clash pass with
  * a warning. {@code FunctionZipIT} checks the merge against the jars Quarkus resolved, {@code TrimmedBouncyCastleIT}
  * the Bouncy Castle in it, and {@code PackagedFunctionIT} runs the packaged function under Lambda's Runtime Interface
  * Client.

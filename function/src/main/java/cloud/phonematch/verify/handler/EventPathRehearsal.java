@@ -26,7 +26,7 @@ import cloud.phonematch.verify.priming.Placeholders;
  * What the handler does in every invocation before and after the flow, on placeholders: an API Gateway v2 event and a
  * direct event read through the JSON mapper into the request's fields, the pre-check with libphonenumber's China
  * metadata and carrier tables, and an answer and a failure rendered as JSON. The early warm invocations are where the
- * warm p99 is made (BENCHMARKS.md, "the first caller's wait").
+ * warm p99 is made (bench/results/history/2026-11-30-cold-start-and-priming.md).
  */
 @Singleton
 public class EventPathRehearsal implements LocalRehearsal {

@@ -32,8 +32,8 @@ import io.vertx.core.Vertx;
  * Why the request path in an on-demand init too, which the first caller waits for: Lambda runs an on-demand init on a
  * full, unthrottled vCPU, and the invocations on the share of a vCPU the function's memory buys (512/1,769 of one at
  * 512 MB). The same work costs the first caller about three and a half times as long in the first invocation as in the
- * init (BENCHMARKS.md, "the first caller's wait", has the figures). Not in a native executable, which neither loads
- * classes nor compiles code at run time.
+ * init (bench/results/history/2026-11-30-cold-start-and-priming.md has the figures). Not in a native executable,
+ * which neither loads classes nor compiles code at run time.
  * <p>
  * One after the other: the function's class loader loads one class at a time, so a second thread would not help.
  * Nothing leaves the process (no network beyond 127.0.0.1), only placeholders are used, none of the function's own
