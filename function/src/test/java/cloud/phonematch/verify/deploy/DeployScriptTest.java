@@ -101,21 +101,35 @@ class DeployScriptTest {
     // ------------------------------------------------------------------ bin/deploy
 
     @Test
+    void theDefaultEnvironmentIsTheJvmBuildAnyMachineMakes() throws Exception {
+        copyProject();
+        Run run = deploy();
+        assertEquals(0, run.exit(), run.output());
+        assertTrue(run.output().contains("[default] deploys Runtime=jvm Architecture=arm64"), run.output());
+        assertEquals(List.of("-B package -DskipTests"), calls("mvnw"), "no GraalVM, no container");
+        assertEquals(List.of("deploy --config-env default"), calls("sam"));
+    }
+
+    @Test
     void aPrebuiltZipIsCheckedAgainstTheEnvironmentBeforeSamSeesIt() throws Exception {
         copyProject();
-        // samconfig.toml's default environment is Runtime=native Architecture=x86_64.
-        Run refused = deploy("--zip", jvm.toString());
+        Files.writeString(project.resolve("samconfig.toml"), """
+                version = 0.1
+                [native.deploy.parameters]
+                parameter_overrides = "Upstream=sandbox Runtime=native Architecture=x86_64"
+                """);
+        Run refused = deploy("--config-env", "native", "--zip", jvm.toString());
         assertEquals(1, refused.exit(), refused.output());
-        assertTrue(refused.output().contains("[default] deploys Runtime=native Architecture=x86_64"), refused.output());
+        assertTrue(refused.output().contains("[native] deploys Runtime=native Architecture=x86_64"), refused.output());
         assertEquals(List.of(), calls("sam"), "nothing is deployed");
         assertFalse(Files.exists(project.resolve("function/target/function.zip")), "nothing is put where sam would take it");
 
-        assertEquals(1, deploy("--zip", nativeArm.toString()).exit());
+        assertEquals(1, deploy("--config-env", "native", "--zip", nativeArm.toString()).exit());
         assertEquals(List.of(), calls("sam"));
 
-        Run deployed = deploy("--zip", nativeX86.toString(), "--no-execute-changeset");
+        Run deployed = deploy("--config-env", "native", "--zip", nativeX86.toString(), "--no-execute-changeset");
         assertEquals(0, deployed.exit(), deployed.output());
-        assertEquals(List.of("deploy --config-env default --no-execute-changeset"), calls("sam"));
+        assertEquals(List.of("deploy --config-env native --no-execute-changeset"), calls("sam"));
         assertArrayEquals(Files.readAllBytes(nativeX86), Files.readAllBytes(project.resolve("function/target/function.zip")));
         assertEquals(List.of(), calls("mvnw"), "a given zip is not rebuilt");
     }
