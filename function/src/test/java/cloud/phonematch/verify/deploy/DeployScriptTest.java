@@ -14,6 +14,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -23,12 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 import cloud.phonematch.verify.support.ProjectRoot;
 
 /**
- * bin/check-function-zip and bin/deploy: a zip that does not fit the environment's Runtime and Architecture never
- * reaches {@code sam deploy}; what a deploy needs (sam, an AWS region and credentials, a running container engine for
- * a native build in a container) is checked before anything is built, each missing one refused with one line. The
- * zips are made here with the shapes the checks read (a native zip's {@code bootstrap} ELF header and executable bit,
- * a JVM zip's {@code lib/*.jar}); {@code ./mvnw} and the commands on the scripts' PATH ({@code sam}, {@code aws},
- * {@code docker}, ...) are stand-ins that write down how they were called.
+ * bin/check-function-zip, bin/deploy and bin/stack-outputs: a zip that does not fit the environment's Runtime and
+ * Architecture never reaches {@code sam deploy}; what a deploy needs (sam, an AWS region and credentials, a running
+ * container engine for a native build in a container) is checked before anything is built, each missing one refused
+ * with one line; the stack's outputs become the shell variables the docs use. The zips are made here with the shapes
+ * the checks read (a native zip's {@code bootstrap} ELF header and executable bit, a JVM zip's {@code lib/*.jar});
+ * {@code ./mvnw} and the commands on the scripts' PATH ({@code sam}, {@code aws}, {@code docker}, ...) are stand-ins
+ * that write down how they were called.
  */
 class DeployScriptTest {
     static final int X86_64 = 62;
@@ -249,6 +254,8 @@ class DeployScriptTest {
         assertEquals(0, byOption.exit(), byOption.output());
         assertEquals(List.of("sts get-caller-identity --region eu-central-1 --output text --query Arn"), calls("aws"));
         assertEquals(List.of("deploy --config-env sandbox --region eu-central-1"), calls("sam"));
+        assertTrue(byOption.output().contains("eval \"$(bin/stack-outputs --config-env sandbox --region eu-central-1)\""),
+                "says how to read the outputs: " + byOption.output());
 
         // sam (botocore) reads AWS_DEFAULT_REGION; AWS_REGION, which the SDKs and the README use, is passed on as it.
         Run byVariable = deploy(Map.of("AWS_REGION", "ap-east-1"));
@@ -393,6 +400,77 @@ class DeployScriptTest {
                 + " deploy the JVM build (Runtime=jvm).");
     }
 
+    // ------------------------------------------------------------------ bin/stack-outputs
+
+    /** Every output of template.yaml becomes a variable, among them every one the docs' commands use. */
+    @Test
+    void theStackOutputsBecomeTheVariablesTheDocsUse() throws Exception {
+        copyProject();
+        Map<String, Object> outputs = new Template(CloudFormationYaml.load(ProjectRoot.PATH.resolve("template.yaml")))
+                .outputs();
+        StringBuilder json = new StringBuilder("{\"StackId\": \"arn:aws:cloudformation:eu-west-1:000000000000:stack/"
+                + "phonematch-verify/1\", \"Outputs\": [");
+        for (String key : outputs.keySet()) {
+            json.append(json.charAt(json.length() - 1) == '[' ? "" : ", ").append("{\"OutputKey\": \"").append(key)
+                    .append("\", \"OutputValue\": \"").append(key).append(" value's\"}");
+        }
+        Files.writeString(project.resolve("stack.json"), json.append("]}").toString());
+
+        Run printed = stackOutputs();
+        assertEquals(0, printed.exit(), printed.output());
+        assertEquals(List.of("cloudformation describe-stacks --stack-name phonematch-verify --output json --query"
+                + " Stacks[0].{StackId: StackId, Outputs: Outputs}"), calls("aws"));
+        List<String> exports = printed.stdout().lines().filter(l -> l.startsWith("export ")).toList();
+        assertEquals(outputs.size() + 1, exports.size(), printed.stdout());
+
+        Set<String> used = new TreeSet<>();
+        List<Path> docs = new ArrayList<>(List.of(ProjectRoot.PATH.resolve("README.md")));
+        try (var files = Files.list(ProjectRoot.PATH.resolve("docs"))) {
+            files.filter(f -> f.toString().endsWith(".md")).forEach(docs::add);
+        }
+        for (Path doc : docs) {
+            Matcher m = Pattern.compile("\\$\\{?([A-Z][A-Z0-9_]*_(?:ARN|URL|BUCKET|TABLE))\\b").matcher(Files.readString(doc));
+            while (m.find()) {
+                used.add(m.group(1));
+            }
+        }
+        assertTrue(used.contains("API_URL"), "the docs' variables are found: " + used);
+        used.add("AWS_REGION");
+        StringBuilder script = new StringBuilder("eval \"$(bin/stack-outputs)\"\n");
+        used.forEach(v -> script.append("printf '%s=%s\\n' ").append(v).append(" \"${").append(v).append("-unset}\"\n"));
+        Run evaluated = run(project, environment(Map.of()), "bash", "-c", script.toString());
+        assertEquals(0, evaluated.exit(), evaluated.output());
+        Map<String, String> names = Map.of("API_URL", "ApiUrl", "FUNCTION_ALIAS_ARN", "FunctionAliasArn",
+                "VERIFY_ONE_ARN", "VerifyOneStateMachineArn", "VERIFY_BATCH_ARN", "VerifyBatchStateMachineArn",
+                "BATCH_INPUT_BUCKET", "BatchInputBucketName", "BATCH_RESULTS_BUCKET", "BatchResultsBucketName");
+        for (String line : evaluated.stdout().lines().toList()) {
+            String name = line.substring(0, line.indexOf('='));
+            String value = line.substring(line.indexOf('=') + 1);
+            if (name.equals("AWS_REGION")) {
+                assertEquals("eu-west-1", value, "the stack's region");
+            } else {
+                assertTrue(value.endsWith(" value's") && outputs.containsKey(value.substring(0, value.indexOf(' '))),
+                        name + " is set from an output of the stack: " + line);
+                if (names.containsKey(name)) {
+                    assertEquals(names.get(name) + " value's", value, name);
+                }
+            }
+        }
+    }
+
+    @Test
+    void withoutTheStackNothingIsPrinted() throws Exception {
+        copyProject();
+        Run run = stackOutputs("--config-env", "sandbox", "--region", "eu-west-2");
+        assertEquals(1, run.exit(), run.output());
+        assertEquals("", run.stdout(), "eval sets nothing");
+        assertEquals("There is no stack phonematch-verify-sandbox in eu-west-2 (An error occurred (ValidationError) when"
+                + " calling the DescribeStacks operation: Stack with id phonematch-verify-sandbox does not exist):"
+                + " deploy it with bin/deploy --config-env sandbox, or name the region (--region).", run.errors().strip());
+        assertEquals(List.of("cloudformation describe-stacks --stack-name phonematch-verify-sandbox --output json"
+                + " --query Stacks[0].{StackId: StackId, Outputs: Outputs} --region eu-west-2"), calls("aws"));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     static final String NO_REGION = "No AWS region to deploy to: give one with 'aws configure' (the profile's region),"
@@ -460,7 +538,7 @@ class DeployScriptTest {
 
     void copyProject() throws IOException {
         Path bin = Files.createDirectories(project.resolve("bin"));
-        for (String script : List.of("deploy", "check-function-zip")) {
+        for (String script : List.of("deploy", "check-function-zip", "stack-outputs")) {
             Files.copy(ProjectRoot.PATH.resolve("bin").resolve(script), bin.resolve(script));
             executable(bin.resolve(script));
         }
@@ -469,8 +547,13 @@ class DeployScriptTest {
         // sam: writes down its arguments (and each on a line of its own, and the region it is given).
         tool("sam", "printf '%s\\n' \"$@\" > \"" + project.resolve("sam.argv") + "\"\n"
                 + "echo \"${AWS_DEFAULT_REGION:-}\" > \"" + project.resolve("sam.region") + "\"");
-        // aws: its configured region is eu-west-1 and it has credentials.
-        tool("aws", STS_ANSWERS.formatted("echo arn:aws:iam::000000000000:user/deployer"));
+        // aws: its configured region is eu-west-1, it has credentials, and it describes the stack in stack.json.
+        tool("aws", STS_ANSWERS.formatted("echo arn:aws:iam::000000000000:user/deployer").replace("esac", """
+                  "cloudformation describe-stacks")
+                    if [ -f stack.json ]; then cat stack.json; exit 0; fi
+                    echo "An error occurred (ValidationError) when calling the DescribeStacks operation: Stack with id $4 does not exist" >&2
+                    exit 255 ;;
+                esac"""));
         // ./mvnw: writes down its arguments and leaves the zip package leaves, native (for this machine) or JVM.
         Files.writeString(project.resolve("mvnw"), "#!/bin/sh\necho \"$*\" >> \"" + project.resolve("mvnw.calls")
                 + "\"\nmkdir -p function/target\ncase \"$*\" in\n  *-Dnative*) cp \""
@@ -500,6 +583,14 @@ class DeployScriptTest {
                 }
             }
         }
+    }
+
+    /** bin/stack-outputs in the copy of the project, with the stand-in aws. */
+    Run stackOutputs(String... args) throws Exception {
+        forgetCalls();
+        List<String> command = new ArrayList<>(List.of(project.resolve("bin/stack-outputs").toString()));
+        command.addAll(List.of(args));
+        return run(project, environment(Map.of()), command.toArray(String[]::new));
     }
 
     List<String> calls(String tool) throws IOException {
