@@ -11,8 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,10 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 import cloud.phonematch.verify.support.ProjectRoot;
 
 /**
- * bin/check-function-zip and bin/deploy: a zip that does not fit the environment's Runtime and Architecture never
- * reaches {@code sam deploy}. The zips are made here with the shapes the checks read (a native zip's
- * {@code bootstrap} ELF header and executable bit, a JVM zip's {@code lib/*.jar}); {@code sam} and {@code ./mvnw}
- * are stand-ins that write down how they were called.
+ * bin/check-function-zip, bin/deploy and bin/stack-outputs: a zip that does not fit the environment's Runtime and
+ * Architecture never reaches {@code sam deploy}; what a deploy needs (sam, an AWS region and credentials, a running
+ * container engine for a native build in a container) is checked before anything is built, each missing one refused
+ * with one line; the stack's outputs become the shell variables the docs use. The zips are made here with the shapes
+ * the checks read (a native zip's {@code bootstrap} ELF header and executable bit, a JVM zip's {@code lib/*.jar});
+ * {@code ./mvnw} and the commands on the scripts' PATH ({@code sam}, {@code aws}, {@code docker}, ...) are stand-ins
+ * that write down how they were called.
  */
 class DeployScriptTest {
     static final int X86_64 = 62;
@@ -98,26 +107,16 @@ class DeployScriptTest {
         assertEquals(2, check("jvm", "amd64", jvm).exit());
     }
 
-    // ------------------------------------------------------------------ bin/deploy
+    // ------------------------------------------------------------------ bin/deploy: what it builds
 
     @Test
-    void aPrebuiltZipIsCheckedAgainstTheEnvironmentBeforeSamSeesIt() throws Exception {
+    void theDefaultEnvironmentIsTheJvmBuildAnyMachineMakes() throws Exception {
         copyProject();
-        // samconfig.toml's default environment is Runtime=native Architecture=x86_64.
-        Run refused = deploy("--zip", jvm.toString());
-        assertEquals(1, refused.exit(), refused.output());
-        assertTrue(refused.output().contains("[default] deploys Runtime=native Architecture=x86_64"), refused.output());
-        assertEquals(List.of(), calls("sam"), "nothing is deployed");
-        assertFalse(Files.exists(project.resolve("function/target/function.zip")), "nothing is put where sam would take it");
-
-        assertEquals(1, deploy("--zip", nativeArm.toString()).exit());
-        assertEquals(List.of(), calls("sam"));
-
-        Run deployed = deploy("--zip", nativeX86.toString(), "--no-execute-changeset");
-        assertEquals(0, deployed.exit(), deployed.output());
-        assertEquals(List.of("deploy --config-env default --no-execute-changeset"), calls("sam"));
-        assertArrayEquals(Files.readAllBytes(nativeX86), Files.readAllBytes(project.resolve("function/target/function.zip")));
-        assertEquals(List.of(), calls("mvnw"), "a given zip is not rebuilt");
+        Run run = deploy();
+        assertEquals(0, run.exit(), run.output());
+        assertTrue(run.output().contains("[default] deploys Runtime=jvm Architecture=arm64"), run.output());
+        assertEquals(List.of("-B package -DskipTests"), calls("mvnw"), "no GraalVM, no container");
+        assertEquals(List.of("deploy --config-env default"), calls("sam"));
     }
 
     @Test
@@ -130,11 +129,35 @@ class DeployScriptTest {
     }
 
     @Test
+    void aPrebuiltZipIsCheckedAgainstTheEnvironmentBeforeSamSeesIt() throws Exception {
+        copyProject();
+        samconfig("""
+                [native.deploy.parameters]
+                parameter_overrides = "Upstream=sandbox Runtime=native Architecture=x86_64"
+                """);
+        Run refused = deploy("--config-env", "native", "--zip", jvm.toString());
+        assertRefused(refused, zips.resolve("jvm.zip") + " does not fit Runtime=native Architecture=x86_64: it is a jvm"
+                + " build; build it with ./mvnw package -Dnative or deploy with Runtime=jvm");
+        assertTrue(refused.output().contains("[native] deploys Runtime=native Architecture=x86_64"), refused.output());
+        assertEquals(List.of(), calls("sam"), "nothing is deployed");
+        assertEquals(List.of(), calls("aws"), "checked before AWS is asked");
+        assertFalse(Files.exists(project.resolve("function/target/function.zip")), "nothing is put where sam would take it");
+
+        assertEquals(1, deploy("--config-env", "native", "--zip", nativeArm.toString()).exit());
+        assertEquals(List.of(), calls("sam"));
+
+        Run deployed = deploy("--config-env", "native", "--zip", nativeX86.toString(), "--no-execute-changeset");
+        assertEquals(0, deployed.exit(), deployed.output());
+        assertEquals(List.of("deploy --config-env native --no-execute-changeset"), calls("sam"));
+        assertArrayEquals(Files.readAllBytes(nativeX86), Files.readAllBytes(project.resolve("function/target/function.zip")));
+        assertEquals(List.of(), calls("mvnw"), "a given zip is not rebuilt");
+    }
+
+    @Test
     void aNativeBuildForAnotherMachineTypeIsRefusedBeforeBuilding() throws Exception {
         copyProject();
         String other = hostArchitecture().equals("arm64") ? "x86_64" : "arm64";
-        Files.writeString(project.resolve("samconfig.toml"), """
-                version = 0.1
+        samconfig("""
                 [other.deploy.parameters]
                 parameter_overrides = "Upstream=sandbox Runtime=native Architecture=%s"
                 [unnamed.deploy.parameters]
@@ -142,17 +165,14 @@ class DeployScriptTest {
                 """.formatted(other));
         Run run = deploy("--config-env", "other");
         assertEquals(1, run.exit(), run.output());
-        assertTrue(run.output().contains("cannot be built on this " + hostArchitecture() + " machine"), run.output());
-        assertTrue(run.output().contains("--zip"), "says how to deploy the other architecture: " + run.output());
+        assertTrue(run.errors().contains("cannot be built on this " + hostArchitecture() + " machine"), run.output());
+        assertTrue(run.errors().contains("--zip"), "says how to deploy the other architecture: " + run.output());
         assertEquals(List.of(), calls("mvnw"));
         assertEquals(List.of(), calls("sam"));
 
-        Run unnamed = deploy("--config-env", "unnamed");
-        assertEquals(1, unnamed.exit());
-        assertTrue(unnamed.output().contains("must name Runtime and Architecture"), unnamed.output());
-        Run missing = deploy("--config-env", "nowhere");
-        assertEquals(1, missing.exit());
-        assertTrue(missing.output().contains("no environment [nowhere]"), missing.output());
+        assertRefused(deploy("--config-env", "unnamed"), "[unnamed] in samconfig.toml must name Runtime and Architecture"
+                + " in parameter_overrides (or give them with --parameter-overrides): the build follows them");
+        assertRefused(deploy("--config-env", "nowhere"), "samconfig.toml has no environment [nowhere]");
         assertEquals(List.of(), calls("sam"));
     }
 
@@ -165,9 +185,316 @@ class DeployScriptTest {
         assertEquals(List.of(), calls("sam"));
     }
 
+    // ------------------------------------------------------------------ bin/deploy: --parameter-overrides
+
+    /**
+     * sam deploy would drop the environment's parameter_overrides for the command line's; bin/deploy merges them,
+     * key by key, and hands sam the whole list, so the Runtime and Architecture it built for are the deployed ones.
+     */
+    @Test
+    void parameterOverridesOnTheCommandLineReplaceTheEnvironmentsKeysAndKeepTheOthers() throws Exception {
+        copyProject();
+        samconfig("""
+                [live.deploy.parameters]
+                parameter_overrides = "Upstream=live Runtime=native Architecture=x86_64 TokenSecretArn=arn:secret"
+                """);
+        assertEquals(1, deploy("--config-env", "live", "--zip", nativeArm.toString()).exit(), "the environment says x86_64");
+
+        Run arm = deploy("--config-env", "live", "--zip", nativeArm.toString(), "--parameter-overrides", "Architecture=arm64");
+        assertEquals(0, arm.exit(), arm.output());
+        assertTrue(arm.output().contains("[live] deploys Runtime=native Architecture=arm64"), arm.output());
+        assertEquals(List.of("deploy --config-env live --parameter-overrides Upstream=live Runtime=native"
+                + " Architecture=arm64 TokenSecretArn=arn:secret"), calls("sam"));
+        Run longForm = deploy("--config-env", "live", "--parameter-overrides",
+                "ParameterKey=Architecture,ParameterValue=arm64", "--zip", nativeArm.toString());
+        assertEquals(0, longForm.exit(), longForm.output());
+        assertEquals(List.of("deploy --config-env live --parameter-overrides Upstream=live Runtime=native"
+                + " Architecture=arm64 TokenSecretArn=arn:secret"), calls("sam"));
+
+        // The overrides end at the next option, as sam reads them; a value with a space stays one value.
+        Run jvmBuild = deploy("--config-env", "live", "--parameter-overrides", "Runtime=jvm",
+                "JwtAudience=\"client one\"", "--no-execute-changeset");
+        assertEquals(0, jvmBuild.exit(), jvmBuild.output());
+        assertEquals(List.of("-B package -DskipTests"), calls("mvnw"));
+        assertEquals(List.of("deploy", "--config-env", "live", "--no-execute-changeset", "--parameter-overrides",
+                "Upstream=live", "Runtime=jvm", "Architecture=x86_64", "TokenSecretArn=arn:secret",
+                "JwtAudience=\"client one\""), samArguments());
+
+        assertRefused(deploy("--config-env", "live", "--parameter-overrides", "Architecture=amd64"),
+                "Architecture=amd64: Architecture is x86_64 or arm64");
+    }
+
+    // ------------------------------------------------------------------ bin/deploy: refused before building
+
+    @Test
+    void withoutTheSamCliNothingIsBuilt() throws Exception {
+        copyProject();
+        Files.delete(project.resolve("tools/sam"));
+        assertRefused(deploy(), "bin/deploy needs the AWS SAM CLI ('sam' is not on PATH): install it"
+                + " (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html),"
+                + " then run bin/deploy again.");
+        assertEquals(List.of(), calls("mvnw"));
+        assertEquals(List.of(), calls("aws"));
+    }
+
+    @Test
+    void withoutARegionNothingIsBuilt() throws Exception {
+        copyProject();
+        tool("aws", "case \"$1 $2\" in \"configure get\") exit 1 ;; esac");
+        assertRefused(deploy(), NO_REGION);
+        assertEquals(List.of("configure get region"), calls("aws"));
+        assertEquals(List.of(), calls("mvnw"));
+        assertEquals(List.of(), calls("sam"));
+    }
+
+    @Test
+    void theRegionIsSamsOwn() throws Exception {
+        copyProject();
+        Run byOption = deploy("--config-env", "sandbox", "--region", "eu-central-1");
+        assertEquals(0, byOption.exit(), byOption.output());
+        assertEquals(List.of("sts get-caller-identity --region eu-central-1 --output text --query Arn"), calls("aws"));
+        assertEquals(List.of("deploy --config-env sandbox --region eu-central-1"), calls("sam"));
+        assertTrue(byOption.output().contains("eval \"$(bin/stack-outputs --config-env sandbox --region eu-central-1)\""),
+                "says how to read the outputs: " + byOption.output());
+
+        // sam (botocore) reads AWS_DEFAULT_REGION; AWS_REGION, which the SDKs and the README use, is passed on as it.
+        Run byVariable = deploy(Map.of("AWS_REGION", "ap-east-1"));
+        assertEquals(0, byVariable.exit(), byVariable.output());
+        assertEquals(List.of("sts get-caller-identity --region ap-east-1 --output text --query Arn"), calls("aws"));
+        assertEquals("ap-east-1", Files.readString(project.resolve("sam.region")).strip());
+
+        // Then the environment's own, then the profile's (the fake aws answers eu-west-1).
+        samconfig("""
+                [placed.deploy.parameters]
+                parameter_overrides = "Upstream=sandbox Runtime=jvm Architecture=arm64"
+                region = "cn-northwest-1"
+                [profiled.global.parameters]
+                profile = "deployer"
+                [profiled.deploy.parameters]
+                parameter_overrides = "Upstream=sandbox Runtime=jvm Architecture=arm64"
+                """);
+        assertEquals(0, deploy("--config-env", "placed").exit());
+        assertEquals(List.of("sts get-caller-identity --region cn-northwest-1 --output text --query Arn"), calls("aws"));
+        assertEquals(0, deploy("--config-env", "profiled").exit());
+        assertEquals(List.of("configure get region --profile deployer",
+                "sts get-caller-identity --region eu-west-1 --profile deployer --output text --query Arn"), calls("aws"));
+        assertEquals(0, deploy("--config-env", "profiled", "--profile", "other").exit());
+        assertEquals(List.of("configure get region --profile other",
+                "sts get-caller-identity --region eu-west-1 --profile other --output text --query Arn"), calls("aws"));
+    }
+
+    @Test
+    void withoutCredentialsNothingIsBuilt() throws Exception {
+        copyProject();
+        tool("aws", STS_ANSWERS.formatted("echo 'Unable to locate credentials. You can configure credentials by running"
+                + " \"aws configure\".' >&2; exit 255"));
+        assertRefused(deploy(), NO_CREDENTIALS);
+        assertEquals(List.of(), calls("mvnw"));
+        assertEquals(List.of(), calls("sam"));
+
+        tool("aws", STS_ANSWERS.formatted("echo >&2; echo 'An error occurred (ExpiredToken) when calling the"
+                + " GetCallerIdentity operation: The security token included in the request is expired' >&2; exit 254"));
+        assertRefused(deploy(), "AWS refused the credentials (aws sts get-caller-identity: An error occurred"
+                + " (ExpiredToken) when calling the GetCallerIdentity operation: The security token included in the"
+                + " request is expired): renew them ('aws sso login', 'aws configure') or choose another profile"
+                + " (AWS_PROFILE); then run bin/deploy again.");
+
+        tool("aws", STS_ANSWERS.formatted("echo 'The config profile (gone) could not be found' >&2; exit 255"));
+        assertRefused(deploy(Map.of("AWS_PROFILE", "gone")), "AWS profile 'gone' is not configured: create it with"
+                + " 'aws configure --profile gone', or choose another (--profile, AWS_PROFILE); then run bin/deploy again.");
+        assertEquals(List.of(), calls("mvnw"));
+        assertEquals(List.of(), calls("sam"));
+    }
+
+    @Test
+    void anAwsThatDoesNotAnswerIsGivenUpOn() throws Exception {
+        copyProject();
+        tool("aws", STS_ANSWERS.formatted("exec sleep 60"));
+        long start = System.nanoTime();
+        Run run = deploy(Map.of("DEPLOY_CHECK_TIMEOUT", "1"));
+        assertRefused(run, "AWS gave no answer to 'aws sts get-caller-identity' within 1s (region eu-west-1): check the"
+                + " network and the region, then run bin/deploy again.");
+        assertTrue(System.nanoTime() - start < 20_000_000_000L, "gave up after its timeout");
+        assertEquals(List.of(), calls("mvnw"));
+    }
+
+    /** Without the AWS CLI, boto3 says whether credentials and a region are configured (a stand-in boto3 here). */
+    @Test
+    void withoutTheAwsCliTheSdkChecksTheConfiguration() throws Exception {
+        copyProject();
+        Files.delete(project.resolve("tools/aws"));
+        Path sdk = project.resolve("sdk");
+        Files.createDirectories(sdk.resolve("boto3"));
+        Files.createDirectories(sdk.resolve("botocore"));
+        Files.writeString(sdk.resolve("botocore/__init__.py"), "");
+        Files.writeString(sdk.resolve("botocore/exceptions.py"), "class ProfileNotFound(Exception):\n    pass\n");
+        Files.writeString(sdk.resolve("boto3/__init__.py"), """
+                import os
+                class Session:
+                    def __init__(self, profile_name=None, region_name=None):
+                        self.region_name = region_name or os.environ.get("AWS_DEFAULT_REGION")
+                    def get_credentials(self):
+                        return os.environ.get("AWS_ACCESS_KEY_ID")
+                """);
+        Map<String, String> env = new HashMap<>(Map.of("PYTHONPATH", sdk.toString()));
+        assertRefused(deploy(env), NO_REGION);
+        env.put("AWS_REGION", "eu-west-1");
+        assertRefused(deploy(env), NO_CREDENTIALS);
+        env.put("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE");
+        Run run = deploy(env);
+        assertEquals(0, run.exit(), run.output());
+        assertEquals(List.of("deploy --config-env default"), calls("sam"));
+
+        Files.writeString(sdk.resolve("boto3/__init__.py"), "raise ImportError('no boto3 here')\n");
+        assertRefused(deploy(env), "bin/deploy checks the AWS credentials and region with the AWS CLI ('aws' is not on"
+                + " PATH): install it (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html),"
+                + " then run bin/deploy again.");
+    }
+
+    @Test
+    void aContainerBuildNeedsARunningContainerEngine() throws Exception {
+        copyProject();
+        samconfig("""
+                [native.deploy.parameters]
+                parameter_overrides = "Upstream=sandbox Runtime=native Architecture=%s"
+                """.formatted(hostArchitecture()));
+        String containerBuild = "-B package -DskipTests -Dnative -Dquarkus.native.container-build=true"
+                + " -Dquarkus.native.container-runtime=";
+
+        tool("docker", "echo 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon"
+                + " running?' >&2; exit 1");
+        assertRefused(deploy("--config-env", "native"), "Runtime=native builds in a Docker or Podman container here (no"
+                + " native-image on PATH, no GRAALVM_HOME), but no container engine is running ('docker info': Cannot"
+                + " connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?): start"
+                + " Docker (or Podman), or install GraalVM/Mandrel, or deploy the JVM build (Runtime=jvm).");
+        assertEquals(List.of("info"), calls("docker"));
+        assertEquals(List.of(), calls("mvnw"));
+        assertEquals(List.of(), calls("aws"), "checked before AWS is asked");
+
+        tool("docker", "exec sleep 60");
+        assertRefused(deploy(Map.of("DEPLOY_CHECK_TIMEOUT", "1"), "--config-env", "native"), "Runtime=native builds in a"
+                + " Docker or Podman container here (no native-image on PATH, no GRAALVM_HOME), but no container engine"
+                + " is running ('docker info' gave no answer within 1s): start Docker (or Podman), or install"
+                + " GraalVM/Mandrel, or deploy the JVM build (Runtime=jvm).");
+
+        // Quarkus would take docker, whose CLI is installed; bin/deploy names the engine that answers.
+        tool("docker", "exit 1");
+        tool("podman", "exit 0");
+        Run podman = deploy("--config-env", "native");
+        assertEquals(0, podman.exit(), podman.output());
+        assertEquals(List.of(containerBuild + "podman"), calls("mvnw"));
+        tool("docker", "exit 0");
+        assertEquals(0, deploy("--config-env", "native").exit());
+        assertEquals(List.of(containerBuild + "docker"), calls("mvnw"));
+        tool("docker", "exit 1");
+        tool("native-image", "exit 0");
+        assertEquals(0, deploy("--config-env", "native").exit());
+        assertEquals(List.of("-B package -DskipTests -Dnative"), calls("mvnw"), "GraalVM/Mandrel builds it here");
+        assertEquals(List.of(), calls("docker"));
+
+        Files.delete(project.resolve("tools/native-image"));
+        Files.delete(project.resolve("tools/docker"));
+        Files.delete(project.resolve("tools/podman"));
+        assertRefused(deploy("--config-env", "native"), "Runtime=native needs GraalVM/Mandrel (native-image on PATH or"
+                + " GRAALVM_HOME) or Docker/Podman for Quarkus's container build; neither is here. Install one, or"
+                + " deploy the JVM build (Runtime=jvm).");
+    }
+
+    // ------------------------------------------------------------------ bin/stack-outputs
+
+    /** Every output of template.yaml becomes a variable, among them every one the docs' commands use. */
+    @Test
+    void theStackOutputsBecomeTheVariablesTheDocsUse() throws Exception {
+        copyProject();
+        Map<String, Object> outputs = new Template(CloudFormationYaml.load(ProjectRoot.PATH.resolve("template.yaml")))
+                .outputs();
+        StringBuilder json = new StringBuilder("{\"StackId\": \"arn:aws:cloudformation:eu-west-1:000000000000:stack/"
+                + "phonematch-verify/1\", \"Outputs\": [");
+        for (String key : outputs.keySet()) {
+            json.append(json.charAt(json.length() - 1) == '[' ? "" : ", ").append("{\"OutputKey\": \"").append(key)
+                    .append("\", \"OutputValue\": \"").append(key).append(" value's\"}");
+        }
+        Files.writeString(project.resolve("stack.json"), json.append("]}").toString());
+
+        Run printed = stackOutputs();
+        assertEquals(0, printed.exit(), printed.output());
+        assertEquals(List.of("cloudformation describe-stacks --stack-name phonematch-verify --output json --query"
+                + " Stacks[0].{StackId: StackId, Outputs: Outputs}"), calls("aws"));
+        List<String> exports = printed.stdout().lines().filter(l -> l.startsWith("export ")).toList();
+        assertEquals(outputs.size() + 1, exports.size(), printed.stdout());
+
+        Set<String> used = new TreeSet<>();
+        List<Path> docs = new ArrayList<>(List.of(ProjectRoot.PATH.resolve("README.md")));
+        try (var files = Files.list(ProjectRoot.PATH.resolve("docs"))) {
+            files.filter(f -> f.toString().endsWith(".md")).forEach(docs::add);
+        }
+        for (Path doc : docs) {
+            Matcher m = Pattern.compile("\\$\\{?([A-Z][A-Z0-9_]*_(?:ARN|URL|BUCKET|TABLE))\\b").matcher(Files.readString(doc));
+            while (m.find()) {
+                used.add(m.group(1));
+            }
+        }
+        assertTrue(used.contains("API_URL"), "the docs' variables are found: " + used);
+        used.add("AWS_REGION");
+        StringBuilder script = new StringBuilder("eval \"$(bin/stack-outputs)\"\n");
+        used.forEach(v -> script.append("printf '%s=%s\\n' ").append(v).append(" \"${").append(v).append("-unset}\"\n"));
+        Run evaluated = run(project, environment(Map.of()), "bash", "-c", script.toString());
+        assertEquals(0, evaluated.exit(), evaluated.output());
+        Map<String, String> names = Map.of("API_URL", "ApiUrl", "FUNCTION_ALIAS_ARN", "FunctionAliasArn",
+                "VERIFY_ONE_ARN", "VerifyOneStateMachineArn", "VERIFY_BATCH_ARN", "VerifyBatchStateMachineArn",
+                "BATCH_INPUT_BUCKET", "BatchInputBucketName", "BATCH_RESULTS_BUCKET", "BatchResultsBucketName");
+        for (String line : evaluated.stdout().lines().toList()) {
+            String name = line.substring(0, line.indexOf('='));
+            String value = line.substring(line.indexOf('=') + 1);
+            if (name.equals("AWS_REGION")) {
+                assertEquals("eu-west-1", value, "the stack's region");
+            } else {
+                assertTrue(value.endsWith(" value's") && outputs.containsKey(value.substring(0, value.indexOf(' '))),
+                        name + " is set from an output of the stack: " + line);
+                if (names.containsKey(name)) {
+                    assertEquals(names.get(name) + " value's", value, name);
+                }
+            }
+        }
+    }
+
+    @Test
+    void withoutTheStackNothingIsPrinted() throws Exception {
+        copyProject();
+        Run run = stackOutputs("--config-env", "sandbox", "--region", "eu-west-2");
+        assertEquals(1, run.exit(), run.output());
+        assertEquals("", run.stdout(), "eval sets nothing");
+        assertEquals("There is no stack phonematch-verify-sandbox in eu-west-2 (An error occurred (ValidationError) when"
+                + " calling the DescribeStacks operation: Stack with id phonematch-verify-sandbox does not exist):"
+                + " deploy it with bin/deploy --config-env sandbox, or name the region (--region).", run.errors().strip());
+        assertEquals(List.of("cloudformation describe-stacks --stack-name phonematch-verify-sandbox --output json"
+                + " --query Stacks[0].{StackId: StackId, Outputs: Outputs} --region eu-west-2"), calls("aws"));
+    }
+
     // ------------------------------------------------------------------ helpers
 
-    record Run(int exit, String output) {
+    static final String NO_REGION = "No AWS region to deploy to: give one with 'aws configure' (the profile's region),"
+            + " export AWS_REGION, or pass --region <region> (or set region in [default.deploy.parameters]); then run"
+            + " bin/deploy again.";
+    static final String NO_CREDENTIALS = "No AWS credentials: run 'aws configure' (or 'aws configure sso'), set"
+            + " AWS_PROFILE to a configured profile, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; then run"
+            + " bin/deploy again.";
+    /** A stand-in aws whose configured region is eu-west-1 and whose sts get-caller-identity runs %s. */
+    static final String STS_ANSWERS = """
+            case "$1 $2" in
+              "configure get") echo eu-west-1 ;;
+              "sts get-caller-identity") %s ;;
+            esac""";
+
+    /** The commands the scripts run besides the stand-ins; nothing else of this machine is on their PATH. */
+    static final List<String> SYSTEM_COMMANDS = List.of("bash", "cat", "cp", "dirname", "grep", "head", "mkdir", "od",
+            "sleep", "tr", "uname", "unzip");
+    static Path system;
+
+    record Run(int exit, String stdout, String errors) {
+        String output() {
+            return stdout + errors;
+        }
     }
 
     static Run check(String runtime, String architecture, Path zip) throws Exception {
@@ -175,33 +502,119 @@ class DeployScriptTest {
                 .toAbsolutePath().toString(), runtime, architecture, zip.toString());
     }
 
-    /** bin/deploy in a copy of the project whose ./mvnw and PATH's sam are stand-ins. */
+    /** Refused before anything was built or deployed, with this one line on stderr. */
+    void assertRefused(Run run, String line) throws IOException {
+        assertEquals(1, run.exit(), run.output());
+        assertEquals(line, run.errors().strip(), run.output());
+        assertFalse(run.errors().strip().contains("\n"), "one line: " + run.errors());
+        assertEquals(List.of(), calls("sam"), "nothing is deployed");
+    }
+
     Run deploy(String... args) throws Exception {
+        return deploy(Map.of(), args);
+    }
+
+    /** bin/deploy in a copy of the project whose ./mvnw and PATH's sam, aws (and docker, ...) are stand-ins. */
+    Run deploy(Map<String, String> environment, String... args) throws Exception {
+        forgetCalls();
         List<String> command = new ArrayList<>(List.of(project.resolve("bin/deploy").toString()));
         command.addAll(List.of(args));
-        Path tools = project.resolve("tools");
-        return run(project, Map.of("PATH", tools + ":" + System.getenv("PATH")), command.toArray(String[]::new));
+        return run(project, environment(environment), command.toArray(String[]::new));
+    }
+
+    /**
+     * The scripts' environment: PATH holds the stand-ins and {@link #SYSTEM_COMMANDS} only (no sam, aws, docker or
+     * native-image of this machine), no AWS setting of the machine's user, a HOME without ~/.aws.
+     */
+    Map<String, String> environment(Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("QUARKUS_") || k.startsWith("PYTHON")
+                || k.equals("GRAALVM_HOME") || k.equals("DEPLOY_CHECK_TIMEOUT"));
+        env.put("PATH", project.resolve("tools") + ":" + system);
+        env.put("HOME", project.resolve("home").toString());
+        env.putAll(extra);
+        return env;
     }
 
     void copyProject() throws IOException {
         Path bin = Files.createDirectories(project.resolve("bin"));
-        for (String script : List.of("deploy", "check-function-zip")) {
+        for (String script : List.of("deploy", "check-function-zip", "stack-outputs")) {
             Files.copy(ProjectRoot.PATH.resolve("bin").resolve(script), bin.resolve(script));
             executable(bin.resolve(script));
         }
         Files.copy(ProjectRoot.PATH.resolve("samconfig.toml"), project.resolve("samconfig.toml"));
-        Path tools = Files.createDirectories(project.resolve("tools"));
-        // sam: writes down its arguments. ./mvnw: writes down its arguments and leaves a JVM zip, as package does.
-        Files.writeString(tools.resolve("sam"), "#!/bin/sh\necho \"$*\" >> \"" + project.resolve("sam.calls") + "\"\n");
-        executable(tools.resolve("sam"));
+        Files.createDirectories(project.resolve("home"));
+        // sam: writes down its arguments (and each on a line of its own, and the region it is given).
+        tool("sam", "printf '%s\\n' \"$@\" > \"" + project.resolve("sam.argv") + "\"\n"
+                + "echo \"${AWS_DEFAULT_REGION:-}\" > \"" + project.resolve("sam.region") + "\"");
+        // aws: its configured region is eu-west-1, it has credentials, and it describes the stack in stack.json.
+        tool("aws", STS_ANSWERS.formatted("echo arn:aws:iam::000000000000:user/deployer").replace("esac", """
+                  "cloudformation describe-stacks")
+                    if [ -f stack.json ]; then cat stack.json; exit 0; fi
+                    echo "An error occurred (ValidationError) when calling the DescribeStacks operation: Stack with id $4 does not exist" >&2
+                    exit 255 ;;
+                esac"""));
+        // ./mvnw: writes down its arguments and leaves the zip package leaves, native (for this machine) or JVM.
         Files.writeString(project.resolve("mvnw"), "#!/bin/sh\necho \"$*\" >> \"" + project.resolve("mvnw.calls")
-                + "\"\nmkdir -p function/target && cp \"" + jvm + "\" function/target/function.zip\n");
+                + "\"\nmkdir -p function/target\ncase \"$*\" in\n  *-Dnative*) cp \""
+                + (hostArchitecture().equals("arm64") ? nativeArm : nativeX86) + "\" function/target/function.zip ;;\n"
+                + "  *) cp \"" + jvm + "\" function/target/function.zip ;;\nesac\n");
         executable(project.resolve("mvnw"));
+    }
+
+    /** A stand-in command on the scripts' PATH that writes down its arguments, then runs {@code body}. */
+    void tool(String name, String body) throws IOException {
+        Path tool = Files.createDirectories(project.resolve("tools")).resolve(name);
+        Files.writeString(tool, "#!/bin/sh\necho \"$*\" >> \"" + project.resolve(name + ".calls") + "\"\n" + body + "\n");
+        executable(tool);
+    }
+
+    void samconfig(String environments) throws IOException {
+        Files.writeString(project.resolve("samconfig.toml"), "version = 0.1\n" + environments);
+    }
+
+    /** Each run's calls are its own. */
+    void forgetCalls() throws IOException {
+        try (var files = Files.list(project)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".calls") || name.startsWith("sam.")) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
+    /** bin/stack-outputs in the copy of the project, with the stand-in aws. */
+    Run stackOutputs(String... args) throws Exception {
+        forgetCalls();
+        List<String> command = new ArrayList<>(List.of(project.resolve("bin/stack-outputs").toString()));
+        command.addAll(List.of(args));
+        return run(project, environment(Map.of()), command.toArray(String[]::new));
     }
 
     List<String> calls(String tool) throws IOException {
         Path file = project.resolve(tool + ".calls");
         return Files.exists(file) ? Files.readAllLines(file) : List.of();
+    }
+
+    List<String> samArguments() throws IOException {
+        return Files.readAllLines(project.resolve("sam.argv"));
+    }
+
+    @BeforeAll
+    static void linkSystemCommands() throws Exception {
+        system = Files.createDirectories(zips.resolve("system"));
+        for (String name : SYSTEM_COMMANDS) {
+            Path found = Stream.of(System.getenv("PATH").split(":")).map(dir -> Path.of(dir, name))
+                    .filter(Files::isExecutable).findFirst()
+                    .orElseThrow(() -> new AssertionError(name + " is not on PATH"));
+            Files.createSymbolicLink(system.resolve(name), found);
+        }
+        // python3 itself, not a version manager's shim that would put its own directories first on PATH.
+        Run python = run(zips, Map.of(), "python3", "-c", "import os, sys; print(os.path.realpath(sys.executable))");
+        assertEquals(0, python.exit(), python.output());
+        Files.createSymbolicLink(system.resolve("python3"), Path.of(python.stdout().strip()));
     }
 
     static String hostArchitecture() {
@@ -210,12 +623,16 @@ class DeployScriptTest {
     }
 
     static Run run(Path directory, Map<String, String> environment, String... command) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(environment);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
+        Path out = Files.createTempFile(zips, "stdout", ".txt");
+        Path err = Files.createTempFile(zips, "stderr", ".txt");
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        builder.environment().clear();
+        builder.environment().putAll(environment.isEmpty() ? System.getenv() : environment);
         Process process = builder.start();
         process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Run(process.waitFor(), output);
+        int exit = process.waitFor();
+        return new Run(exit, Files.readString(out), Files.readString(err));
     }
 
     /** The first 20 bytes of a 64-bit little-endian ELF executable for this machine type (e_machine at 18). */
