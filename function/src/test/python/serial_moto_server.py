@@ -1,6 +1,7 @@
 """moto's server (the application moto_server runs), answering one request at a time.
 
 Usage: python3 serial_moto_server.py HOST PORT
+       python3 serial_moto_server.py --check     (exits 0 if it can run, else prints why and exits 3)
 
 moto_server serves each request on its own thread, and moto's DynamoDB checks a write's condition and stores the
 item in two steps with no lock between them: two concurrent conditional writes of one key can both pass (seen in
@@ -10,12 +11,18 @@ atomically; serving the requests one by one gives the tests that guarantee. Ever
 import signal
 import sys
 
-from werkzeug.serving import run_simple
-
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+try:
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import run_simple
+except ImportError as e:
+    # One line, the reason (e.g. No module named 'moto'): the last line of the server's log, which the tests quote.
+    print(e, file=sys.stderr)
+    sys.exit(3)
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--check"]:
+        return
     host, port = sys.argv[1], int(sys.argv[2])
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     run_simple(host, port, DomainDispatcherApplication(create_backend_app), threaded=False)

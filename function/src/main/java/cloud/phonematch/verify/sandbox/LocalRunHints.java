@@ -16,7 +16,8 @@ public class LocalRunHints {
     private static final Logger LOG = Logger.getLogger(LocalRunHints.class);
 
     void onStart(@Observes StartupEvent event,
-            @ConfigProperty(name = "quarkus.lambda.dev-port", defaultValue = "8080") int port,
+            // Set by the mock event server when it starts, to the port it listens on (any free one if set to 0).
+            @ConfigProperty(name = "quarkus.lambda.mock-event-server.dev-port", defaultValue = "8080") int port,
             @ConfigProperty(name = "verify.upstream", defaultValue = "live") String upstream) {
         if (LaunchMode.current() != LaunchMode.DEVELOPMENT) {
             return;

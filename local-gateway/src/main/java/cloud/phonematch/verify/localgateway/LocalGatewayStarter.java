@@ -29,8 +29,9 @@ import io.vertx.core.shareddata.LocalMap;
  * application hands it that application's handler, and each stop takes the handler back.
  * <p>
  * A dev build's bean only: {@code @IfBuildProfile("dev")} removes it from the production and test builds, so a Lambda
- * init never starts it (tests start the listener themselves). If the port is taken, dev mode goes on without it and
- * says how to choose another. The function is the bean {@code quarkus.lambda.handler} names, the one Lambda invokes.
+ * init never starts it (tests start the listener themselves). A port taken when dev mode starts stops it
+ * ({@link DevPortsCheck}); one taken when a live reload moves the API to it leaves dev mode going on without it, saying
+ * how to choose another. The function is the bean {@code quarkus.lambda.handler} names, the one Lambda invokes.
  */
 @IfBuildProfile("dev")
 @Singleton
