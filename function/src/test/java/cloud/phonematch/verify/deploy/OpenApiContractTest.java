@@ -54,7 +54,8 @@ class OpenApiContractTest {
     @Test
     void responsesMustCarryTheirDeclaredHeadersWithValidValuesAndNoOthers() {
         String post = Events.httpV2("POST", "/verifications", BODY, JSON);
-        JsonNode inProgress = failure(Failure.of(ErrorType.IN_PROGRESS, "m").withRetryAfter(5));
+        JsonNode inProgress = failure(Failure.of(ErrorType.IN_PROGRESS, "m").withRetryAfter(5)
+                .withCalls(Failure.Calls.NONE));
 
         assertProblem(post, reply(200, outcome()), "required header X-Request-Id is missing");
         assertProblem(post, reply(200, outcome(), "X-Request-Id", "has space"), "header X-Request-Id");
@@ -74,12 +75,15 @@ class OpenApiContractTest {
     @Test
     void bodiesMustMatchTheSchemaDeclaredForTheirStatusAndMediaType() {
         String post = Events.httpV2("POST", "/verifications", BODY, JSON);
-        Failure possiblyCharged = Failure.of(ErrorType.UPSTREAM_UNAVAILABLE, "m").maybeCharged();
+        Failure possiblyCharged = Failure.of(ErrorType.UPSTREAM_UNAVAILABLE, "m").maybeCharged()
+                .withCalls(new Failure.Calls(1, 1));
 
         assertProblem(post, reply(503, failure(possiblyCharged), "X-Request-Id", "c"), "503: body");
         assertEquals(List.of(), problems(post, reply(502, failure(possiblyCharged), "X-Request-Id", "c")));
-        assertProblem(post, reply(409, failure(Failure.of(ErrorType.RATE_LIMITED, "m").withRetryAfter(5)),
-                "X-Request-Id", "c", "Retry-After", "5"), "409: body");
+        assertProblem(post, reply(409, failure(Failure.of(ErrorType.RATE_LIMITED, "m").withRetryAfter(5)
+                .withCalls(new Failure.Calls(1, 0))), "X-Request-Id", "c", "Retry-After", "5"), "409: body");
+        assertProblem(post, reply(502, failure(Failure.of(ErrorType.ENGINE_ERROR, "m")), "X-Request-Id", "c"),
+                "502: body");
         assertProblem(post, reply(200, failure(Failure.of(ErrorType.CONFIGURATION, "m")), "X-Request-Id", "c"),
                 "200: body");
         ObjectNode plainText = reply(200, outcome(), "X-Request-Id", "c");
@@ -107,6 +111,23 @@ class OpenApiContractTest {
         String nulls = "{\"name\":\"" + NAME + "\",\"mobile\":\"" + MOBILE + "\",\"language\":null,\"fresh\":null,"
                 + "\"extra\":{\"a\":1}}";
         assertEquals(List.of(), problems(Events.httpV2("POST", "/verifications", nulls, JSON), ok));
+    }
+
+    @Test
+    void headersThatStandForBodyFieldsFollowTheFieldsRulesAndAreGivenOnce() {
+        JsonNode ok = reply(200, outcome(), "X-Request-Id", "c");
+        JsonNode invalid = reply(400, failure(Failure.of(ErrorType.INVALID_REQUEST, "m")), "X-Request-Id", "c");
+        String badRequestId = Events.httpV2("POST", "/verifications", BODY, Map.of("x-request-id", "has space"));
+        String keyTwice = Events.withRepeatedHeader(Events.httpV1("POST", "/verifications", BODY, JSON),
+                "Idempotency-Key", List.of("one", "two"));
+
+        assertProblem(badRequestId, ok, "header X-Request-Id");
+        assertEquals(List.of(), problems(badRequestId, invalid));
+        assertProblem(keyTwice, ok, "header Idempotency-Key");
+        assertEquals(List.of(), problems(keyTwice, invalid));
+        assertEquals(List.of(), problems(Events.httpV2("GET", "/verifications", null, Map.of("x-request-id", "a b")),
+                reply(405, failure(Failure.of(ErrorType.METHOD_NOT_ALLOWED, "m")), "X-Request-Id", "c", "Allow",
+                        "POST")), "a method refused for itself reads nothing of the request");
     }
 
     @Test

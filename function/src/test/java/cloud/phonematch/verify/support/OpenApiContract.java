@@ -29,7 +29,8 @@ import com.networknt.schema.ValidationMessage;
  * The request: the suite sends invalid requests on purpose, so a request that does not match the description is
  * not a failure by itself. What must hold is that the description and the function accept the same requests:
  * a request whose body (a JSON document without a repeated key) or header parameters do not match the description
- * is refused with {@code INVALID_REQUEST} (400, or 413 for a body over the size limit), and one that matches is not
+ * is refused with {@code INVALID_REQUEST} or {@code INVALID_ENCODING} (400, or 413 for a body over the size limit),
+ * and one that matches is not
  * refused with 400 — unless its {@code idempotency_key} and {@code Idempotency-Key} differ, the one rule the
  * description can state only in words. A matching request may still be answered 200 {@code INVALID_NAME} or any
  * other status: the schema says what may be sent, not what the answer will be.
@@ -44,6 +45,9 @@ public final class OpenApiContract {
     /** The one request rule outside the schemas: the body's key and the header's must agree. */
     private static final String BODY_KEY = "idempotency_key";
     private static final String HEADER_KEY = "idempotency-key";
+
+    /** The error types of a request the function refuses for what it is (400). */
+    private static final Set<String> REQUEST_REFUSALS = Set.of("INVALID_REQUEST", "INVALID_ENCODING");
 
     private static final AtomicInteger CHECKED = new AtomicInteger();
 
@@ -101,6 +105,11 @@ public final class OpenApiContract {
 
     private static void checkRequest(OpenApiDocument doc, String pathItem, String operation,
             HttpExchange.Request request, HttpExchange.Response response, List<String> problems) {
+        if (doc.at(operation + "/requestBody").isMissingNode()) {
+            // An operation without a request body is one the function refuses for its method alone (405): it reads
+            // nothing of the request, so what the request holds decides nothing.
+            return;
+        }
         List<String> mismatches = new ArrayList<>();
         for (String parameters : List.of(pathItem + "/parameters", operation + "/parameters")) {
             for (int i = 0; i < doc.at(parameters).size(); i++) {
@@ -140,8 +149,9 @@ public final class OpenApiContract {
                 keysDisagree = bodyKey.isTextual() && headerKey != null && !bodyKey.asText().equals(headerKey);
             }
         }
-        boolean refusedAsInvalid = (response.status() == 400 || response.status() == 413)
-                && "INVALID_REQUEST".equals(response.json().path("error").path("type").asText());
+        String refusal = response.json().path("error").path("type").asText();
+        boolean refusedAsInvalid = (response.status() == 400 && REQUEST_REFUSALS.contains(refusal))
+                || (response.status() == 413 && "INVALID_REQUEST".equals(refusal));
         if (!mismatches.isEmpty() && !refusedAsInvalid) {
             problems.add("the request does not match the description " + mismatches + ", yet was answered "
                     + response.status() + " rather than refused as INVALID_REQUEST");
@@ -152,12 +162,14 @@ public final class OpenApiContract {
         }
     }
 
+    /** The body as {@code application/json} means it: UTF-8 (RFC 8259, 8.1), one document, no key given twice. */
     private static Optional<JsonNode> strictJson(byte[] body) {
         if (body == null || body.length == 0) {
             return Optional.empty();
         }
         try {
-            return Optional.of(STRICT.readTree(body));
+            Optional<String> text = cloud.phonematch.verify.json.Json.utf8(body);
+            return text.isEmpty() ? Optional.empty() : Optional.of(STRICT.readTree(text.get()));
         } catch (Exception e) {
             return Optional.empty();
         }
@@ -297,12 +309,19 @@ public final class OpenApiContract {
             return new Response(proxy.path("statusCode").asInt(), headers(proxy), body, json);
         }
 
-        /** {@code headers}, then the first value of each {@code multiValueHeaders} entry not already given. */
+        /**
+         * {@code headers}, then each {@code multiValueHeaders} entry not already given; a header given more than once
+         * there is its values joined with commas, as HTTP combines a repeated field (RFC 9110, 5.3).
+         */
         private static Map<String, String> headers(JsonNode message) {
             Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             message.path("headers").fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
             message.path("multiValueHeaders").fields().forEachRemaining(e -> {
-                if (e.getValue().isArray() && !e.getValue().isEmpty()) {
+                if (e.getValue().isArray() && e.getValue().size() > 1) {
+                    List<String> values = new ArrayList<>();
+                    e.getValue().forEach(v -> values.add(v.asText()));
+                    headers.put(e.getKey(), String.join(",", values));
+                } else if (e.getValue().isArray() && !e.getValue().isEmpty()) {
                     headers.putIfAbsent(e.getKey(), e.getValue().get(0).asText());
                 }
             });
