@@ -62,30 +62,43 @@ class HttpAdapter {
         if (request.body() == null || request.body().isEmpty()) {
             throw RequestFields.invalid("the request body is empty; send a JSON object with 'name' and 'mobile'");
         }
-        byte[] bytes;
+        String text;
         if (request.base64()) {
+            byte[] bytes;
             try {
                 bytes = Base64.getDecoder().decode(request.body());
             } catch (IllegalArgumentException e) {
                 throw RequestFields.invalid("the request body is marked base64 but is not valid base64");
             }
+            requireWithinLimit(bytes.length);
+            text = Json.utf8(bytes).orElseThrow(() -> RequestFields.notUtf8(
+                    "the request body must be UTF-8 JSON; it has bytes that are not UTF-8"));
         } else {
-            bytes = request.body().getBytes(StandardCharsets.UTF_8);
+            // API Gateway decoded a JSON or text body as UTF-8 already, and put U+FFFD where it could not.
+            text = request.body();
+            requireWithinLimit(text.getBytes(StandardCharsets.UTF_8).length);
         }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw new FailureException(Failure.of(ErrorType.INVALID_REQUEST,
-                    "the request body is larger than " + MAX_BODY_BYTES + " bytes").withHttpStatus(413));
+        if (text.indexOf(Json.REPLACEMENT_CHARACTER) >= 0) {
+            throw RequestFields.notUtf8(
+                    "the request body must be UTF-8 JSON; it holds U+FFFD, which stands for bytes that were not UTF-8");
         }
         try {
-            return Json.STRICT_READER.readTree(bytes);
+            return Json.STRICT_READER.readTree(text);
         } catch (Exception e) {
             // The parser's message quotes the body: never passed on.
-            throw switch (Json.whyRefused(bytes)) {
+            throw switch (Json.whyRefused(text)) {
                 case DUPLICATE_KEY -> RequestFields.duplicateKey();
                 case TRAILING_DATA -> RequestFields.invalid(
                         "the request body has data after its JSON object; send exactly one JSON object");
                 case NOT_JSON -> RequestFields.invalid("the request body is not valid JSON");
             };
+        }
+    }
+
+    private static void requireWithinLimit(int bytes) {
+        if (bytes > MAX_BODY_BYTES) {
+            throw new FailureException(Failure.of(ErrorType.INVALID_REQUEST,
+                    "the request body is larger than " + MAX_BODY_BYTES + " bytes").withHttpStatus(413));
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.output.Language;
@@ -101,12 +102,22 @@ final class RequestFields {
         if (!v.isTextual()) {
             throw invalid("field '" + field + "' must be a string");
         }
+        if (v.asText().indexOf(Json.REPLACEMENT_CHARACTER) >= 0) {
+            // A hop before this function decoded other bytes as UTF-8: the pre-check would call it a bad name.
+            throw notUtf8("the request must be UTF-8 JSON; field '" + field
+                    + "' holds U+FFFD, which stands for bytes that were not UTF-8");
+        }
         return v.asText();
     }
 
     /** A key given twice (see {@link cloud.phonematch.verify.json.Json#STRICT_READER}): names no key, no value. */
     static FailureException duplicateKey() {
         return invalid("the request has a duplicate field; send each field once");
+    }
+
+    /** Bytes in another encoding than UTF-8 (GBK, say): {@code INVALID_ENCODING}, whose message names no value. */
+    static FailureException notUtf8(String message) {
+        return new FailureException(Failure.of(ErrorType.INVALID_ENCODING, message));
     }
 
     static FailureException invalid(String message) {

@@ -3,6 +3,7 @@ package cloud.phonematch.verify.handler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Optional;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -54,7 +55,11 @@ public class VerificationHandler implements RequestStreamHandler {
         Event event = parse(input.readAllBytes());
         EventSource source = EventSource.of(event.tree());
         ObjectNode answer;
-        if (event.duplicateKey()) {
+        if (!event.utf8()) {
+            // API Gateway and Lambda send their events as UTF-8 JSON: other bytes were sent directly.
+            answer = direct.refuse(source, invocation,
+                    RequestFields.notUtf8("the event must be UTF-8 JSON; it has bytes that are not UTF-8"));
+        } else if (event.duplicateKey()) {
             // API Gateway writes its events itself, so an event that repeats a key was sent directly: refused the
             // direct way, whatever its shape.
             answer = direct.refuse(source, invocation, RequestFields.duplicateKey());
@@ -71,22 +76,27 @@ public class VerificationHandler implements RequestStreamHandler {
     /**
      * The event as read.
      *
-     * @param tree the JSON, or null when the event is empty or not JSON
+     * @param tree the JSON, or null when the event is empty, not UTF-8 or not JSON
      * @param duplicateKey whether the JSON gives some key twice (then {@code tree} is read with duplicates
      *     allowed, only to tell what kind of event it is)
+     * @param utf8 whether the event's bytes are UTF-8
      */
-    private record Event(JsonNode tree, boolean duplicateKey) {
+    private record Event(JsonNode tree, boolean duplicateKey, boolean utf8) {
     }
 
     private static Event parse(byte[] bytes) {
         if (bytes.length == 0) {
-            return new Event(null, false);
+            return new Event(null, false, true);
+        }
+        Optional<String> text = Json.utf8(bytes);
+        if (text.isEmpty()) {
+            return new Event(null, false, false);
         }
         try {
-            return new Event(Json.STRICT_READER.readTree(bytes), false);
+            return new Event(Json.STRICT_READER.readTree(text.get()), false, true);
         } catch (IOException e) {
-            return Json.readAllowingDuplicateKeys(bytes).map(tree -> new Event(tree, true))
-                    .orElse(new Event(null, false));
+            return Json.readAllowingDuplicateKeys(text.get()).map(tree -> new Event(tree, true, true))
+                    .orElse(new Event(null, false, true));
         }
     }
 }

@@ -1,6 +1,10 @@
 package cloud.phonematch.verify.json;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -33,6 +37,12 @@ public final class Json {
     private static final ObjectReader ONE_VALUE_READER = MAPPER.reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /**
+     * U+FFFD REPLACEMENT CHARACTER: what a lenient decoder (API Gateway's, for a JSON or text body) puts in place of
+     * bytes that are not UTF-8. In a request it means the caller sent another encoding, not a character it meant.
+     */
+    public static final char REPLACEMENT_CHARACTER = '\uFFFD';
+
     /** Why {@link #STRICT_READER} refused a text. */
     public enum Refusal {
         /** Some key is given twice (and that is its only fault). */
@@ -44,6 +54,20 @@ public final class Json {
     }
 
     private Json() {
+    }
+
+    /**
+     * The text of bytes that are UTF-8, the one encoding of JSON exchanged between systems (RFC 8259, 8.1); empty when
+     * they are not (a malformed or cut-off sequence, an encoded surrogate, an overlong form). Nothing is replaced, and
+     * no other encoding is guessed: a reader given the bytes themselves would take UTF-16 or UTF-32 as well.
+     */
+    public static Optional<String> utf8(byte[] bytes) {
+        try {
+            return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -59,13 +83,35 @@ public final class Json {
         }
     }
 
+    /** {@link #readAllowingDuplicateKeys(byte[])} for a text already decoded. */
+    public static Optional<JsonNode> readAllowingDuplicateKeys(String json) {
+        try {
+            return Optional.ofNullable(ONE_VALUE_READER.readTree(json));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Why {@link #STRICT_READER} refused {@code json}; parses again, so it belongs on the error path only. */
     public static Refusal whyRefused(byte[] json) {
-        if (readAllowingDuplicateKeys(json).isPresent()) {
+        return whyRefused(readAllowingDuplicateKeys(json).isPresent(), () -> MAPPER.readTree(json));
+    }
+
+    /** {@link #whyRefused(byte[])} for a text already decoded. */
+    public static Refusal whyRefused(String json) {
+        return whyRefused(readAllowingDuplicateKeys(json).isPresent(), () -> MAPPER.readTree(json));
+    }
+
+    private interface Read {
+        JsonNode read() throws IOException;
+    }
+
+    private static Refusal whyRefused(boolean onlyADuplicateKey, Read lenient) {
+        if (onlyADuplicateKey) {
             return Refusal.DUPLICATE_KEY;
         }
         try {
-            MAPPER.readTree(json);
+            lenient.read();
             return Refusal.TRAILING_DATA;
         } catch (IOException e) {
             return Refusal.NOT_JSON;

@@ -12,6 +12,12 @@ package cloud.phonematch.verify.output;
  */
 public enum ErrorType {
     INVALID_REQUEST(400, false, InvalidRequestException::new),
+    /**
+     * The request's bytes are not UTF-8 (or arrived with U+FFFD where a decoder met bytes that were not): the caller
+     * sent another encoding, such as GBK. Told apart from {@code INVALID_REQUEST} and from an {@code INVALID_NAME}
+     * answer, which the garbled name would otherwise get.
+     */
+    INVALID_ENCODING(400, false, InvalidRequestException::new),
     NOT_FOUND(404, false, InvalidRequestException::new),
     METHOD_NOT_ALLOWED(405, false, InvalidRequestException::new),
     /** The idempotency key was first used with another name and number: a caller's mistake, never retried. */

@@ -188,6 +188,26 @@ class LocalGatewayTest {
         assertEquals(body, new String(Base64.getDecoder().decode(event.path("body").asText()), StandardCharsets.UTF_8));
     }
 
+    /**
+     * A GBK-encoded body: as JSON, the gateway decodes it as UTF-8 with U+FFFD where it cannot; as another type, it
+     * passes the bytes base64-encoded. Either way the function refuses it as not UTF-8, not as an invalid name.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({ "application/json, false, holds U+FFFD", "application/octet-stream, true, has bytes" })
+    void aBodyInAnotherEncodingIsRefusedAsInvalidEncoding(String contentType, boolean base64, String why) {
+        byte[] gbk = Events.body(TestPeople.NAME, TestPeople.MOBILE).getBytes(java.nio.charset.Charset.forName("GBK"));
+
+        HttpResponse<byte[]> response = send("POST", "/verifications", Map.of("content-type", contentType), gbk);
+
+        assertEquals(400, response.statusCode());
+        JsonNode error = json(response).path("error");
+        assertEquals("INVALID_ENCODING", error.path("type").asText());
+        assertTrue(error.path("message").asText().startsWith("the request body must be UTF-8 JSON; it " + why),
+                error.path("message").asText());
+        assertFalse(error.path("retryable").asBoolean(true));
+        assertEquals(base64, events.get(0).path("isBase64Encoded").asBoolean());
+    }
+
     @Test
     void aBurstOverTheThrottleIsAnswered429ByTheGatewayNotTheFunction() {
         gateway.close();

@@ -55,6 +55,14 @@ public final class Events {
         return Json.write(e);
     }
 
+    /** An HTTP API 2.0 event whose body is these bytes, base64-encoded as API Gateway sends a non-text body. */
+    public static String httpV2Base64(String method, String path, byte[] body, Map<String, String> headers) {
+        ObjectNode e = (ObjectNode) Json.parseObject(httpV2(method, path, (String) null, headers)).orElseThrow();
+        e.put("body", Base64.getEncoder().encodeToString(body));
+        e.put("isBase64Encoded", true);
+        return Json.write(e);
+    }
+
     public static String httpV1(String method, String path, String body, Map<String, String> headers) {
         ObjectNode e = Json.object();
         e.put("resource", path);

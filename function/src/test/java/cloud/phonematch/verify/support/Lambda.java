@@ -29,13 +29,23 @@ public final class Lambda {
 
     /** A direct invocation that failed: what Lambda reports to Step Functions. */
     public static FunctionError directFailure(String event) {
-        Response r = send(event);
+        return functionError(send(event));
+    }
+
+    private static FunctionError functionError(Response r) {
         if (r.statusCode() != 500) {
             throw new AssertionError("expected a function error, got " + r.statusCode() + ": " + r.asString());
         }
         JsonNode error = parse(r.asString());
         JsonNode message = OutputSchema.requireValid(parse(error.path("errorMessage").asText()));
         return new FunctionError(error.path("errorType").asText(), message);
+    }
+
+    /** A direct invocation with an event of these bytes, as sent, that failed. */
+    public static FunctionError directFailure(byte[] event) {
+        Response r = given().contentType("application/json")
+                .header("Lambda-Runtime-Aws-Request-Id", "req-" + UUID.randomUUID()).body(event).post();
+        return functionError(r);
     }
 
     /** An API Gateway invocation: the proxy response, with its body parsed and checked. */

@@ -29,7 +29,8 @@ import com.networknt.schema.ValidationMessage;
  * The request: the suite sends invalid requests on purpose, so a request that does not match the description is
  * not a failure by itself. What must hold is that the description and the function accept the same requests:
  * a request whose body (a JSON document without a repeated key) or header parameters do not match the description
- * is refused with {@code INVALID_REQUEST} (400, or 413 for a body over the size limit), and one that matches is not
+ * is refused with {@code INVALID_REQUEST} or {@code INVALID_ENCODING} (400, or 413 for a body over the size limit),
+ * and one that matches is not
  * refused with 400 — unless its {@code idempotency_key} and {@code Idempotency-Key} differ, the one rule the
  * description can state only in words. A matching request may still be answered 200 {@code INVALID_NAME} or any
  * other status: the schema says what may be sent, not what the answer will be.
@@ -44,6 +45,9 @@ public final class OpenApiContract {
     /** The one request rule outside the schemas: the body's key and the header's must agree. */
     private static final String BODY_KEY = "idempotency_key";
     private static final String HEADER_KEY = "idempotency-key";
+
+    /** The error types of a request the function refuses for what it is (400). */
+    private static final Set<String> REQUEST_REFUSALS = Set.of("INVALID_REQUEST", "INVALID_ENCODING");
 
     private static final AtomicInteger CHECKED = new AtomicInteger();
 
@@ -140,8 +144,9 @@ public final class OpenApiContract {
                 keysDisagree = bodyKey.isTextual() && headerKey != null && !bodyKey.asText().equals(headerKey);
             }
         }
-        boolean refusedAsInvalid = (response.status() == 400 || response.status() == 413)
-                && "INVALID_REQUEST".equals(response.json().path("error").path("type").asText());
+        String refusal = response.json().path("error").path("type").asText();
+        boolean refusedAsInvalid = (response.status() == 400 && REQUEST_REFUSALS.contains(refusal))
+                || (response.status() == 413 && "INVALID_REQUEST".equals(refusal));
         if (!mismatches.isEmpty() && !refusedAsInvalid) {
             problems.add("the request does not match the description " + mismatches + ", yet was answered "
                     + response.status() + " rather than refused as INVALID_REQUEST");
@@ -152,12 +157,14 @@ public final class OpenApiContract {
         }
     }
 
+    /** The body as {@code application/json} means it: UTF-8 (RFC 8259, 8.1), one document, no key given twice. */
     private static Optional<JsonNode> strictJson(byte[] body) {
         if (body == null || body.length == 0) {
             return Optional.empty();
         }
         try {
-            return Optional.of(STRICT.readTree(body));
+            Optional<String> text = cloud.phonematch.verify.json.Json.utf8(body);
+            return text.isEmpty() ? Optional.empty() : Optional.of(STRICT.readTree(text.get()));
         } catch (Exception e) {
             return Optional.empty();
         }
