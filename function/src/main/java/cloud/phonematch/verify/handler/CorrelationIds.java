@@ -6,7 +6,9 @@ import java.util.regex.Pattern;
 /**
  * Where an API Gateway request's correlation id comes from: the caller's {@code X-Request-Id}, else the
  * trace id of a W3C {@code traceparent}, else the Lambda request id (unique per invocation). A body
- * {@code correlation_id} overrides all three (see {@link RequestFields}).
+ * {@code correlation_id} overrides all three (see {@link RequestFields}). An {@code X-Request-Id} outside the
+ * correlation id's rules is passed over here, so that its refusal ({@link RequestFields#checkRequestIdHeader}), or
+ * the 404 or 405 of a request that is not read, carries an id all the same.
  */
 final class CorrelationIds {
     /** W3C Trace Context: version-traceid-parentid-flags; an all-zero trace id is invalid. */

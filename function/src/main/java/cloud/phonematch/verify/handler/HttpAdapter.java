@@ -48,9 +48,13 @@ class HttpAdapter {
             return response;
         }
         Language headerLanguage = Language.fromAcceptLanguage(request.header("accept-language"));
-        InvocationRunner.Ran ran = runner.run(source, request.caller(), invocation, request,
-                r -> RequestFields.read(parseBody(r), headerLanguage, invocation.correlationId(),
-                        r.header("idempotency-key"), r.caller()));
+        InvocationRunner.Ran ran = runner.run(source, request.caller(), invocation, request, r -> {
+            // The headers first: one given twice, or an X-Request-Id outside its rules, is refused whatever the body.
+            RequestFields.checkRequestIdHeader(r.headerValues("x-request-id"));
+            String idempotencyKey = RequestFields.singleHeader(r.headerValues("idempotency-key"), "Idempotency-Key");
+            return RequestFields.read(parseBody(r), headerLanguage, invocation.correlationId(), idempotencyKey,
+                    r.caller());
+        });
         return respond(ran.result(), ran.invocation());
     }
 

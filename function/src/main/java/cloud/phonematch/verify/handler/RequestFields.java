@@ -1,5 +1,6 @@
 package cloud.phonematch.verify.handler;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +21,7 @@ import cloud.phonematch.verify.verification.VerificationRequest;
 final class RequestFields {
     /** Correlation ids end up in logs and headers: a bounded, printable alphabet keeps both safe. */
     private static final Pattern CORRELATION_ID = Pattern.compile("[A-Za-z0-9._:/=+-]{1,128}");
+    private static final String CORRELATION_ID_RULE = "1-128 characters of letters, digits and ._:/=+-";
     private static final Pattern LANGUAGE = Pattern.compile("(?i)(en|zh)([-_][A-Za-z0-9]{1,8})*");
     /** Idempotency keys: the same safe alphabet, long enough for a UUID, a hash or a composed key. */
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:/=+-]{1,255}");
@@ -59,7 +61,7 @@ final class RequestFields {
         JsonNode corr = body.get("correlation_id");
         if (corr != null && !corr.isNull()) {
             if (!corr.isTextual() || !CORRELATION_ID.matcher(corr.asText()).matches()) {
-                throw invalid("field 'correlation_id' must be 1-128 characters of letters, digits and ._:/=+-");
+                throw invalid("field 'correlation_id' must be " + CORRELATION_ID_RULE);
             }
             correlationId = corr.asText();
         }
@@ -92,6 +94,34 @@ final class RequestFields {
     /** A correlation id taken from a header, if it is acceptable; otherwise null (a fresh one is used). */
     static String acceptableCorrelationId(String candidate) {
         return candidate != null && CORRELATION_ID.matcher(candidate).matches() ? candidate : null;
+    }
+
+    /**
+     * The one value of a header a request may give once ({@code Idempotency-Key}, {@code X-Request-Id}), or null
+     * when it gives none. Two values are refused, not chosen between: as REST API's {@code multiValueHeaders}, or
+     * joined with a comma (an HTTP API joins a repeated header's values so, and neither header's alphabet has one).
+     *
+     * @param header the header's name as the message spells it
+     */
+    static String singleHeader(List<String> values, String header) {
+        if (values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1 || values.get(0).indexOf(',') >= 0) {
+            throw invalid("header '" + header + "' has more than one value; exactly one is allowed");
+        }
+        return values.get(0);
+    }
+
+    /**
+     * Checks the {@code X-Request-Id} header by the rules of the body's {@code correlation_id}: a value outside them
+     * is refused, not replaced, so that the id a caller reconciles by is the one it sent.
+     */
+    static void checkRequestIdHeader(List<String> values) {
+        String value = singleHeader(values, "X-Request-Id");
+        if (value != null && !CORRELATION_ID.matcher(value).matches()) {
+            throw invalid("header 'X-Request-Id' must be " + CORRELATION_ID_RULE);
+        }
     }
 
     private static String requiredString(JsonNode body, String field) {

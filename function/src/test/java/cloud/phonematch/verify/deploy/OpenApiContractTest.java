@@ -110,6 +110,23 @@ class OpenApiContractTest {
     }
 
     @Test
+    void headersThatStandForBodyFieldsFollowTheFieldsRulesAndAreGivenOnce() {
+        JsonNode ok = reply(200, outcome(), "X-Request-Id", "c");
+        JsonNode invalid = reply(400, failure(Failure.of(ErrorType.INVALID_REQUEST, "m")), "X-Request-Id", "c");
+        String badRequestId = Events.httpV2("POST", "/verifications", BODY, Map.of("x-request-id", "has space"));
+        String keyTwice = Events.withRepeatedHeader(Events.httpV1("POST", "/verifications", BODY, JSON),
+                "Idempotency-Key", List.of("one", "two"));
+
+        assertProblem(badRequestId, ok, "header X-Request-Id");
+        assertEquals(List.of(), problems(badRequestId, invalid));
+        assertProblem(keyTwice, ok, "header Idempotency-Key");
+        assertEquals(List.of(), problems(keyTwice, invalid));
+        assertEquals(List.of(), problems(Events.httpV2("GET", "/verifications", null, Map.of("x-request-id", "a b")),
+                reply(405, failure(Failure.of(ErrorType.METHOD_NOT_ALLOWED, "m")), "X-Request-Id", "c", "Allow",
+                        "POST")), "a method refused for itself reads nothing of the request");
+    }
+
+    @Test
     void otherPathsAre404AndUndescribedMethodsAreRefused() {
         JsonNode notFound = failure(Failure.of(ErrorType.NOT_FOUND, "m"));
 

@@ -2,6 +2,7 @@ package cloud.phonematch.verify.support;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -82,6 +83,21 @@ public final class Events {
             e.put("body", body);
         }
         e.put("isBase64Encoded", false);
+        return Json.write(e);
+    }
+
+    /**
+     * The event with a header given more than once, as API Gateway passes it on: an HTTP API (2.0) joins the values
+     * with commas; a REST API (1.0) lists them in {@code multiValueHeaders} and keeps the last in {@code headers}.
+     */
+    public static String withRepeatedHeader(String event, String name, List<String> values) {
+        ObjectNode e = (ObjectNode) Json.parseObject(event).orElseThrow();
+        if ("2.0".equals(e.path("version").asText())) {
+            ((ObjectNode) e.path("headers")).put(name, String.join(",", values));
+        } else {
+            ((ObjectNode) e.path("headers")).put(name, values.get(values.size() - 1));
+            values.forEach(((ObjectNode) e.path("multiValueHeaders")).putArray(name)::add);
+        }
         return Json.write(e);
     }
 

@@ -105,6 +105,11 @@ public final class OpenApiContract {
 
     private static void checkRequest(OpenApiDocument doc, String pathItem, String operation,
             HttpExchange.Request request, HttpExchange.Response response, List<String> problems) {
+        if (doc.at(operation + "/requestBody").isMissingNode()) {
+            // An operation without a request body is one the function refuses for its method alone (405): it reads
+            // nothing of the request, so what the request holds decides nothing.
+            return;
+        }
         List<String> mismatches = new ArrayList<>();
         for (String parameters : List.of(pathItem + "/parameters", operation + "/parameters")) {
             for (int i = 0; i < doc.at(parameters).size(); i++) {
@@ -304,12 +309,19 @@ public final class OpenApiContract {
             return new Response(proxy.path("statusCode").asInt(), headers(proxy), body, json);
         }
 
-        /** {@code headers}, then the first value of each {@code multiValueHeaders} entry not already given. */
+        /**
+         * {@code headers}, then each {@code multiValueHeaders} entry not already given; a header given more than once
+         * there is its values joined with commas, as HTTP combines a repeated field (RFC 9110, 5.3).
+         */
         private static Map<String, String> headers(JsonNode message) {
             Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             message.path("headers").fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
             message.path("multiValueHeaders").fields().forEachRemaining(e -> {
-                if (e.getValue().isArray() && !e.getValue().isEmpty()) {
+                if (e.getValue().isArray() && e.getValue().size() > 1) {
+                    List<String> values = new ArrayList<>();
+                    e.getValue().forEach(v -> values.add(v.asText()));
+                    headers.put(e.getKey(), String.join(",", values));
+                } else if (e.getValue().isArray() && !e.getValue().isEmpty()) {
                     headers.putIfAbsent(e.getKey(), e.getValue().get(0).asText());
                 }
             });
