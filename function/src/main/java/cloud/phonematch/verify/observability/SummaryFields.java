@@ -35,7 +35,8 @@ record SummaryFields(String source, String caller, String statusOrError, boolean
             case VerificationResult.Failed failed -> {
                 Failure f = failed.failure();
                 Integer resultCode = null;
-                if (f.upstreamStatus().orElse(0) == 200 && f.upstreamCode() != null
+                // A result code came in a 200 of the API's, or from the sandbox, which has no HTTP status.
+                if (f.upstreamStatus().orElse(200) == 200 && f.upstreamCode() != null
                         && RESULT_CODE.matcher(f.upstreamCode()).matches()) {
                     resultCode = Integer.parseInt(f.upstreamCode());
                 }

@@ -36,6 +36,12 @@ public record Failure(ErrorType type, String message, boolean retryable, Charge 
                 circuitOpen, httpStatusOverride);
     }
 
+    /** The code an answer gave without an HTTP status of the API's (the sandbox's result codes). */
+    public Failure withUpstreamCode(String code) {
+        return new Failure(type, message, retryable, charge, retryAfterSeconds, upstreamStatus, code, circuitOpen,
+                httpStatusOverride);
+    }
+
     public Failure withRetryAfter(long seconds) {
         return new Failure(type, message, retryable, charge, OptionalLong.of(seconds), upstreamStatus, upstreamCode,
                 circuitOpen, httpStatusOverride);

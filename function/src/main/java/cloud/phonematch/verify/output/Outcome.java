@@ -38,8 +38,9 @@ public record Outcome(VerificationStatus status, ResultCode resultCode, String d
         API
     }
 
+    /** Whether the API itself gave the answer: neither the pre-check nor the sandbox calls it. */
     public boolean checkedUpstream() {
-        return answeredBy != AnsweredBy.PRECHECK;
+        return answeredBy == AnsweredBy.API;
     }
 
     /**

@@ -15,7 +15,9 @@ import cloud.phonematch.verify.verification.VerificationGateway;
 /**
  * The in-process stand-in for the API ({@code VERIFY_UPSTREAM=sandbox}): no token, no network, and a
  * deterministic answer by the number's last digit so that every branch of a caller's workflow can be
- * exercised on purpose. Like the API, it judges name and number itself when the pre-check is off.
+ * exercised on purpose. Like the API, it judges name and number itself when the pre-check is off. It says so: its
+ * answers are {@code checked_upstream: false} with {@code attempts: 0}, and its engine errors carry the result code it
+ * played but no {@code upstream_status}, since no API answered.
  */
 @ApplicationScoped
 @Typed(SandboxVerificationGateway.class)
@@ -37,7 +39,7 @@ public class SandboxVerificationGateway implements VerificationGateway {
 
     @Override
     public UpstreamAnswer check(UpstreamCall call, Duration timeout) {
-        return UpstreamAnswer.of(answerFor(call.name(), call.mobile()), null);
+        return UpstreamAnswer.played(answerFor(call.name(), call.mobile()));
     }
 
     static ResultCode answerFor(String name, String mobile) {
@@ -57,6 +59,12 @@ public class SandboxVerificationGateway implements VerificationGateway {
 
     @Override
     public boolean charges() {
+        return false;
+    }
+
+    /** Its answers are no calls: {@code attempts} stays 0 and {@code checked_upstream} false. */
+    @Override
+    public boolean callsTheApi() {
         return false;
     }
 }

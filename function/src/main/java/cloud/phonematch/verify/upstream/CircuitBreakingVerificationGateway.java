@@ -129,6 +129,11 @@ public final class CircuitBreakingVerificationGateway implements VerificationGat
         return delegate.charges();
     }
 
+    @Override
+    public boolean callsTheApi() {
+        return delegate.callsTheApi();
+    }
+
     /** Carries a counted failure through the guard; no stack trace, no message. */
     private static final class CountedFailure extends RuntimeException {
         private final transient UpstreamAnswer answer;

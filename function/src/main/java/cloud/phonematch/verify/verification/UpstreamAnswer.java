@@ -16,11 +16,25 @@ public sealed interface UpstreamAnswer {
      * does not charge — a transient refusal that may be retried.
      */
     static UpstreamAnswer of(ResultCode code, String traceId) {
+        return of(code, traceId, true);
+    }
+
+    /**
+     * A result code the sandbox plays in the API's stead: read as {@link #of}, with no trace id and, since no API
+     * answered over HTTP, no {@code upstream_status}.
+     */
+    static UpstreamAnswer played(ResultCode code) {
+        return of(code, null, false);
+    }
+
+    private static UpstreamAnswer of(ResultCode code, String traceId, boolean overHttp) {
         if (code.status().isPresent()) {
             return new Answered(code, traceId);
         }
         ErrorType type = code.errorType().orElse(ErrorType.UPSTREAM_CONTRACT);
-        Failure failure = Failure.upstream(type, code.description(Language.EN), 200, Integer.toString(code.code()));
+        Failure failure = Failure.of(type, code.description(Language.EN));
+        String resultCode = Integer.toString(code.code());
+        failure = overHttp ? failure.withUpstream(200, resultCode) : failure.withUpstreamCode(resultCode);
         return new Refused(failure, RefusalKind.TRANSIENT, traceId);
     }
 

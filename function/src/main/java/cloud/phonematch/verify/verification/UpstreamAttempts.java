@@ -11,7 +11,8 @@ import cloud.phonematch.verify.output.Failure;
  * the token first, then each attempt with a budget reservation of its own taken before it is sent and given back
  * when it cannot have been charged, the one token-rotation retry (not counted as an attempt), and every attempt and
  * every read of the token bounded by the invocation's {@link Deadline}. {@code calls} always counts the calls that
- * went out, whatever ended the invocation; {@code possiblyCharged} those whose charge is unknown.
+ * went out to the API, whatever ended the invocation (none with the sandbox); {@code possiblyCharged} those whose
+ * charge is unknown.
  */
 final class UpstreamAttempts {
     private final VerificationGateway gateway;
@@ -81,8 +82,8 @@ final class UpstreamAttempts {
             if (reservation instanceof SpendGuard.Reservation.Reserved reserved && effect == ChargeRule.Effect.NONE) {
                 spend.release(reserved, deadline.afterAnswer());
             }
-            if (!refusedByOpenCircuit(answer)) {
-                // An open circuit refuses before anything is sent: not a call.
+            if (gateway.callsTheApi() && !refusedByOpenCircuit(answer)) {
+                // An open circuit refuses before anything is sent, and the sandbox sends nothing: not calls.
                 calls++;
             }
             if (effect == ChargeRule.Effect.UNKNOWN) {

@@ -129,7 +129,7 @@ public class VerificationFlow implements RenewableAfterRestore {
                     masked, refused.traceId(), upstreamMs);
             case UpstreamAnswer.Answered answered -> {
                 Verdict verdict = new Verdict(answered.code().status().orElseThrow(), answered.code(), masked,
-                        gateway.charges() ? Outcome.AnsweredBy.API : Outcome.AnsweredBy.SANDBOX, answered.traceId(),
+                        gateway.callsTheApi() ? Outcome.AnsweredBy.API : Outcome.AnsweredBy.SANDBOX, answered.traceId(),
                         null);
                 yield new VerificationResult.Answered(verdict, OutcomeRendering.render(verdict, request.language(),
                         () -> input.validated().or(() -> MobileNumbers.mainlandMobile(input.mobile())), invocation,

@@ -18,4 +18,12 @@ public interface VerificationGateway {
     default boolean charges() {
         return true;
     }
+
+    /**
+     * Whether it calls the API (false for the in-process sandbox): only such calls are counted as {@code attempts},
+     * and only their answers say {@code checked_upstream}.
+     */
+    default boolean callsTheApi() {
+        return true;
+    }
 }

@@ -21,6 +21,11 @@ class OutputSchemaTest {
         Outcome local = new Outcome(VerificationStatus.INVALID_NAME, ResultCode.INVALID_NAME, "bad", "139****5670",
                 null, Outcome.AnsweredBy.PRECHECK, 0, "req-1", "corr-1", null, 1, "send the name as registered");
         assertTrue(OutputSchema.problems(local.toJson()).isEmpty());
+        Outcome sandbox = new Outcome(VerificationStatus.CONSISTENT, ResultCode.CONSISTENT, "ok", "139****5670",
+                "China Mobile", Outcome.AnsweredBy.SANDBOX, 0, "req-1", "corr-1", null, 1, null);
+        assertTrue(OutputSchema.problems(sandbox.toJson()).isEmpty());
+        assertFalse(sandbox.checkedUpstream(), "the sandbox calls no API");
+        assertFalse(sandbox.billable());
 
         Failure rateLimited = Failure.upstream(ErrorType.RATE_LIMITED, "slow down", 429, "too_many_requests")
                 .withRetryAfter(5);
@@ -62,11 +67,20 @@ class OutputSchemaTest {
                     + "\"billable\":false,\"mobile\":\"139****5670\",\"carrier\":null,\"checked_upstream\":true,"
                     + "\"attempts\":1,\"request_id\":\"r\",\"correlation_id\":\"c\",\"upstream_trace_id\":null,"
                     + "\"duration_ms\":1}",
-            // a local pre-check answer without a hint
-            "{\"status\":\"INVALID_NAME\",\"match\":null,\"result_code\":-4,\"description\":\"d\",\"hint\":null,"
+            // a hint on an answer the pre-check never gives
+            "{\"status\":\"NO_RECORD\",\"match\":null,\"result_code\":-1,\"description\":\"d\",\"hint\":\"h\","
                     + "\"billable\":false,\"mobile\":\"139****5670\",\"carrier\":null,\"checked_upstream\":false,"
                     + "\"attempts\":0,\"request_id\":\"r\",\"correlation_id\":\"c\",\"upstream_trace_id\":null,"
-                    + "\"duration_ms\":1}",
+                    + "\"duration_ms\":1,\"replayed\":false,\"reused\":false,\"possibly_charged_attempts\":0}",
+            // an answer that called no API (the sandbox's), with attempts or an upstream trace id
+            "{\"status\":\"CONSISTENT\",\"match\":true,\"result_code\":0,\"description\":\"d\",\"hint\":null,"
+                    + "\"billable\":false,\"mobile\":\"139****5670\",\"carrier\":null,\"checked_upstream\":false,"
+                    + "\"attempts\":1,\"request_id\":\"r\",\"correlation_id\":\"c\",\"upstream_trace_id\":null,"
+                    + "\"duration_ms\":1,\"replayed\":false,\"reused\":false,\"possibly_charged_attempts\":0}",
+            "{\"status\":\"CONSISTENT\",\"match\":true,\"result_code\":0,\"description\":\"d\",\"hint\":null,"
+                    + "\"billable\":false,\"mobile\":\"139****5670\",\"carrier\":null,\"checked_upstream\":false,"
+                    + "\"attempts\":0,\"request_id\":\"r\",\"correlation_id\":\"c\",\"upstream_trace_id\":\"t\","
+                    + "\"duration_ms\":1,\"replayed\":false,\"reused\":false,\"possibly_charged_attempts\":0}",
             // RATE_LIMITED without retry_after_seconds
             "{\"error\":{\"type\":\"RATE_LIMITED\",\"message\":\"m\",\"retryable\":true},\"request_id\":\"r\"}",
             // unknown error type

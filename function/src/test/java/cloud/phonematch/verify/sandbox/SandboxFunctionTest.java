@@ -45,17 +45,24 @@ class SandboxFunctionTest {
         assertEquals(status, out.path("status").asText());
         assertEquals(match == null, out.path("match").isNull());
         assertFalse(out.path("billable").asBoolean(), "the sandbox never charges");
-        assertTrue(out.path("checked_upstream").asBoolean());
+        assertFalse(out.path("checked_upstream").asBoolean(), "the sandbox calls no API");
+        assertEquals(0, out.path("attempts").asInt(), "the sandbox's answer is no call");
+        assertTrue(out.path("hint").isNull(), "a hint is the pre-check's");
+        assertTrue(out.path("upstream_trace_id").isNull());
         assertEquals(0, ApiStubs.calls().size(), "the sandbox makes no network call");
         assertEquals(0, SecretsManagerStubs.calls(), "the sandbox needs no token");
     }
 
-    @ParameterizedTest(name = "…{0} -> ENGINE_ERROR")
-    @CsvSource({ "13912345673", "13912345674" })
-    void engineErrors(String mobile) {
+    @ParameterizedTest(name = "…{0} -> ENGINE_ERROR {1}")
+    @CsvSource({ "13912345673, -2", "13912345674, -3" })
+    void engineErrors(String mobile, String resultCode) {
         Lambda.FunctionError failure = Lambda.directFailure(Events.direct(TestPeople.NAME, mobile));
 
         assertEquals("cloud.phonematch.verify.output.EngineErrorException", failure.errorType());
+        assertEquals("ENGINE_ERROR", failure.error().path("type").asText());
+        assertEquals(resultCode, failure.error().path("upstream_code").asText(), "the result code it played");
+        assertTrue(failure.error().path("upstream_status").isMissingNode(), "no API answered over HTTP");
+        assertEquals(0, ApiStubs.calls().size());
     }
 
     @Test
