@@ -43,7 +43,7 @@ class InvocationRunner {
             effective = invocation.withCorrelationId(request.correlationId());
             result = flow.verify(request, effective);
         } catch (FailureException e) {
-            result = VerificationResult.Failed.beforeAnyCall(e.failure(), null);
+            result = VerificationResult.Failed.requestRefused(e.failure(), null);
         }
         summary.log(source.label(), caller, effective, result);
         return new Ran(result, effective);
@@ -51,7 +51,7 @@ class InvocationRunner {
 
     /** For a call refused before any request could be read (unknown route, unknown event). */
     Ran refuse(EventSource source, Caller caller, Invocation invocation, FailureException refusal) {
-        VerificationResult result = VerificationResult.Failed.beforeAnyCall(refusal.failure(), null);
+        VerificationResult result = VerificationResult.Failed.requestRefused(refusal.failure(), null);
         summary.log(source.label(), caller, invocation, result);
         return new Ran(result, invocation);
     }

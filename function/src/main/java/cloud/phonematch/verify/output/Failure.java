@@ -18,13 +18,27 @@ import java.util.OptionalLong;
  * @param circuitOpen true when the call was refused locally because the API's circuit is open
  * @param httpStatusOverride a status other than the type's default (413 for an oversized body, 502 for a broken
  *        connection)
+ * @param calls what the verification this failure ends had sent to the API; null when it ends none, because the
+ *        request itself was refused before one could start (not found, not allowed, unreadable)
  */
 public record Failure(ErrorType type, String message, boolean retryable, Charge charge, OptionalLong retryAfterSeconds,
-        OptionalInt upstreamStatus, String upstreamCode, boolean circuitOpen, OptionalInt httpStatusOverride) {
+        OptionalInt upstreamStatus, String upstreamCode, boolean circuitOpen, OptionalInt httpStatusOverride,
+        Calls calls) {
+
+    /**
+     * The calls to the API of the invocation a failure ends: {@code attempts} and {@code possibly_charged_attempts},
+     * the outcome's fields of the same names.
+     *
+     * @param attempts calls that went out to the API (0 when none did; the sandbox's answers are no calls)
+     * @param possiblyCharged those of them that got no usable reply and so may have been charged
+     */
+    public record Calls(int attempts, int possiblyCharged) {
+        public static final Calls NONE = new Calls(0, 0);
+    }
 
     public static Failure of(ErrorType type, String message) {
         return new Failure(type, message, type.retryable(), Charge.NOT_CHARGED, OptionalLong.empty(),
-                OptionalInt.empty(), null, false, OptionalInt.empty());
+                OptionalInt.empty(), null, false, OptionalInt.empty(), null);
     }
 
     public static Failure upstream(ErrorType type, String message, int upstreamStatus, String upstreamCode) {
@@ -33,28 +47,34 @@ public record Failure(ErrorType type, String message, boolean retryable, Charge 
 
     public Failure withUpstream(int status, String code) {
         return new Failure(type, message, retryable, charge, retryAfterSeconds, OptionalInt.of(status), code,
-                circuitOpen, httpStatusOverride);
+                circuitOpen, httpStatusOverride, calls);
     }
 
     /** The code an answer gave without an HTTP status of the API's (the sandbox's result codes). */
     public Failure withUpstreamCode(String code) {
         return new Failure(type, message, retryable, charge, retryAfterSeconds, upstreamStatus, code, circuitOpen,
-                httpStatusOverride);
+                httpStatusOverride, calls);
     }
 
     public Failure withRetryAfter(long seconds) {
         return new Failure(type, message, retryable, charge, OptionalLong.of(seconds), upstreamStatus, upstreamCode,
-                circuitOpen, httpStatusOverride);
+                circuitOpen, httpStatusOverride, calls);
     }
 
     public Failure withHttpStatus(int status) {
         return new Failure(type, message, retryable, charge, retryAfterSeconds, upstreamStatus, upstreamCode,
-                circuitOpen, OptionalInt.of(status));
+                circuitOpen, OptionalInt.of(status), calls);
+    }
+
+    /** The failure as the end of a verification that made these calls to the API. */
+    public Failure withCalls(Calls made) {
+        return new Failure(type, message, retryable, charge, retryAfterSeconds, upstreamStatus, upstreamCode,
+                circuitOpen, httpStatusOverride, made);
     }
 
     public Failure withCircuitOpen() {
         return new Failure(type, message, retryable, charge, retryAfterSeconds, upstreamStatus, upstreamCode, true,
-                httpStatusOverride);
+                httpStatusOverride, calls);
     }
 
     /**
@@ -67,7 +87,7 @@ public record Failure(ErrorType type, String message, boolean retryable, Charge 
         OptionalInt status = type.httpStatus() == 503 && httpStatusOverride.isEmpty() ? OptionalInt.of(502)
                 : httpStatusOverride;
         return new Failure(type, message, false, Charge.MAYBE_CHARGED, retryAfterSeconds, upstreamStatus,
-                upstreamCode, circuitOpen, status);
+                upstreamCode, circuitOpen, status, calls);
     }
 
     /**
@@ -77,7 +97,7 @@ public record Failure(ErrorType type, String message, boolean retryable, Charge 
      */
     public Failure retryableDespiteCharge() {
         return new Failure(type, message, type.retryable(), charge, retryAfterSeconds, upstreamStatus, upstreamCode,
-                circuitOpen, httpStatusOverride);
+                circuitOpen, httpStatusOverride, calls);
     }
 
     /** Whether the API may have charged: the caller cannot know whether the verification was paid for. */

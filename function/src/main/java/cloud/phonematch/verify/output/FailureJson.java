@@ -15,6 +15,10 @@ public final class FailureJson {
         error.put("message", failure.message());
         error.put("retryable", failure.retryable());
         failure.retryAfterSeconds().ifPresent(s -> error.put("retry_after_seconds", s));
+        if (failure.calls() != null) {
+            error.put("attempts", failure.calls().attempts());
+            error.put("possibly_charged_attempts", failure.calls().possiblyCharged());
+        }
         failure.upstreamStatus().ifPresent(s -> error.put("upstream_status", s));
         if (failure.upstreamCode() != null) {
             error.put("upstream_code", failure.upstreamCode());

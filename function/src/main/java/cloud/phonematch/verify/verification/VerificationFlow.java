@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.output.Language;
 import cloud.phonematch.verify.output.Outcome;
 import cloud.phonematch.verify.output.ResultCode;
@@ -78,7 +79,7 @@ public class VerificationFlow implements RenewableAfterRestore {
             case VerificationRecords.Claim.Replayed replayed -> givenAgain(replayed.verdict(), request.language(),
                     mobile, invocation, OutcomeRendering.Given.REPLAYED);
             case VerificationRecords.Claim.Refused refused ->
-                    VerificationResult.Failed.beforeAnyCall(refused.failure(), MobileNumbers.mask(keyed.mobile()));
+                    VerificationResult.Failed.withoutACall(refused.failure(), MobileNumbers.mask(keyed.mobile()));
             case VerificationRecords.Claim.Granted granted -> {
                 VerificationResult result = verifyOnce(request, name, mobile, invocation);
                 records.settle(granted, result, invocation.deadline());
@@ -105,7 +106,7 @@ public class VerificationFlow implements RenewableAfterRestore {
                             OutcomeRendering.Given.REUSED);
                 }
             } catch (FailureException e) {
-                return VerificationResult.Failed.beforeAnyCall(e.failure(), masked);
+                return VerificationResult.Failed.withoutACall(e.failure(), masked);
             }
         }
         VerificationResult result = called(request, input, masked, invocation);
@@ -125,8 +126,9 @@ public class VerificationFlow implements RenewableAfterRestore {
 
         long upstreamMs = result.upstreamNanos() / 1_000_000L;
         return switch (result.answer()) {
-            case UpstreamAnswer.Refused refused -> new VerificationResult.Failed(refused.failure(), result.calls(),
-                    masked, refused.traceId(), upstreamMs);
+            case UpstreamAnswer.Refused refused -> new VerificationResult.Failed(
+                    refused.failure().withCalls(new Failure.Calls(result.calls(), result.possiblyCharged())),
+                    result.calls(), masked, refused.traceId(), upstreamMs);
             case UpstreamAnswer.Answered answered -> {
                 Verdict verdict = new Verdict(answered.code().status().orElseThrow(), answered.code(), masked,
                         gateway.callsTheApi() ? Outcome.AnsweredBy.API : Outcome.AnsweredBy.SANDBOX, answered.traceId(),

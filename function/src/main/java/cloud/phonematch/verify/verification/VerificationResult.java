@@ -32,9 +32,14 @@ public sealed interface VerificationResult {
     record Failed(Failure failure, int attempts, String maskedMobile, String upstreamTraceId, long upstreamMs)
             implements VerificationResult {
 
-        /** A failure before any call to the API. */
-        public static Failed beforeAnyCall(Failure failure, String maskedMobile) {
+        /** A refusal of the request itself, before a verification could start: the failure says nothing of calls. */
+        public static Failed requestRefused(Failure failure, String maskedMobile) {
             return new Failed(failure, 0, maskedMobile, null, 0);
+        }
+
+        /** A verification that ended before it sent anything: the failure says so ({@code attempts} 0). */
+        public static Failed withoutACall(Failure failure, String maskedMobile) {
+            return new Failed(failure.withCalls(Failure.Calls.NONE), 0, maskedMobile, null, 0);
         }
     }
 }

@@ -54,7 +54,8 @@ class OpenApiContractTest {
     @Test
     void responsesMustCarryTheirDeclaredHeadersWithValidValuesAndNoOthers() {
         String post = Events.httpV2("POST", "/verifications", BODY, JSON);
-        JsonNode inProgress = failure(Failure.of(ErrorType.IN_PROGRESS, "m").withRetryAfter(5));
+        JsonNode inProgress = failure(Failure.of(ErrorType.IN_PROGRESS, "m").withRetryAfter(5)
+                .withCalls(Failure.Calls.NONE));
 
         assertProblem(post, reply(200, outcome()), "required header X-Request-Id is missing");
         assertProblem(post, reply(200, outcome(), "X-Request-Id", "has space"), "header X-Request-Id");
@@ -74,12 +75,15 @@ class OpenApiContractTest {
     @Test
     void bodiesMustMatchTheSchemaDeclaredForTheirStatusAndMediaType() {
         String post = Events.httpV2("POST", "/verifications", BODY, JSON);
-        Failure possiblyCharged = Failure.of(ErrorType.UPSTREAM_UNAVAILABLE, "m").maybeCharged();
+        Failure possiblyCharged = Failure.of(ErrorType.UPSTREAM_UNAVAILABLE, "m").maybeCharged()
+                .withCalls(new Failure.Calls(1, 1));
 
         assertProblem(post, reply(503, failure(possiblyCharged), "X-Request-Id", "c"), "503: body");
         assertEquals(List.of(), problems(post, reply(502, failure(possiblyCharged), "X-Request-Id", "c")));
-        assertProblem(post, reply(409, failure(Failure.of(ErrorType.RATE_LIMITED, "m").withRetryAfter(5)),
-                "X-Request-Id", "c", "Retry-After", "5"), "409: body");
+        assertProblem(post, reply(409, failure(Failure.of(ErrorType.RATE_LIMITED, "m").withRetryAfter(5)
+                .withCalls(new Failure.Calls(1, 0))), "X-Request-Id", "c", "Retry-After", "5"), "409: body");
+        assertProblem(post, reply(502, failure(Failure.of(ErrorType.ENGINE_ERROR, "m")), "X-Request-Id", "c"),
+                "502: body");
         assertProblem(post, reply(200, failure(Failure.of(ErrorType.CONFIGURATION, "m")), "X-Request-Id", "c"),
                 "200: body");
         ObjectNode plainText = reply(200, outcome(), "X-Request-Id", "c");

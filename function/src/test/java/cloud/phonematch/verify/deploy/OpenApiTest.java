@@ -44,6 +44,9 @@ class OpenApiTest {
     /** Answers of API Gateway itself, never of the function. */
     private static final Set<Integer> GATEWAY_ONLY = Set.of(401, 403);
     private static final JsonNode GATEWAY_BODY = Json.object().put("message", "Forbidden");
+    /** Refusals of the request itself, which no verification followed: they carry no attempts. */
+    private static final Set<ErrorType> REQUEST_REFUSALS = Set.of(ErrorType.INVALID_REQUEST,
+            ErrorType.INVALID_ENCODING, ErrorType.NOT_FOUND, ErrorType.METHOD_NOT_ALLOWED);
 
     @Test
     void isAnOpenApi31DocumentTheReferenceParserReadsWithoutMessages() {
@@ -106,7 +109,13 @@ class OpenApiTest {
                 continue; // answers to other paths and methods: otherPathsAndMethods…
             }
             Failure plain = Failure.of(type, "m").withRetryAfter(1);
-            for (Failure failure : List.of(plain, plain.maybeCharged())) {
+            Failure maybeCharged = plain.maybeCharged();
+            if (!REQUEST_REFUSALS.contains(type)) {
+                // What the function gives: every failure of a verification says what it sent.
+                plain = plain.withCalls(new Failure.Calls(1, 0));
+                maybeCharged = maybeCharged.withCalls(new Failure.Calls(2, 1));
+            }
+            for (Failure failure : List.of(plain, maybeCharged)) {
                 Set<Integer> statuses = statusesByBody.computeIfAbsent(body(failure), b -> new TreeSet<>());
                 statuses.add(failure.httpStatus());
                 if (type == ErrorType.INVALID_REQUEST) {

@@ -1,7 +1,10 @@
 package cloud.phonematch.verify.output;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,10 +31,38 @@ class OutputSchemaTest {
         assertFalse(sandbox.billable());
 
         Failure rateLimited = Failure.upstream(ErrorType.RATE_LIMITED, "slow down", 429, "too_many_requests")
-                .withRetryAfter(5);
+                .withRetryAfter(5).withCalls(new Failure.Calls(1, 0));
         assertTrue(OutputSchema.problems(FailureJson.toJson(rateLimited, "req-2")).isEmpty());
         assertTrue(OutputSchema.problems(Json.MAPPER.readTree(rateLimited.toException("req-2").getMessage()))
                 .isEmpty(), "the exception message is the same envelope");
+    }
+
+    /**
+     * Every failure of a verification says how many calls it sent and how many of them may have been charged; a
+     * refusal of the request itself, which no verification followed, says neither.
+     */
+    @Test
+    void failuresCarryTheirCallsUnlessTheRequestItselfWasRefused() {
+        Set<ErrorType> requestRefusals = Set.of(ErrorType.INVALID_REQUEST, ErrorType.INVALID_ENCODING,
+                ErrorType.NOT_FOUND, ErrorType.METHOD_NOT_ALLOWED);
+        for (ErrorType type : ErrorType.values()) {
+            Failure failure = Failure.of(type, "m").withRetryAfter(1);
+            boolean refusal = requestRefusals.contains(type);
+            Failure withCalls = failure.withCalls(new Failure.Calls(3, 0));
+
+            assertEquals(refusal, OutputSchema.problems(FailureJson.toJson(failure, "r")).isEmpty(), type.name());
+            assertEquals(!refusal, OutputSchema.problems(FailureJson.toJson(withCalls, "r")).isEmpty(), type.name());
+            if (!refusal) {
+                assertEquals(3, FailureJson.toJson(withCalls, "r").path("error").path("attempts").asInt());
+                assertEquals(0, FailureJson.toJson(withCalls, "r").path("error").path("possibly_charged_attempts")
+                        .asInt());
+                Failure possiblyCharged = failure.withCalls(new Failure.Calls(3, 1));
+                assertFalse(OutputSchema.problems(FailureJson.toJson(possiblyCharged, "r")).isEmpty(),
+                        type + ": a possibly charged call is outcome_unknown");
+                assertTrue(OutputSchema.problems(FailureJson.toJson(possiblyCharged.maybeCharged(), "r")).isEmpty(),
+                        type.name());
+            }
+        }
     }
 
     @ParameterizedTest

@@ -146,6 +146,10 @@ class IdempotencyFlowTest {
         assertTrue(again.error().path("outcome_unknown").asBoolean());
         assertFalse(again.error().path("retryable").asBoolean());
         assertEquals(1, ApiStubs.calls().size(), "the repeat made no call");
+        assertEquals(1, first.error().path("attempts").asInt());
+        assertEquals(1, first.error().path("possibly_charged_attempts").asInt(), "the call that timed out");
+        assertEquals(0, again.error().path("attempts").asInt());
+        assertEquals(0, again.error().path("possibly_charged_attempts").asInt(), "this invocation charged nothing");
     }
 
     /**

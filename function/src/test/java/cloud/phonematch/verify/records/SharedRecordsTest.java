@@ -106,7 +106,7 @@ class SharedRecordsTest {
                 new VerificationResult.Failed(Failure.of(ErrorType.UPSTREAM_TIMEOUT, "t").maybeCharged(), 1, "m", null,
                         1_000), deadline());
         a.settle(assertInstanceOf(Claim.Granted.class, a.claim(request(free), deadline())),
-                VerificationResult.Failed.beforeAnyCall(Failure.of(ErrorType.RATE_LIMITED, "429"), "m"), deadline());
+                VerificationResult.Failed.withoutACall(Failure.of(ErrorType.RATE_LIMITED, "429"), "m"), deadline());
 
         StoredVerificationRecords b = container();
         Failure refused = assertInstanceOf(Claim.Refused.class, b.claim(request(charged), deadline())).failure();

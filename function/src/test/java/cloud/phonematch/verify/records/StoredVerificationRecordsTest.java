@@ -162,7 +162,7 @@ class StoredVerificationRecordsTest {
 
     @Test
     void aFailureThatCannotHaveBeenChargedReleasesTheKey() {
-        records.settle(granted(), VerificationResult.Failed.beforeAnyCall(
+        records.settle(granted(), VerificationResult.Failed.withoutACall(
                 Failure.of(ErrorType.UPSTREAM_UNAVAILABLE, "503"), "139****5670"), deadline());
 
         assertInstanceOf(Claim.Granted.class, records.claim(request(MOBILE), deadline()));
@@ -215,7 +215,7 @@ class StoredVerificationRecordsTest {
         assertFalse(retaken.owner().equals(first.owner()), "the retaker writes its own owner");
 
         // The first holder was not dead after all, and its call turned out not charged: it releases the key.
-        records.settle(first, VerificationResult.Failed.beforeAnyCall(Failure.of(ErrorType.UPSTREAM_UNAVAILABLE,
+        records.settle(first, VerificationResult.Failed.withoutACall(Failure.of(ErrorType.UPSTREAM_UNAVAILABLE,
                 "503"), "139****5670"), deadline());
 
         StoredRecord held = store.snapshot().get(0);

@@ -62,6 +62,8 @@ class SandboxFunctionTest {
         assertEquals("ENGINE_ERROR", failure.error().path("type").asText());
         assertEquals(resultCode, failure.error().path("upstream_code").asText(), "the result code it played");
         assertTrue(failure.error().path("upstream_status").isMissingNode(), "no API answered over HTTP");
+        assertEquals(0, failure.error().path("attempts").asInt(), "the sandbox's answers are no calls");
+        assertEquals(0, failure.error().path("possibly_charged_attempts").asInt());
         assertEquals(0, ApiStubs.calls().size());
     }
 

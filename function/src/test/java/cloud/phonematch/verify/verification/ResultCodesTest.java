@@ -75,6 +75,28 @@ class ResultCodesTest {
         assertTrue(failure.error().path("retryable").asBoolean());
         assertEquals(code, failure.error().path("upstream_code").asText());
         assertEquals(200, failure.error().path("upstream_status").asInt());
+        int calls = ApiStubs.calls().size();
+        assertTrue(calls > 1, "retried: the API does not charge an engine error");
+        assertEquals(calls, failure.error().path("attempts").asInt(), "every call it made");
+        assertEquals(0, failure.error().path("possibly_charged_attempts").asInt());
+    }
+
+    /** Through API Gateway, the same fields with the status. */
+    @Test
+    void anEngineErrorOverHttpSaysHowManyCallsItMade() {
+        ApiStubs.answer(ApiStubs.result("-2"));
+
+        Lambda.HttpReply reply = Lambda.http(Events.httpV2("POST", "/verifications", Events.body(NAME, MOBILE),
+                java.util.Map.of("content-type", "application/json")));
+
+        assertEquals(502, reply.statusCode());
+        JsonNode error = reply.body().path("error");
+        assertEquals("ENGINE_ERROR", error.path("type").asText());
+        assertEquals(200, error.path("upstream_status").asInt());
+        assertEquals("-2", error.path("upstream_code").asText());
+        assertEquals(ApiStubs.calls().size(), error.path("attempts").asInt());
+        assertEquals(0, error.path("possibly_charged_attempts").asInt());
+        assertTrue(error.path("outcome_unknown").isMissingNode());
     }
 
     @Test
