@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import cloud.phonematch.verify.json.Json;
+import cloud.phonematch.verify.localgateway.GatewayOwnAnswers;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.output.FailureJson;
@@ -143,6 +144,32 @@ class OpenApiContractTest {
                 "no operation TRACE /verifications");
         assertEquals(List.of(), problems(Events.httpV1("POST", "/verifications/", BODY, JSON),
                 reply(200, outcome(), "X-Request-Id", "c")), "a trailing slash is the same route");
+    }
+
+    /**
+     * API Gateway's own answers, as the local HTTP API gives them without the function (throttling, the payload
+     * quota, a function that failed), hold to the description for every method of the path that can get them; and
+     * the description would refuse such a body where the gateway cannot give one.
+     */
+    @Test
+    void apiGatewaysOwnAnswersFromTheLocalHttpApiAreDescribed() {
+        List<GatewayOwnAnswers.Answer> answers = GatewayOwnAnswers.all();
+        assertEquals(List.of(429, 413, 500, 500), answers.stream().map(GatewayOwnAnswers.Answer::status).toList());
+        for (GatewayOwnAnswers.Answer answer : answers) {
+            assertTrue(answer.proxy().path("body").asText().startsWith("{\"message\":"), answer.why());
+            for (String method : answer.methods()) {
+                String event = method.equals("POST") ? Events.httpV2("POST", "/verifications", BODY, JSON)
+                        : Events.httpV2(method, "/verifications", null, Map.of());
+                assertEquals(List.of(), problems(event, answer.proxy()), answer.why() + ", " + method);
+            }
+        }
+        JsonNode throttled = answers.get(0).proxy();
+        ObjectNode notFound = throttled.deepCopy();
+        notFound.put("statusCode", 404);
+        assertProblem(Events.httpV2("GET", "/elsewhere", null, Map.of()), notFound, "404: body");
+        ObjectNode asIfOk = throttled.deepCopy();
+        asIfOk.put("statusCode", 200);
+        assertProblem(Events.httpV2("POST", "/verifications", BODY, JSON), asIfOk, "200: body");
     }
 
     // ------------------------------------------------------------------ helpers

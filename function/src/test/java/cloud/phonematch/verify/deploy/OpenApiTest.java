@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -18,12 +19,14 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathFactory;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 import cloud.phonematch.verify.json.Json;
+import cloud.phonematch.verify.localgateway.LocalGatewaySettings;
 import cloud.phonematch.verify.output.ErrorType;
 import cloud.phonematch.verify.output.Failure;
 import cloud.phonematch.verify.output.FailureJson;
@@ -38,6 +41,7 @@ import io.swagger.v3.parser.core.models.SwaggerParseResult;
  * JSON Schema's, and whose statuses, error types and headers per response are the ones the function gives.
  * Every exchange the suite sends through API Gateway events is held to it as well ({@code OpenApiContract}).
  */
+@ExtendWith(DeploymentFiles.Loaded.class)
 class OpenApiTest {
     private static final OpenApiDocument DOC = OpenApiDocument.shared();
     private static final String POST = "/paths/~1verifications/post";
@@ -133,8 +137,44 @@ class OpenApiTest {
         for (Map.Entry<JsonNode, Set<Integer>> e : statusesByBody.entrySet()) {
             assertEquals(e.getValue(), statusesAccepting(POST, e.getKey()), "statuses accepting " + e.getKey());
         }
-        assertEquals(Set.of(401, 403, 429, 500), statusesAccepting(POST, GATEWAY_BODY),
+        assertEquals(Set.of(401, 403, 413, 429, 500), statusesAccepting(POST, GATEWAY_BODY),
                 "API Gateway's own answers");
+    }
+
+    /**
+     * Each server's URL is where the description's paths begin: the deployed ones are the stack's output
+     * {@code HttpApiUrl} (the output {@code ApiUrl} being it with {@code /verifications}), so that neither composes
+     * into a doubled path; the local one is dev mode's local HTTP API on its default port.
+     */
+    @Test
+    void serversAreTheBaseUrlsTheStackAndDevModeServe() {
+        Map<String, Object> outputs = DeploymentFiles.template.outputs();
+        String base = (String) Template.map(Template.map(outputs.get("HttpApiUrl"), "HttpApiUrl").get("Value"), "Value")
+                .get("Fn::Sub");
+        String apiUrl = (String) Template.map(Template.map(outputs.get("ApiUrl"), "ApiUrl").get("Value"), "Value")
+                .get("Fn::Sub");
+        assertEquals(base + "/verifications", apiUrl, "ApiUrl is the base URL and the one path");
+        Set<String> paths = names(DOC.at("/paths"));
+        assertEquals(Set.of("/verifications"), paths);
+
+        List<String> deployed = new ArrayList<>();
+        boolean local = false;
+        for (JsonNode server : DOC.at("/servers")) {
+            String url = server.path("url").asText();
+            assertFalse(url.endsWith("/") || url.contains("/verifications"), url + ": the paths add the path");
+            if (url.startsWith("http://localhost:")) {
+                local = true;
+                assertEquals("http://localhost:" + LocalGatewaySettings.from(name -> Optional.empty()).port(), url);
+                continue;
+            }
+            deployed.add(url);
+            assertTrue(server.path("description").asText().contains("`HttpApiUrl`"), url);
+            String asTemplated = url.replace("{apiId}", "${HttpApi}").replace("{region}", "${AWS::Region}")
+                    .replaceFirst("amazonaws\\.com(\\.cn)?$", "\\${AWS::URLSuffix}");
+            assertEquals(base, asTemplated, url);
+        }
+        assertEquals(2, deployed.size(), "outside China and in it: " + deployed);
+        assertTrue(local, "dev mode's local HTTP API is a server");
     }
 
     /** ANY /verifications and $default reach the function: other methods 405 with Allow, other paths 404. */
