@@ -88,6 +88,7 @@ class FunctionZipIT {
         }
         // Kept on purpose (application.properties says why).
         assertTrue(hasPackage("io/netty/resolver/dns/"), "Vert.x resolves host names with it");
+        assertTrue(hasPackage("io/netty/channel/unix/"), "Netty's SslHandler links UnixChannel on every TLS handshake");
     }
 
     @Test
