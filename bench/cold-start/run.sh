@@ -172,8 +172,7 @@ PY
   # The function's own JVM options: template.yaml sets JAVA_TOOL_OPTIONS for the JVM runtime, and Lambda's runtime
   # hands the function's environment to the JVM. Both variants get it (the floor would be deployed the same way);
   # each round also runs the function without it ("defaults"), to show what it changes.
-  TOOL_OPTIONS="$(sed -n 's/^ *JAVA_TOOL_OPTIONS: !If \[IsJvm, "\([^"]*\)", !Ref AWS::NoValue\] *$/\1/p' "$ROOT/template.yaml")"
-  [ -n "$TOOL_OPTIONS" ] || { echo "no JAVA_TOOL_OPTIONS for the JVM runtime found in template.yaml" >&2; exit 1; }
+  TOOL_OPTIONS="$(python3 "$ROOT/bench/lib/template_env.py" "$ROOT/template.yaml" jvm JAVA_TOOL_OPTIONS)"
 
   # A local DynamoDB engine for the variant with idempotency keys: moto's server, one request at a time (the tests'
   # engine, function/src/test/python/serial_moto_server.py), on 127.0.0.1, with the records table created as
@@ -212,8 +211,7 @@ else
   # bootstrap gets the maximum heap it would compute in a 512 MB execution environment.
   NATIVE_FLAGS=("-Xmx$(((MEMORY_MB * 1024 * 80 + 50) / 100))k")
   # The function's own setting for the native runtime (template.yaml): Quarkus installs no signal handlers.
-  SIGNAL_HANDLERS="$(sed -n 's/^ *DISABLE_SIGNAL_HANDLERS: !If \[IsJvm, !Ref AWS::NoValue, "\([^"]*\)"\] *$/\1/p' "$ROOT/template.yaml")"
-  [ -n "$SIGNAL_HANDLERS" ] || { echo "no DISABLE_SIGNAL_HANDLERS for the native runtime found in template.yaml" >&2; exit 1; }
+  SIGNAL_HANDLERS="$(python3 "$ROOT/bench/lib/template_env.py" "$ROOT/template.yaml" native DISABLE_SIGNAL_HANDLERS)"
 fi
 
 # --- 5. measure ------------------------------------------------------------------------------------------

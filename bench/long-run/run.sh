@@ -90,8 +90,7 @@ JVM_FLAGS=(
 if [ "$JAVA_MAJOR" -ge 24 ]; then
   JVM_FLAGS+=(--enable-native-access=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED)
 fi
-TOOL_OPTIONS="$(sed -n 's/^ *JAVA_TOOL_OPTIONS: !If \[IsJvm, "\([^"]*\)", !Ref AWS::NoValue\] *$/\1/p' "$ROOT/template.yaml")"
-[ -n "$TOOL_OPTIONS" ] || { echo "no JAVA_TOOL_OPTIONS for the JVM runtime found in template.yaml" >&2; exit 1; }
+TOOL_OPTIONS="$(python3 "$ROOT/bench/lib/template_env.py" "$ROOT/template.yaml" jvm JAVA_TOOL_OPTIONS)"
 HANDLER="io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"
 
 # The function's settings for the run: shorter than the defaults where a default would make a 20,000-invocation

@@ -44,6 +44,8 @@ class DeployScriptTest {
     static Path nativeX86;
     static Path nativeArm;
     static Path jvm;
+    static Path jvmAotX86;
+    static Path jvmAotArm;
 
     @TempDir
     Path project;
@@ -53,6 +55,8 @@ class DeployScriptTest {
         nativeX86 = zip("native-x86_64.zip", "bootstrap", elf(X86_64), "rwxr-xr-x");
         nativeArm = zip("native-arm64.zip", "bootstrap", elf(AARCH64), "rwxr-xr-x");
         jvm = zip("jvm.zip", "lib/function-dependencies.jar", new byte[] {'P', 'K', 5, 6}, "rw-r--r--");
+        jvmAotX86 = jvmAot("jvm-aot-x86_64.zip", X86_64, "rwxr-xr-x");
+        jvmAotArm = jvmAot("jvm-aot-arm64.zip", AARCH64, "rwxr-xr-x");
     }
 
     // ------------------------------------------------------------------ bin/check-function-zip
@@ -83,6 +87,45 @@ class DeployScriptTest {
     }
 
     @Test
+    void aJvmAotZipFitsOnlyItsRuntimeOnTheMachineTypeOfItsJavaRuntime() throws Exception {
+        assertEquals(0, check("jvm-aot", "x86_64", jvmAotX86).exit());
+        assertEquals(0, check("jvm-aot", "arm64", jvmAotArm).exit());
+
+        Run wrongArchitecture = check("jvm-aot", "arm64", jvmAotX86);
+        assertEquals(1, wrongArchitecture.exit());
+        assertTrue(wrongArchitecture.output().contains("its java/bin/java is built for x86_64"),
+                wrongArchitecture.output());
+
+        Run onJava21 = check("jvm", "x86_64", jvmAotX86);
+        assertEquals(1, onJava21.exit());
+        assertTrue(onJava21.output().contains("it is a jvm-aot build; build it with ./mvnw package or deploy with"
+                + " Runtime=jvm-aot"), onJava21.output());
+        Run onNative = check("native", "x86_64", jvmAotX86);
+        assertTrue(onNative.output().contains("it is a jvm-aot build"), onNative.output());
+
+        Run jvmZip = check("jvm-aot", "x86_64", jvm);
+        assertEquals(1, jvmZip.exit());
+        assertTrue(jvmZip.output().contains("it is a jvm build; build it with ./mvnw package -Djvm-aot"), jvmZip.output());
+        Run nativeZip = check("jvm-aot", "x86_64", nativeX86);
+        assertTrue(nativeZip.output().contains("it is a native build; build it with ./mvnw package -Djvm-aot"),
+                nativeZip.output());
+
+        Run javaNotExecutable = check("jvm-aot", "x86_64", jvmAot("java-plain.zip", X86_64, "rw-r--r--"));
+        assertEquals(1, javaNotExecutable.exit());
+        assertTrue(javaNotExecutable.output().contains("its java/bin/java is not marked executable"),
+                javaNotExecutable.output());
+    }
+
+    @Test
+    void theJava25RuntimeTakesTheJvmZip() throws Exception {
+        assertEquals(0, check("jvm25", "arm64", jvm).exit());
+        Run nativeZip = check("jvm25", "x86_64", nativeX86);
+        assertEquals(1, nativeZip.exit());
+        assertTrue(nativeZip.output().contains("it is a native build; build it with ./mvnw package or deploy with"
+                + " Runtime=native"), nativeZip.output());
+    }
+
+    @Test
     void aBootstrapLambdaCannotRunIsRefused() throws Exception {
         Run notExecutable = check("native", "x86_64", zip("plain.zip", "bootstrap", elf(X86_64), "rw-r--r--"));
         assertEquals(1, notExecutable.exit());
@@ -92,7 +135,8 @@ class DeployScriptTest {
                 zip("script.zip", "bootstrap", "#!/bin/sh\nexec java -jar x\n".getBytes(StandardCharsets.UTF_8),
                         "rwxr-xr-x"));
         assertEquals(1, script.exit());
-        assertTrue(script.output().contains("no ELF header"), script.output());
+        assertTrue(script.output().contains("its bootstrap is a script, but the zip has no java/bin/java and app.aot"),
+                script.output());
 
         Run other = check("native", "x86_64", zip("riscv.zip", "bootstrap", elf(243), "rwxr-xr-x"));
         assertEquals(1, other.exit());
@@ -174,6 +218,47 @@ class DeployScriptTest {
                 + " in parameter_overrides (or give them with --parameter-overrides): the build follows them");
         assertRefused(deploy("--config-env", "nowhere"), "samconfig.toml has no environment [nowhere]");
         assertEquals(List.of(), calls("sam"));
+    }
+
+    @Test
+    void aJvmAotBuildIsMadeHereOnlyForThisMachineTypeWithJdk25() throws Exception {
+        copyProject();
+        String other = hostArchitecture().equals("arm64") ? "x86_64" : "arm64";
+        samconfig("""
+                [aot.deploy.parameters]
+                parameter_overrides = "Upstream=sandbox Runtime=jvm-aot Architecture=%s"
+                [aotother.deploy.parameters]
+                parameter_overrides = "Upstream=sandbox Runtime=jvm-aot Architecture=%s"
+                """.formatted(hostArchitecture(), other));
+        Path java25 = fakeJdk("jdk25", "25");
+        Run built = deploy(Map.of("JAVA_HOME", java25.toString()), "--config-env", "aot");
+        assertEquals(0, built.exit(), built.output());
+        assertEquals(List.of("-B package -DskipTests -Djvm-aot"), calls("mvnw"));
+        assertArrayEquals(Files.readAllBytes(hostArchitecture().equals("arm64") ? jvmAotArm : jvmAotX86),
+                Files.readAllBytes(project.resolve("function/target/function.zip")), "the jvm-aot zip is what sam takes");
+        assertEquals(List.of("deploy --config-env aot"), calls("sam"));
+
+        assertRefused(deploy(Map.of("JAVA_HOME", fakeJdk("jdk21", "21").toString()), "--config-env", "aot"),
+                "Runtime=jvm-aot needs JDK 25 or later to build its runtime image and cache; " + project.resolve(
+                        "jdk21/bin/java") + " is 21. Set JAVA_HOME to a JDK 25, or deploy Runtime=jvm.");
+        assertEquals(List.of(), calls("mvnw"));
+
+        assertRefused(deploy(Map.of("JAVA_HOME", java25.toString()), "--config-env", "aotother"), "Runtime=jvm-aot"
+                + " Architecture=" + other + " cannot be built on this Linux " + hostArchitecture() + " machine: its"
+                + " Java runtime image and cache are this machine's own. Build on a Linux " + other + " machine with"
+                + " JDK 25 and pass its function-jvm-aot.zip with --zip <file>, or deploy Runtime=jvm25 (Lambda's"
+                + " java25).");
+        assertEquals(List.of(), calls("mvnw"));
+
+        // Built elsewhere and given: checked as any zip.
+        Run given = deploy("--config-env", "aotother", "--zip",
+                (other.equals("arm64") ? jvmAotArm : jvmAotX86).toString());
+        assertEquals(0, given.exit(), given.output());
+        assertEquals(List.of(), calls("mvnw"));
+
+        Run java25Runtime = deploy("--config-env", "aot", "--parameter-overrides", "Runtime=jvm25");
+        assertEquals(0, java25Runtime.exit(), java25Runtime.output());
+        assertEquals(List.of("-B package -DskipTests"), calls("mvnw"), "Lambda's java25 takes the JVM zip");
     }
 
     @Test
@@ -558,6 +643,8 @@ class DeployScriptTest {
         Files.writeString(project.resolve("mvnw"), "#!/bin/sh\necho \"$*\" >> \"" + project.resolve("mvnw.calls")
                 + "\"\nmkdir -p function/target\ncase \"$*\" in\n  *-Dnative*) cp \""
                 + (hostArchitecture().equals("arm64") ? nativeArm : nativeX86) + "\" function/target/function.zip ;;\n"
+                + "  *-Djvm-aot*) cp \"" + jvm + "\" function/target/function.zip; cp \""
+                + (hostArchitecture().equals("arm64") ? jvmAotArm : jvmAotX86) + "\" function/target/function-jvm-aot.zip ;;\n"
                 + "  *) cp \"" + jvm + "\" function/target/function.zip ;;\nesac\n");
         executable(project.resolve("mvnw"));
     }
@@ -649,6 +736,30 @@ class DeployScriptTest {
         header[18] = (byte) (machine & 0xff);
         header[19] = (byte) (machine >> 8);
         return header;
+    }
+
+    /** A JDK whose java says it is of this Java version (all bin/deploy asks of it). */
+    Path fakeJdk(String name, String version) throws IOException {
+        Path java = Files.createDirectories(project.resolve(name).resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho 'Property settings:' >&2\necho '    java.specification.version = "
+                + version + "' >&2\n");
+        executable(java);
+        return project.resolve(name);
+    }
+
+    /** The shape of a jvm-aot zip: a bootstrap script, the runtime image's java for this machine type, the cache. */
+    static Path jvmAot(String name, int machine, String javaPermissions) throws Exception {
+        Path dir = Files.createTempDirectory(zips, name);
+        Files.writeString(dir.resolve("bootstrap"), "#!/bin/sh\nexec \"$LAMBDA_TASK_ROOT/java/bin/java\" -version\n");
+        executable(dir.resolve("bootstrap"));
+        Path java = Files.createDirectories(dir.resolve("java/bin")).resolve("java");
+        Files.write(java, elf(machine));
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString(javaPermissions));
+        Files.write(dir.resolve("app.aot"), new byte[] {1, 2, 3});
+        Path zip = zips.resolve(name);
+        Run made = run(dir, Map.of(), "zip", "-q", "-X", "-r", zip.toString(), "bootstrap", "java", "app.aot");
+        assertEquals(0, made.exit(), made.output());
+        return zip;
     }
 
     /** A zip with one entry, whose Unix permissions are recorded as Lambda reads them (Info-ZIP's zip). */

@@ -163,20 +163,32 @@ class TemplateEnvironmentTest {
                 assertTrue(bytes.contains(e.getKey()), e.getValue() + " no longer reads " + e.getKey());
             }
         }
-        // Only for the native executable; the JVM runtime does not get it.
-        assertFalse(environment(Map.of("Runtime", "jvm")).containsKey("DISABLE_SIGNAL_HANDLERS"));
+        // Only for the native executable; the JVM runtimes do not get it.
+        for (String jvm : List.of("jvm", "jvm25", "jvm-aot")) {
+            assertFalse(environment(Map.of("Runtime", jvm)).containsKey("DISABLE_SIGNAL_HANDLERS"), jvm);
+        }
         assertEquals("true", environment(Map.of("Runtime", "native")).get("DISABLE_SIGNAL_HANDLERS"));
     }
 
     @Test
-    void jvmOptionsAreOnlyForTheJvmRuntimeAndAJvmAcceptsThem() throws IOException, InterruptedException {
+    void jvmOptionsAreOnlyForTheManagedJvmRuntimesAndAJvmAcceptsThem() throws IOException, InterruptedException {
         for (String name : JVM_ENVIRONMENT.keySet()) {
-            assertFalse(environment(Map.of("Runtime", "native")).containsKey(name), name + " is for the JVM only");
-            Object value = environment(Map.of("Runtime", "jvm")).get(name);
-            assertTrue(value instanceof String s && !s.isBlank(), name + " is set for the JVM runtime: " + value);
+            // The jvm-aot bootstrap gives its JVM the command line its cache was trained with, and nothing else.
+            for (String other : List.of("native", "jvm-aot")) {
+                assertFalse(environment(Map.of("Runtime", other)).containsKey(name), name + " is not for " + other);
+            }
+            for (String managed : List.of("jvm", "jvm25")) {
+                Object value = environment(Map.of("Runtime", managed)).get(name);
+                assertTrue(value instanceof String s && !s.isBlank(), name + " is set for " + managed + ": " + value);
+            }
         }
-        // The JVM refuses to start on an option it does not know or a malformed value.
-        String options = (String) environment(Map.of("Runtime", "jvm")).get("JAVA_TOOL_OPTIONS");
+        String java25 = (String) environment(Map.of("Runtime", "jvm25")).get("JAVA_TOOL_OPTIONS");
+        assertTrue(java25.startsWith(environment(Map.of("Runtime", "jvm")).get("JAVA_TOOL_OPTIONS") + " "),
+                "java25 gets java21's options and more");
+        assertTrue(java25.endsWith(" --add-opens=java.base/java.lang=ALL-UNNAMED"),
+                "JBoss Threads resets thread locals through java.lang on Java 24+: " + java25);
+        // The JVM refuses to start on an option it does not know or a malformed value (this build's JDK: 21 or later).
+        String options = java25;
         ProcessBuilder java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+PrintFlagsFinal", "-version").redirectErrorStream(true);
         java.environment().put("JAVA_TOOL_OPTIONS", options);

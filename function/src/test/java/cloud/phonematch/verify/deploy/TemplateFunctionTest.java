@@ -37,24 +37,36 @@ import cloud.phonematch.verify.support.ProjectRoot;
 import cloud.phonematch.verify.handler.VerificationHandler;
 
 /**
- * The function resource of template.yaml against the build: handler, runtime and code for both runtimes, its
+ * The function resource of template.yaml against the build: handler, runtime and code for every Runtime, its
  * tracing, its log group and its alarms. Plain JUnit: no Quarkus application is started.
  */
 @ExtendWith(DeploymentFiles.Loaded.class)
 class TemplateFunctionTest {
     @Test
-    void handlerRuntimeAndCodeUriAgreeWithTheBuildForBothRuntimes() throws Exception {
+    void handlerRuntimeAndCodeUriAgreeWithTheBuildForEveryRuntime() throws Exception {
         Map<String, Object> jvm = function(Map.of("Runtime", "jvm"));
         assertEquals("java21", jvm.get("Runtime"));
         assertEquals(JVM_HANDLER, jvm.get("Handler"));
         assertEquals(CODE_URI, jvm.get("CodeUri"));
         assertEquals(Map.of("ApplyOn", "PublishedVersions"), jvm.get("SnapStart"));
 
-        Map<String, Object> nativeFn = function(Map.of("Runtime", "native"));
-        assertEquals("provided.al2023", nativeFn.get("Runtime"));
-        assertEquals(NATIVE_HANDLER, nativeFn.get("Handler"));
-        assertEquals(CODE_URI, nativeFn.get("CodeUri"));
-        assertEquals(Map.of("ApplyOn", "None"), nativeFn.get("SnapStart"));
+        Map<String, Object> jvm25 = function(Map.of("Runtime", "jvm25"));
+        assertEquals("java25", jvm25.get("Runtime"));
+        assertEquals(JVM_HANDLER, jvm25.get("Handler"));
+        assertEquals(CODE_URI, jvm25.get("CodeUri"));
+        assertEquals(Map.of("ApplyOn", "PublishedVersions"), jvm25.get("SnapStart"));
+
+        // The native executable and the jvm-aot zip's script both run as the zip's own bootstrap on the OS-only
+        // runtime, where SnapStart is not offered.
+        for (String bootstrapped : List.of("native", "jvm-aot")) {
+            Map<String, Object> fn = function(Map.of("Runtime", bootstrapped));
+            assertEquals("provided.al2023", fn.get("Runtime"), bootstrapped);
+            assertEquals(NATIVE_HANDLER, fn.get("Handler"), bootstrapped);
+            assertEquals(CODE_URI, fn.get("CodeUri"), bootstrapped);
+            assertEquals(Map.of("ApplyOn", "None"), fn.get("SnapStart"), bootstrapped);
+        }
+        assertEquals(List.of("native", "jvm", "jvm25", "jvm-aot"),
+                map(template.parameters().get("Runtime"), "Runtime").get("AllowedValues"));
 
         assertEquals("native", map(template.parameters().get("Runtime"), "Runtime").get("Default"),
                 "native is the default runtime");
