@@ -11,7 +11,8 @@
 #                bench/results/cold-start-native.md.
 #   --rounds N   cold starts per variant, alternating function / function without the template's
 #                JAVA_TOOL_OPTIONS / function with idempotency keys / function with its request path not primed at
-#                startup (the local paths only) / floor (default 7; medians are reported)
+#                startup (the local paths only) / floor / floor with its own ahead-of-time cache (on Java 25+,
+#                trained once before the rounds) (default 7; medians are reported)
 #   --warm N     warm invocations after the first one, per cold start (default 1000)
 #   --lambda-cpu Lambda's CPU instead of the machine's: the init unthrottled, every invocation capped at the CPU a
 #                512 MB function gets (512/1769 of one vCPU), by a cgroup CFS quota applied at the first /next (needs
@@ -105,7 +106,7 @@ mkdir -p "$WORK/task" "$WORK/raw"
 unzip -q "$FUNCTION_ZIP" -d "$WORK/task/function"
 unzip -q "$FLOOR_ZIP" -d "$WORK/task/floor"
 for also in "${ALSO[@]}"; do
-  case "${also%%=*}" in function|floor|defaults|records|unprimed|warmup-*|classes-*|memory-*)
+  case "${also%%=*}" in function|floor|floor-aot|defaults|records|unprimed|warmup-*|classes-*|memory-*)
     echo "--also ${also%%=*}: that label is taken" >&2; exit 2 ;; esac
   unzip -q "${also#*=}" -d "$WORK/task/${also%%=*}"
 done
@@ -216,7 +217,7 @@ fi
 
 # --- 5. measure ------------------------------------------------------------------------------------------
 # The per-variant switches of measure (set for one call each below), never taken from the caller's environment.
-unset TOOL_OPTIONS_OFF WITH_RECORDS UNPRIMED
+unset TOOL_OPTIONS_OFF WITH_RECORDS UNPRIMED OWN_CACHE
 measure() { # label variant warm [extra flag for the JVM or the native image]
             # (TOOL_OPTIONS_OFF=1: without the template's JAVA_TOOL_OPTIONS; WITH_RECORDS=1: idempotency keys;
             # UNPRIMED=1: the request path not primed at startup)
@@ -226,7 +227,15 @@ measure() { # label variant warm [extra flag for the JVM or the native image]
   local -a start
   if [ "$RUNTIME" = jvm ]; then
     if [ "${TOOL_OPTIONS_OFF:-0}" != 1 ]; then fenv+=(--function-env "JAVA_TOOL_OPTIONS=$TOOL_OPTIONS"); fi
-    start=(--runtime java21 -- "$BENCH_JAVA" "${JVM_FLAGS[@]}" "${extra[@]}" -classpath "$RIC_CP"
+    local -a flags=("${JVM_FLAGS[@]}")
+    if [ "${OWN_CACHE:-0}" = 1 ]; then
+      # The JVM refuses -XX:AOTCache / -XX:AOTCacheOutput beside -Xshare:auto, which the managed runtimes pass: a
+      # cache is only for a JVM whose command line we own (the jvm-aot package), and here for the floor's yardstick.
+      local -a kept=()
+      for f in "${flags[@]}"; do [ "$f" = -Xshare:auto ] || kept+=("$f"); done
+      flags=("${kept[@]}")
+    fi
+    start=(--runtime java21 -- "$BENCH_JAVA" "${flags[@]}" "${extra[@]}" -classpath "$RIC_CP"
            com.amazonaws.services.lambda.runtime.api.client.AWSLambda "$HANDLER")
   else
     fenv+=(--function-env "DISABLE_SIGNAL_HANDLERS=$SIGNAL_HANDLERS")
@@ -271,6 +280,19 @@ measure() { # label variant warm [extra flag for the JVM or the native image]
 cut -d' ' -f1-3 /proc/loadavg > "$WORK/load-start"
 date -u +%Y-%m-%dT%H:%M:%SZ > "$WORK/started"
 echo "round 0 (warms the page cache and the fakes; discarded) ..."
+if [ "$RUNTIME" = jvm ]; then
+  # The floor with its own ahead-of-time cache (JDK 25, JEP 483/514/515), the yardstick for a function that brings
+  # one: trained here on the floor's own request path, by the JVM that then maps it.
+  if [ "$JAVA_MAJOR" -ge 25 ]; then
+    FLOOR_CACHE="$WORK/floor.aot"
+    rm -f "$FLOOR_CACHE"
+    echo "training the floor's ahead-of-time cache (500 invocations) ..."
+    OWN_CACHE=1 measure floor-aot-training floor 500 "-XX:AOTCacheOutput=$FLOOR_CACHE"
+    [ -s "$FLOOR_CACHE" ] || { echo "the floor's training run wrote no $FLOOR_CACHE" >&2; exit 1; }
+  else
+    echo "the floor with its own cache is not measured: $BENCH_JAVA is Java $JAVA_MAJOR, a cache needs 25 or later"
+  fi
+fi
 measure warmup-function function 100
 measure warmup-floor floor 100
 for i in $(seq 1 "$ROUNDS"); do
@@ -287,6 +309,7 @@ for i in $(seq 1 "$ROUNDS"); do
     UNPRIMED=1 measure "unprimed-$i" function "$WARM"
   fi
   measure "floor-$i" floor "$WARM"
+  if [ -n "${FLOOR_CACHE:-}" ]; then OWN_CACHE=1 measure "floor-aot-$i" floor "$WARM" "-XX:AOTCache=$FLOOR_CACHE"; fi
 done
 cut -d' ' -f1-3 /proc/loadavg > "$WORK/load-end"
 
@@ -295,6 +318,7 @@ mkdir -p "$(dirname "$RESULTS")"
 if [ "${#ALSO[@]}" -gt 0 ]; then
   COMPARED=(--variant "function=$FUNCTION_ZIP")
   for also in "${ALSO[@]}"; do COMPARED+=(--variant "$also"); done
+  [ -z "${FLOOR_CACHE:-}" ] || COMPARED+=(--variant "floor-aot=$FLOOR_ZIP")
   python3 "$HERE/compare.py" --raw "$WORK/raw" --rounds "$ROUNDS" "${COMPARED[@]}" --variant "floor=$FLOOR_ZIP" \
     --started "$(cat "$WORK/started")" --out "$(dirname "$RESULTS")/cold-start-compare.md"
 fi
