@@ -318,8 +318,9 @@ mkdir -p "$(dirname "$RESULTS")"
 if [ "${#ALSO[@]}" -gt 0 ]; then
   COMPARED=(--variant "function=$FUNCTION_ZIP")
   for also in "${ALSO[@]}"; do COMPARED+=(--variant "$also"); done
-  python3 "$HERE/compare.py" --raw "$WORK/raw" --rounds "$ROUNDS" "${COMPARED[@]}" --variant "floor=$FLOOR_ZIP" \
-    ${FLOOR_CACHE:+--variant "floor-aot=$FLOOR_ZIP"} \
+  COMPARED+=(--variant "floor=$FLOOR_ZIP")
+  [ -z "${FLOOR_CACHE:-}" ] || COMPARED+=(--variant "floor-aot=$FLOOR_ZIP")
+  python3 "$HERE/compare.py" --raw "$WORK/raw" --rounds "$ROUNDS" "${COMPARED[@]}" \
     --started "$(cat "$WORK/started")" --out "$(dirname "$RESULTS")/cold-start-compare.md"
 fi
 if [ "$RUNTIME" = native ]; then
