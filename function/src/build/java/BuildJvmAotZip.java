@@ -71,6 +71,11 @@ import java.util.zip.ZipOutputStream;
  * not documented: if it does not, the JVM refuses the cache and the function starts without it, logging one WARN line
  * that names the changed jar ({@code AotCacheCheck}).
  *
+ * <p><b>Measured on the building machine</b> (x86_64, 2 shared cores; 9 cold starts per variant, alternating, against
+ * the local Runtime API, medians): init 679 ms from the cache against 1,352 ms for the same package without it; with
+ * {@code -XX:+VerifySharedSpaces} (the cache's checksums checked at every start) 1,158 ms, which is why the bootstrap
+ * does not ask for it (it says what guards the cache's bytes instead).
+ *
  * <p>Refuses, with one line and a non-zero exit: a JDK before 25 (the cache is made by, and only usable with, the
  * JVM of the runtime image, which is this JDK's), an OS other than Linux, a machine other than x86_64 or aarch64,
  * no Python with moto's server, and a training that fails (with its log's path).
@@ -91,7 +96,13 @@ public final class BuildJvmAotZip {
      */
     static final List<String> MODULES = List.of("java.base", "java.logging", "java.management", "java.naming",
             "java.sql", "jdk.naming.dns", "jdk.net", "jdk.unsupported", "jdk.zipfs");
-    /** No debug attributes, man pages or headers; the jimage uncompressed (see {@link #jlink}). */
+    /**
+     * No debug attributes, man pages or headers; the modules image not compressed: {@code --compress=zip-6} made no
+     * difference to the start (init 683 against 679 ms, medians of 9 alternating cold starts: the classes a start
+     * needs come from the cache, not the image) and made the zip 5 MB larger (64.4 against 59.2 MB: the zip deflates
+     * an uncompressed image better than jlink does), for 22 MB less unzipped (183 against 205 MB, under the 250 MB
+     * limit either way). The zip is what Lambda fetches at a cold start.
+     */
     static final List<String> JLINK_OPTIONS = List.of("--strip-debug", "--no-man-pages", "--no-header-files");
     /** The time of every file and zip entry: fixed, so that the jars Lambda unpacks are the jars the cache knows. */
     static final FileTime FIXED_TIME = FileTime.from(Instant.parse("2000-01-01T00:00:00Z"));
