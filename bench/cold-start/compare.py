@@ -2,8 +2,9 @@
 """The medians of builds measured in the same rounds by run.sh --also: one row per build (the function as built,
 each --also zip, the floor, and the floor with its own ahead-of-time cache when it was measured), each figure beside
 its ratio to the floor's, the yardstick of the targets in BENCHMARKS.md, so packaging variants are compared on one
-machine state. The first caller's wait is init plus first invocation, taken per cold start before the median.
-Standard library only."""
+machine state. The first caller's wait is init plus first invocation, taken per cold start before the median. A zip
+with a `bootstrap` was started as provided.al2023 starts it, any other under the java21 runtime's Runtime Interface
+Client; the table says which. Standard library only."""
 
 import argparse
 import os
@@ -32,9 +33,11 @@ def main():
         label, zip_path = v.split("=", 1)
         runs = [load(a.raw, f"{label}-{i}") for i in range(1, a.rounds + 1)]
         with zipfile.ZipFile(zip_path) as z:
+            names = z.namelist()
             unzipped = sum(i.file_size for i in z.infolist())
         rows.append({
             "label": label,
+            "runs_as": "provided.al2023, its bootstrap" if "bootstrap" in names else "java21, the RIC",
             "zip": os.path.getsize(zip_path),
             "unzipped": unzipped,
             "init": median(runs, lambda r: r["init_ms"]),
@@ -51,13 +54,13 @@ def main():
         f"ratios to `{floor['label']}`; first caller = init + first invocation, per cold start; warm p99 also as the "
         f"difference to the floor's).",
         "",
-        "| build | zip / unzipped | init | init min–max | first invocation | first caller | warm p50 | warm p99 "
-        "| max RSS |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| build | runs as | zip / unzipped | init | init min–max | first invocation | first caller | warm p50 "
+        "| warm p99 | max RSS |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['label']} | {r['zip'] / 1e6:.1f} / {r['unzipped'] / 1e6:.1f} MB "
+            f"| {r['label']} | {r['runs_as']} | {r['zip'] / 1e6:.1f} / {r['unzipped'] / 1e6:.1f} MB "
             f"| {r['init']:.0f} ms ({r['init'] / floor['init']:.2f}×) "
             f"| {r['init_spread'][0]:.0f}–{r['init_spread'][1]:.0f} ms "
             f"| {r['first']:.1f} ms "

@@ -21,6 +21,10 @@
 #   --also LABEL=ZIP  (repeatable) another build of the function to measure in the same rounds, in turn with the
 #                function, with the function's settings: packaging variants compared on one machine state.
 #                Their medians beside the function's and the floor's go to bench/results/cold-start-compare.md.
+#                A zip with a `bootstrap` (e.g. function-jvm-aot.zip, ./mvnw package -Djvm-aot) is started as
+#                provided.al2023 starts it: its bootstrap, with no arguments and the environment Lambda sets, so with
+#                its own JVM and options, without the RIC class path, the java21 runtime's JVM flags or the
+#                template's JAVA_TOOL_OPTIONS.
 # Environment: JAVA_HOME (Maven's JDK; default Temurin 25 when present), BENCH_JAVA (the java that runs the JVM
 # packages; default a JDK 21 if one is installed, as on Lambda's java21 runtime, else $JAVA_HOME/bin/java).
 #
@@ -105,10 +109,17 @@ rm -rf "$WORK/task" "$WORK/raw"
 mkdir -p "$WORK/task" "$WORK/raw"
 unzip -q "$FUNCTION_ZIP" -d "$WORK/task/function"
 unzip -q "$FLOOR_ZIP" -d "$WORK/task/floor"
+# The --also builds that provided.al2023 would start through their own bootstrap (a JVM run, only under --native
+# would every build have one).
+declare -A OWN_BOOTSTRAP=()
 for also in "${ALSO[@]}"; do
   case "${also%%=*}" in function|floor|floor-aot|defaults|records|unprimed|warmup-*|classes-*|memory-*)
     echo "--also ${also%%=*}: that label is taken" >&2; exit 2 ;; esac
   unzip -q "${also#*=}" -d "$WORK/task/${also%%=*}"
+  if [ "$RUNTIME" = jvm ] && [ -e "$WORK/task/${also%%=*}/bootstrap" ]; then
+    [ -x "$WORK/task/${also%%=*}/bootstrap" ] || { echo "--also ${also%%=*}: its bootstrap is not executable: Lambda could not start it" >&2; exit 1; }
+    OWN_BOOTSTRAP["${also%%=*}"]=1
+  fi
 done
 if [ "$RUNTIME" = native ]; then
   for v in function floor; do
@@ -225,7 +236,10 @@ measure() { # label variant warm [extra flag for the JVM or the native image]
   local -a extra=("${@:4}")
   local -a fenv=(--function-env "VERIFY_API_BASE_URL={api}")
   local -a start
-  if [ "$RUNTIME" = jvm ]; then
+  if [ "$RUNTIME" = jvm ] && [ -n "${OWN_BOOTSTRAP[$variant]:-}" ]; then
+    # Deployed on provided.al2023: the bootstrap chooses the JVM and its options itself.
+    start=(--runtime provided.al2023 -- "$WORK/task/$variant/bootstrap")
+  elif [ "$RUNTIME" = jvm ]; then
     if [ "${TOOL_OPTIONS_OFF:-0}" != 1 ]; then fenv+=(--function-env "JAVA_TOOL_OPTIONS=$TOOL_OPTIONS"); fi
     local -a flags=("${JVM_FLAGS[@]}")
     if [ "${OWN_CACHE:-0}" = 1 ]; then

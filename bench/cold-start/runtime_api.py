@@ -8,8 +8,20 @@ This process plays Lambda's part for one execution environment, on 127.0.0.1 onl
 * a local implementation of the Lambda Runtime API (2018-06-01): GET /runtime/invocation/next hands out
   queued events with the Lambda-Runtime-* headers, POST /runtime/invocation/{id}/response and /error record
   completion, POST /runtime/init/error records a failed init;
-* a zero-latency fake of the verification API (POST /identity/phone/check-2e answers result 0);
-* a zero-latency fake of Secrets Manager (POST / with X-Amz-Target secretsmanager.GetSecretValue, AWS JSON 1.1).
+* a zero-latency fake of the verification API (POST /identity/phone/check-2e answers result 0, or result 1 for a
+  mobile number ending in 1, so that a run can hold both consistent and inconsistent answers);
+* a zero-latency fake of Secrets Manager (POST / with X-Amz-Target secretsmanager.GetSecretValue, AWS JSON 1.1);
+* with --records-table, a local DynamoDB engine (moto's server, one request at a time: the tests'
+  function/src/test/python/serial_moto_server.py) with the records table created as template.yaml creates it.
+
+With --tls-cert and --tls-key the fakes the function calls (API, Secrets Manager, DynamoDB) serve HTTPS with that
+certificate, as the real services do, so the run goes through the function's TLS code; the Runtime API stays plain
+HTTP, as Lambda's is. The certificate is the caller's throwaway one: the function process trusts it only through what
+the caller passes it (e.g. JAVA_TOOL_OPTIONS=-Djavax.net.ssl.trustStore=...).
+
+With --events the invocations go through a list of cases in turn (each an event, the substring its answer must
+contain and whether it calls the API), instead of one event: API Gateway and direct events, answers of each kind,
+refused inputs. A `{request_id}` in an event becomes the invocation's request id (a fresh idempotency key).
 
 With --invoke-cpu F the process gets Lambda's CPU: the init unthrottled, and from its first /next (the init's end)
 at most F of one CPU, by a CFS quota on a cgroup of its own. AWS's guide to Java on Lambda: an on-demand function has
@@ -23,7 +35,9 @@ every response, feeds the events one at a time as Lambda does for one environmen
 benchmark of a function that errors is worthless, so any error, missing substring, init failure or time-out exits
 non-zero.
 
-Standard library only. Every wait is bounded; the function process is killed on every way out (including SIGTERM).
+Standard library only (boto3, which moto brings, only with --records-table). Every wait is bounded; the function
+process (and the DynamoDB engine) is stopped on every way out (including SIGTERM): SIGTERM first, then, after
+--stop-timeout seconds, SIGKILL (a JVM writing an AOT cache at exit needs more than the default).
 """
 
 import argparse
@@ -31,6 +45,8 @@ import json
 import os
 import queue
 import signal
+import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -46,6 +62,9 @@ RUNTIME_ENVIRONMENT = {
     "provided.al2023": {},
 }
 API_ANSWER = b'{"result":"0","description":"ok","trace_id":"b"}'
+API_ANSWER_INCONSISTENT = b'{"result":"1","description":"inconsistent","trace_id":"b"}'
+HERE = os.path.dirname(os.path.abspath(__file__))
+MOTO_SERVER = os.path.join(HERE, "..", "..", "function", "src", "test", "python", "serial_moto_server.py")
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:{name}"
 
 
@@ -207,7 +226,7 @@ def runtime_handler(state):
 def api_handler(state):
     class VerificationApi(Handler):
         def do_POST(self):
-            self.read_body()
+            body = self.read_body()
             if self.path.split("?")[0] != "/identity/phone/check-2e":
                 state.unexpected.append(f"api POST {self.path}")
                 return self.reply(404, b'{"error":{"code":"not_found"}}')
@@ -215,7 +234,7 @@ def api_handler(state):
                 state.api_calls += 1
                 if self.headers.get("Authorization", "").endswith("bench-token-value"):
                     state.api_authorized += 1
-            self.reply(200, API_ANSWER)
+            self.reply(200, API_ANSWER_INCONSISTENT if mobile_of(body).endswith("1") else API_ANSWER)
 
         def do_GET(self):
             state.unexpected.append(f"api GET {self.path}")
@@ -253,8 +272,34 @@ def secrets_handler(state):
     return SecretsManager
 
 
-def serve(handler_cls):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_cls)
+def mobile_of(body):
+    """The mobile number of a plaintext API request, or "" (an encrypted or unreadable body)."""
+    try:
+        mobile = json.loads(body or b"{}").get("mobile")
+    except (ValueError, AttributeError):
+        return ""
+    return mobile if isinstance(mobile, str) else ""
+
+
+class TlsServer(ThreadingHTTPServer):
+    """HTTPS: each connection's handshake in its own thread, so one slow handshake holds up no other connection."""
+
+    tls = None
+
+    def finish_request(self, request, client_address):
+        try:
+            request = self.tls.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError):
+            return  # a failed handshake: the client sees it; nothing was served
+        self.RequestHandlerClass(request, client_address, self)
+
+
+def serve(handler_cls, tls=None):
+    if tls is None:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler_cls)
+    else:
+        server = TlsServer(("127.0.0.1", 0), handler_cls)
+        server.tls = tls
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
     return server
@@ -285,19 +330,111 @@ class Failed(Exception):
     pass
 
 
+class Case:
+    """One kind of invocation: the event's bytes, the substring its answer must contain, the API calls it makes, and
+    whether the answer is an invocation error (the function refusing a direct caller's request throws)."""
+
+    def __init__(self, event, expect, api_calls, error=False):
+        self.event, self.expect, self.api_calls, self.error = event, expect, api_calls, error
+
+    @staticmethod
+    def read_list(path):
+        """The cases of an --events file: a JSON list of {"event": ..., "expect": "...", "api_calls": 0 or 1} with an
+        optional "error": true."""
+        with open(path, encoding="utf-8") as f:
+            items = json.load(f)
+        if not isinstance(items, list) or not items:
+            raise SystemExit(f"{path}: a non-empty JSON list of cases is expected")
+        cases = []
+        for n, item in enumerate(items, 1):
+            if not (isinstance(item, dict) and "event" in item and isinstance(item.get("expect"), str)
+                    and item.get("api_calls") in (0, 1) and item.get("error", False) in (True, False)):
+                raise SystemExit(f"{path}: case {n} needs event, expect (a string), api_calls (0 or 1) and at most"
+                                 f" error (true or false)")
+            event = item["event"]
+            text = event if isinstance(event, str) else json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+            cases.append(Case(text.encode("utf-8"), item["expect"], item["api_calls"], item.get("error", False)))
+        return cases
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LocalDynamoDb:
+    """moto's server on 127.0.0.1, one request at a time (HTTPS with the fakes' certificate when given), holding the
+    records table as template.yaml creates it: key pk, on-demand billing, items expiring at expires_at."""
+
+    def __init__(self, log_path, python, tls_files):
+        port = free_port()
+        self.url = f"{'https' if tls_files else 'http'}://127.0.0.1:{port}"
+        self.log = open(log_path, "wb")
+        self.proc = subprocess.Popen([python, MOTO_SERVER, "127.0.0.1", str(port), *(tls_files or ())],
+                                     stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.log_path, self.tls_files = log_path, tls_files
+
+    def create(self, table):
+        """Waits for the engine to answer, then creates the table."""
+        log_path, tls_files = self.log_path, self.tls_files
+        try:
+            import boto3
+            from botocore.config import Config
+        except ImportError as e:
+            raise Failed(f"--records-table needs boto3 (moto brings it): {e}")
+        client = boto3.client("dynamodb", endpoint_url=self.url, region_name="us-east-1",
+                              aws_access_key_id="bench", aws_secret_access_key="bench",
+                              verify=tls_files[0] if tls_files else None,
+                              config=Config(connect_timeout=1, read_timeout=5, retries={"max_attempts": 1}))
+        limit = time.monotonic() + 30
+        while True:
+            if self.proc.poll() is not None:
+                raise Failed(f"the local DynamoDB engine (moto) exited at start; see {log_path}")
+            try:
+                client.list_tables()
+                break
+            except Exception:
+                if time.monotonic() > limit:
+                    raise Failed(f"the local DynamoDB engine (moto) did not answer within 30 s; see {log_path}")
+                time.sleep(0.3)
+        client.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
+                            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+        client.update_time_to_live(TableName=table,
+                                   TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"})
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self.log.close()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--label", required=True)
     ap.add_argument("--runtime", choices=sorted(RUNTIME_ENVIRONMENT), default="java21",
                     help="the Lambda runtime whose environment the function process gets (default java21)")
     ap.add_argument("--task-root", required=True, help="the unzipped function.zip (the function process's working directory)")
-    ap.add_argument("--event", required=True, help="file with the event bytes")
-    ap.add_argument("--expect", required=True, help="substring every answer must contain")
+    ap.add_argument("--event", help="file with the event bytes (or --events)")
+    ap.add_argument("--expect", help="substring every answer to --event must contain")
+    ap.add_argument("--events", help="JSON file with a list of cases to go through in turn, instead of --event")
     ap.add_argument("--warm", type=int, default=1000, help="warm invocations after the first")
     ap.add_argument("--new-key-each-time", action="store_true",
                     help="give every invocation's event (a JSON object) an idempotency_key of its own")
     ap.add_argument("--function-env", action="append", default=[],
-                    help="KEY=VALUE for the function process; {api} and {sm} become the fakes' base URLs")
+                    help="KEY=VALUE for the function process; {api}, {sm} and {dynamodb} become the fakes' base URLs")
+    ap.add_argument("--tls-cert", help="PEM certificate the fakes the function calls serve HTTPS with (with --tls-key)")
+    ap.add_argument("--tls-key", help="PEM private key of --tls-cert")
+    ap.add_argument("--records-table", help="start a local DynamoDB engine holding this table ({dynamodb})")
+    ap.add_argument("--moto-python", default=sys.executable, help="the Python that runs moto's server")
+    ap.add_argument("--stop-timeout", type=float, default=5.0,
+                    help="seconds the function process gets to exit after SIGTERM before it is killed")
     ap.add_argument("--init-timeout", type=float, default=60.0)
     ap.add_argument("--invoke-timeout", type=float, default=15.0)
     ap.add_argument("--invoke-cpu", type=float,
@@ -310,10 +447,26 @@ def main():
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         ap.error("no function command after --")
+    if args.events:
+        if args.event or args.expect:
+            ap.error("--events replaces --event and --expect")
+        cases = Case.read_list(args.events)
+    elif args.event and args.expect:
+        cases = [Case(open(args.event, "rb").read(), args.expect, 1)]
+    else:
+        ap.error("--event and --expect, or --events, are required")
+    if bool(args.tls_cert) != bool(args.tls_key):
+        ap.error("--tls-cert and --tls-key go together")
+    tls = None
+    tls_files = None
+    if args.tls_cert:
+        tls_files = (os.path.abspath(args.tls_cert), os.path.abspath(args.tls_key))
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(*tls_files)
+    scheme = "https" if tls else "http"
 
-    event = open(args.event, "rb").read()
     state = State("bench-" + args.label, args.log)
-    servers = [serve(runtime_handler(state)), serve(api_handler(state)), serve(secrets_handler(state))]
+    servers = [serve(runtime_handler(state)), serve(api_handler(state), tls), serve(secrets_handler(state), tls)]
     runtime_port, api_port, sm_port = (s.server_address[1] for s in servers)
 
     env = {
@@ -336,11 +489,9 @@ def main():
         "AWS_SESSION_TOKEN": "bench-session-token",
     }
     env.update(RUNTIME_ENVIRONMENT[args.runtime])
-    for kv in args.function_env:
-        key, _, value = kv.partition("=")
-        env[key] = value.format(api=f"http://127.0.0.1:{api_port}", sm=f"http://127.0.0.1:{sm_port}")
 
     proc = None
+    dynamodb = None
     log = open(args.log, "wb")
 
     def on_term(signum, frame):
@@ -352,6 +503,14 @@ def main():
     if args.invoke_cpu is not None and not 0 < args.invoke_cpu <= 64:
         ap.error("--invoke-cpu must be in (0, 64]")
     try:
+        if args.records_table:
+            dynamodb = LocalDynamoDb(args.log + ".dynamodb.log", args.moto_python, tls_files)
+            dynamodb.create(args.records_table)
+        urls = {"api": f"{scheme}://127.0.0.1:{api_port}", "sm": f"{scheme}://127.0.0.1:{sm_port}",
+                "dynamodb": dynamodb.url if dynamodb else "{dynamodb}"}
+        for kv in args.function_env:
+            key, _, value = kv.partition("=")
+            env[key] = value.format(**urls)
         if args.invoke_cpu is not None:
             state.throttle = CpuQuota(f"cold-start-bench-{os.getpid()}", args.invoke_cpu)
             result["invoke_cpu"] = state.throttle.fraction
@@ -376,8 +535,13 @@ def main():
         init_ms = (state.first_next_ns - start_ns) / 1e6
 
         latencies = []
+        expected_api_calls = 0
+        answers = {}
         for i in range(1 + args.warm):
             request_id = str(uuid.uuid4())
+            case = cases[i % len(cases)]
+            expected_api_calls += case.api_calls
+            event = case.event.replace(b"{request_id}", request_id.encode("ascii"))
             if args.new_key_each_time:
                 keyed = dict(json.loads(event), idempotency_key="bench-" + request_id)
                 state.events.put((request_id, json.dumps(keyed, ensure_ascii=False).encode("utf-8")))
@@ -389,10 +553,11 @@ def main():
                 raise Failed(f"invocation {i + 1}: no answer within {args.invoke_timeout} s"
                              f" (process {'running' if proc.poll() is None else 'exited ' + str(proc.returncode)})")
             text = body.decode("utf-8", "replace")
-            if kind != "response" or rid != request_id:
+            if kind != ("error" if case.error else "response") or rid != request_id:
                 raise Failed(f"invocation {i + 1}: {kind} for {rid}: {text[:2000]}")
-            if args.expect not in text:
-                raise Failed(f"invocation {i + 1}: the answer lacks {args.expect!r}: {text[:2000]}")
+            if case.expect not in text:
+                raise Failed(f"invocation {i + 1}: the answer lacks {case.expect!r}: {text[:2000]}")
+            answers[case.expect] = answers.get(case.expect, 0) + 1
             latencies.append((t - state.handed_out[request_id]) / 1e6)
             if i == 0:
                 result["first_answer"] = text
@@ -416,10 +581,12 @@ def main():
             "api_calls": state.api_calls,
             "api_calls_with_token": state.api_authorized,
             "secrets_manager_calls": state.sm_calls,
+            "answers": answers,
             "command": command,
         })
-        if state.api_calls != 1 + args.warm:
-            raise Failed(f"{state.api_calls} calls to the API for {1 + args.warm} invocations")
+        if state.api_calls != expected_api_calls:
+            raise Failed(f"{state.api_calls} calls to the API for {1 + args.warm} invocations that make"
+                         f" {expected_api_calls}")
     except Failed as e:
         result["error"] = str(e)
     finally:
@@ -427,10 +594,14 @@ def main():
         if proc is not None and proc.poll() is None:
             proc.terminate()
             try:
-                proc.wait(timeout=5)
+                proc.wait(timeout=args.stop_timeout)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=5)
+        if proc is not None:
+            result["exit_code"] = proc.returncode
+        if dynamodb is not None:
+            dynamodb.stop()
         for s in servers:
             s.shutdown()
             s.server_close()

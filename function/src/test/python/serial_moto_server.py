@@ -1,6 +1,6 @@
 """moto's server (the application moto_server runs), answering one request at a time.
 
-Usage: python3 serial_moto_server.py HOST PORT
+Usage: python3 serial_moto_server.py HOST PORT [CERT KEY]   (with a PEM certificate and key: HTTPS)
        python3 serial_moto_server.py --check     (exits 0 if it can run, else prints why and exits 3)
 
 moto_server serves each request on its own thread, and moto's DynamoDB checks a write's condition and stores the
@@ -24,8 +24,9 @@ def main() -> None:
     if sys.argv[1:] == ["--check"]:
         return
     host, port = sys.argv[1], int(sys.argv[2])
+    tls = (sys.argv[3], sys.argv[4]) if len(sys.argv) == 5 else None
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-    run_simple(host, port, DomainDispatcherApplication(create_backend_app), threaded=False)
+    run_simple(host, port, DomainDispatcherApplication(create_backend_app), threaded=False, ssl_context=tls)
 
 
 if __name__ == "__main__":

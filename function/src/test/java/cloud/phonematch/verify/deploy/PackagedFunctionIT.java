@@ -16,18 +16,16 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import cloud.phonematch.verify.support.ProjectRoot;
+import cloud.phonematch.verify.support.ThrowawayTls;
 
 /**
  * After {@code package} (Failsafe): the packaged {@code target/function.zip} answers when run the way its Lambda
@@ -61,8 +59,33 @@ class PackagedFunctionIT {
     @Test
     void thePackagedZipVerifiesAsItsRuntimeRunsIt() throws Exception {
         Packaging packaging = Packaging.selected(ZIP);
-        Path task = unpack(ZIP, work.resolve("task"));
+        Path task = PackagedRun.unpack(ZIP, work.resolve("task"));
         assertVerifies(packaging, task, packaging == Packaging.NATIVE ? bootstrapOf(task) : runtimeInterfaceClient());
+    }
+
+    /**
+     * The same over HTTPS, as every call in production is: the fakes of the API and Secrets Manager serve a throwaway
+     * certificate, which only the function's JVM (or native executable) is told to trust. The loopback tests above and
+     * the in-process tests speak plain HTTP, so only this one runs the packaged TLS code (Netty's SslHandler and what
+     * it links, the JDK's TLS); a class missing from the package there would fail every call in production.
+     */
+    @Test
+    void thePackagedZipVerifiesOverHttps() throws Exception {
+        Packaging packaging = Packaging.selected(ZIP);
+        Path task = PackagedRun.unpack(ZIP, work.resolve("task"));
+        ThrowawayTls tls = ThrowawayTls.in(work.resolve("tls"));
+        List<String> function = new ArrayList<>();
+        if (packaging == Packaging.NATIVE) {
+            // A native executable takes system properties as arguments.
+            function.addAll(bootstrapOf(task));
+            function.addAll(tls.trustOptions());
+        } else {
+            List<String> ric = runtimeInterfaceClient();
+            function.add(ric.get(0));
+            function.addAll(tls.trustOptions());
+            function.addAll(ric.subList(1, ric.size()));
+        }
+        assertVerifies(packaging, task, tls.driverOptions(), function);
     }
 
     /**
@@ -77,7 +100,7 @@ class PackagedFunctionIT {
         assumeTrue(Packaging.selected(ZIP) == Packaging.JVM, "the zip is the native build: the test above starts its bootstrap");
         Path zip = withStandInBootstrap(ZIP, work.resolve("stand-in.zip"));
         assertEquals(Packaging.NATIVE, Packaging.of(zip));
-        Path task = unpack(zip, work.resolve("task"));
+        Path task = PackagedRun.unpack(zip, work.resolve("task"));
         assertVerifies(Packaging.NATIVE, task, bootstrapOf(task));
     }
 
@@ -114,37 +137,21 @@ class PackagedFunctionIT {
     }
 
     private void assertVerifies(Packaging packaging, Path task, List<String> function) throws Exception {
-        Path event = Files.writeString(work.resolve("event.json"), "{\"name\":\"张三丰\",\"mobile\":\"13912345670\"}");
-        Path out = work.resolve("result.json");
-        Path functionLog = work.resolve("function.log");
-        List<String> command = new ArrayList<>(List.of("python3", ROOT.resolve("bench/cold-start/runtime_api.py").toString(),
-                "--label", "packaged", "--runtime", packaging.lambdaRuntime, "--task-root", task.toString(),
-                "--event", event.toString(), "--expect", "\"status\":\"CONSISTENT\"", "--warm", "4",
-                "--function-env", "VERIFY_API_BASE_URL={api}", "--function-env", "VERIFY_UPSTREAM=live",
-                "--function-env", "VERIFY_TOKEN_SECRET_ID=bench-token",
-                "--function-env", "AWS_ENDPOINT_URL_SECRETS_MANAGER={sm}",
-                "--log", functionLog.toString(), "--out", out.toString()));
+        assertVerifies(packaging, task, List.of(), function);
+    }
+
+    private void assertVerifies(Packaging packaging, Path task, List<String> driverOptions, List<String> function)
+            throws Exception {
+        List<String> options = new ArrayList<>(driverOptions);
         if (packaging == Packaging.NATIVE) {
             // What template.yaml sets for the native runtime (TemplateEnvironmentTest holds it to that).
-            command.addAll(List.of("--function-env", "DISABLE_SIGNAL_HANDLERS=true"));
+            options.addAll(List.of("--function-env", "DISABLE_SIGNAL_HANDLERS=true"));
         }
-        command.add("--");
-        command.addAll(function);
-
-        Process driver = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(work.resolve("driver.log").toFile()).start();
-        boolean ended = driver.waitFor(120, TimeUnit.SECONDS);
-        if (!ended) {
-            driver.destroyForcibly();
-        }
-        String logs = Files.readString(work.resolve("driver.log"))
-                + (Files.exists(functionLog) ? Files.readString(functionLog) : "");
-        assertTrue(ended && driver.exitValue() == 0, "the driver failed:\n" + tail(logs));
-
-        JsonNode result = new ObjectMapper().readTree(out.toFile());
-        assertTrue(result.get("ok").asBoolean(), result.toString());
+        PackagedRun.Outcome run = PackagedRun.verify(work.resolve("run"), packaging.lambdaRuntime, task, 4, options,
+                function);
+        JsonNode result = run.result();
         assertEquals(4, result.get("warm_count").asInt());
-        JsonNode first = new ObjectMapper().readTree(result.get("first_answer").asText());
+        JsonNode first = run.firstAnswer();
         assertEquals("CONSISTENT", first.get("status").asText());
         assertEquals("139****5670", first.get("mobile").asText());
         assertEquals("China Mobile", first.get("carrier").asText());
@@ -203,30 +210,5 @@ class PackagedFunctionIT {
 
     private static String shellQuoted(String word) {
         return "'" + word.replace("'", "'\\''") + "'";
-    }
-
-    /** Unpacks as Lambda does into {@code /var/task}: every file with the mode the zip gives it. */
-    private static Path unpack(Path zip, Path into) throws IOException {
-        try (FileSystem archive = FileSystems.newFileSystem(zip, Map.of("enablePosixFileAttributes", "true"));
-                Stream<Path> entries = Files.walk(archive.getPath("/"))) {
-            Path top = archive.getPath("/");
-            for (Path entry : entries.toList()) {
-                Path target = into.resolve(top.relativize(entry).toString()).normalize();
-                assertTrue(target.startsWith(into), entry.toString());
-                if (Files.isDirectory(entry)) {
-                    Files.createDirectories(target);
-                    continue;
-                }
-                Files.createDirectories(target.getParent());
-                Files.copy(entry, target);
-                Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(entry));
-            }
-        }
-        return into;
-    }
-
-    private static String tail(String text) {
-        List<String> lines = text.lines().toList();
-        return lines.subList(Math.max(0, lines.size() - 40), lines.size()).stream().collect(Collectors.joining("\n"));
     }
 }
