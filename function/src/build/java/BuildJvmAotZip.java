@@ -335,6 +335,9 @@ public final class BuildJvmAotZip {
                 "VERIFY_TOKEN_SECRET_ID=bench-token", "AWS_ENDPOINT_URL_SECRETS_MANAGER={sm}",
                 "AWS_ENDPOINT_URL_DYNAMODB={dynamodb}", "VERIFY_RECORDS_TABLE=training-records",
                 "VERIFY_DAILY_BUDGET=100000000", "VERIFY_CALLER_DAILY_BUDGET=100000000",
+                // The bootstrap's file for the JVM's cache messages goes here, not to the machine's /tmp: the JVM
+                // that writes the cache at exit makes it again after the function has read and removed it.
+                "TMPDIR=" + training,
                 "JAVA_TOOL_OPTIONS=" + toolOptions)) {
             command.addAll(List.of("--function-env", env));
         }
