@@ -20,7 +20,8 @@
 #   --no-build   reuse function/target/function.zip and the floor's zip from an earlier run (of the same kind)
 #   --also LABEL=ZIP  (repeatable) another build of the function to measure in the same rounds, in turn with the
 #                function, with the function's settings: packaging variants compared on one machine state.
-#                Their medians beside the function's and the floor's go to bench/results/cold-start-compare.md.
+#                Their medians beside the function's and the floor's go to bench/results/cold-start-compare.md
+#                (cold-start-compare-lambda-cpu.md under --lambda-cpu).
 #                A zip with a `bootstrap` (e.g. function-jvm-aot.zip, ./mvnw package -Djvm-aot) is started as
 #                provided.al2023 starts it: its bootstrap, with no arguments and the environment Lambda sets, so with
 #                its own JVM and options, without the RIC class path, the java21 runtime's JVM flags or the
@@ -63,6 +64,8 @@ WORK="$ROOT/target/cold-start"
 RESULTS="$ROOT/bench/results/cold-start.md"
 [ "$RUNTIME" = jvm ] || RESULTS="$ROOT/bench/results/cold-start-native.md"
 [ "$LAMBDA_CPU" = 0 ] || RESULTS="${RESULTS%.md}-lambda-cpu.md"
+COMPARE_RESULTS="$ROOT/bench/results/cold-start-compare.md"
+[ "$LAMBDA_CPU" = 0 ] || COMPARE_RESULTS="${COMPARE_RESULTS%.md}-lambda-cpu.md"
 
 # shellcheck source=../lib/java.sh
 . "$ROOT/bench/lib/java.sh"
@@ -228,7 +231,7 @@ fi
 
 # --- 5. measure ------------------------------------------------------------------------------------------
 # The per-variant switches of measure (set for one call each below), never taken from the caller's environment.
-unset TOOL_OPTIONS_OFF WITH_RECORDS UNPRIMED OWN_CACHE
+unset TOOL_OPTIONS_OFF WITH_RECORDS UNPRIMED OWN_CACHE TRAINING
 measure() { # label variant warm [extra flag for the JVM or the native image]
             # (TOOL_OPTIONS_OFF=1: without the template's JAVA_TOOL_OPTIONS; WITH_RECORDS=1: idempotency keys;
             # UNPRIMED=1: the request path not primed at startup)
@@ -256,7 +259,8 @@ measure() { # label variant warm [extra flag for the JVM or the native image]
     start=(--runtime provided.al2023 -- "$WORK/task/$variant/bootstrap" "${NATIVE_FLAGS[@]}" "${extra[@]}")
   fi
   local -a keys=() cpu=()
-  [ "$INVOKE_CPU" = 0 ] || cpu=(--invoke-cpu "$INVOKE_CPU")
+  # A training run is not measured: at full CPU, so the JVM writes its cache at exit before the driver stops it.
+  [ "$INVOKE_CPU" = 0 ] || [ "${TRAINING:-0}" = 1 ] || cpu=(--invoke-cpu "$INVOKE_CPU")
   if [ "$variant" != floor ]; then
     expect='"status":"CONSISTENT"'
     fenv+=(--function-env VERIFY_UPSTREAM=live --function-env VERIFY_TOKEN_SECRET_ID=bench-token
@@ -301,7 +305,7 @@ if [ "$RUNTIME" = jvm ]; then
     FLOOR_CACHE="$WORK/floor.aot"
     rm -f "$FLOOR_CACHE"
     echo "training the floor's ahead-of-time cache (500 invocations) ..."
-    OWN_CACHE=1 measure floor-aot-training floor 500 "-XX:AOTCacheOutput=$FLOOR_CACHE"
+    OWN_CACHE=1 TRAINING=1 measure floor-aot-training floor 500 "-XX:AOTCacheOutput=$FLOOR_CACHE"
     [ -s "$FLOOR_CACHE" ] || { echo "the floor's training run wrote no $FLOOR_CACHE" >&2; exit 1; }
   else
     echo "the floor with its own cache is not measured: $BENCH_JAVA is Java $JAVA_MAJOR, a cache needs 25 or later"
@@ -335,7 +339,7 @@ if [ "${#ALSO[@]}" -gt 0 ]; then
   COMPARED+=(--variant "floor=$FLOOR_ZIP")
   [ -z "${FLOOR_CACHE:-}" ] || COMPARED+=(--variant "floor-aot=$FLOOR_ZIP")
   python3 "$HERE/compare.py" --raw "$WORK/raw" --rounds "$ROUNDS" "${COMPARED[@]}" \
-    --started "$(cat "$WORK/started")" --out "$(dirname "$RESULTS")/cold-start-compare.md"
+    --started "$(cat "$WORK/started")" --out "$COMPARE_RESULTS"
 fi
 if [ "$RUNTIME" = native ]; then
   python3 "$HERE/report.py" native --raw "$WORK/raw" --rounds "$ROUNDS" --warm "$WARM" \
