@@ -53,21 +53,27 @@ public class Priming {
     private final Vertx vertx;
     private final LambdaInit init;
     private final boolean requestPathEnabled;
+    private final int localRounds;
     private final AtomicBoolean requestPathRan = new AtomicBoolean();
     private volatile Rehearsed last;
 
     /**
      * @param initializationType {@code AWS_LAMBDA_INITIALIZATION_TYPE}, which Lambda sets
      * @param requestPathEnabled {@code priming.request-path.enabled}: off in the tests, unless a test turns it on
+     * @param localRounds {@code priming.local-paths.rounds}: how often the local paths are rehearsed at startup on the
+     *                    JVM (at least once); the jvm-aot package's bootstrap asks for fewer, measured there to shorten
+     *                    the first caller's wait without a slower warm p99
      */
     public Priming(@All List<LocalRehearsal> localPaths, RequestPathParts requestPath, Vertx vertx,
             @ConfigProperty(name = "aws.lambda.initialization-type") Optional<String> initializationType,
-            @ConfigProperty(name = "priming.request-path.enabled", defaultValue = "true") boolean requestPathEnabled) {
+            @ConfigProperty(name = "priming.request-path.enabled", defaultValue = "true") boolean requestPathEnabled,
+            @ConfigProperty(name = "priming.local-paths.rounds", defaultValue = "" + LOCAL_ROUNDS) int localRounds) {
         this.localPaths = List.copyOf(localPaths);
         this.requestPath = requestPath.parts();
         this.vertx = vertx;
         this.init = LambdaInit.of(initializationType);
         this.requestPathEnabled = requestPathEnabled;
+        this.localRounds = Math.max(1, localRounds);
     }
 
     /** The kind of init this process runs in. */
@@ -78,7 +84,7 @@ public class Priming {
     void primeAtStartup(@Observes StartupEvent event) {
         long start = System.nanoTime();
         preloadFirstCallClasses();
-        int rounds = ImageMode.current() == ImageMode.NATIVE_RUN ? 1 : LOCAL_ROUNDS;
+        int rounds = ImageMode.current() == ImageMode.NATIVE_RUN ? 1 : localRounds;
         for (int i = 0; i < rounds; i++) {
             rehearseLocalPaths();
         }
