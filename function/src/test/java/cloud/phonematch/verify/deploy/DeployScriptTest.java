@@ -200,7 +200,7 @@ class DeployScriptTest {
     @Test
     void aNativeBuildForAnotherMachineTypeIsRefusedBeforeBuilding() throws Exception {
         copyProject();
-        String other = hostArchitecture().equals("arm64") ? "x86_64" : "arm64";
+        String other = otherArchitecture();
         samconfig("""
                 [other.deploy.parameters]
                 parameter_overrides = "Upstream=sandbox Runtime=native Architecture=%s"
@@ -223,7 +223,7 @@ class DeployScriptTest {
     @Test
     void aJvmAotBuildIsMadeHereOnlyForThisMachineTypeWithJdk25() throws Exception {
         copyProject();
-        String other = hostArchitecture().equals("arm64") ? "x86_64" : "arm64";
+        String other = otherArchitecture();
         samconfig("""
                 [aot.deploy.parameters]
                 parameter_overrides = "Upstream=sandbox Runtime=jvm-aot Architecture=%s"
@@ -234,7 +234,7 @@ class DeployScriptTest {
         Run built = deploy(Map.of("JAVA_HOME", java25.toString()), "--config-env", "aot");
         assertEquals(0, built.exit(), built.output());
         assertEquals(List.of("-B package -DskipTests -Djvm-aot"), calls("mvnw"));
-        assertArrayEquals(Files.readAllBytes(hostArchitecture().equals("arm64") ? jvmAotArm : jvmAotX86),
+        assertArrayEquals(Files.readAllBytes(forThisMachine(jvmAotArm, jvmAotX86)),
                 Files.readAllBytes(project.resolve("function/target/function.zip")), "the jvm-aot zip is what sam takes");
         assertEquals(List.of("deploy --config-env aot"), calls("sam"));
 
@@ -642,9 +642,9 @@ class DeployScriptTest {
         // ./mvnw: writes down its arguments and leaves the zip package leaves, native (for this machine) or JVM.
         Files.writeString(project.resolve("mvnw"), "#!/bin/sh\necho \"$*\" >> \"" + project.resolve("mvnw.calls")
                 + "\"\nmkdir -p function/target\ncase \"$*\" in\n  *-Dnative*) cp \""
-                + (hostArchitecture().equals("arm64") ? nativeArm : nativeX86) + "\" function/target/function.zip ;;\n"
+                + forThisMachine(nativeArm, nativeX86) + "\" function/target/function.zip ;;\n"
                 + "  *-Djvm-aot*) cp \"" + jvm + "\" function/target/function.zip; cp \""
-                + (hostArchitecture().equals("arm64") ? jvmAotArm : jvmAotX86) + "\" function/target/function-jvm-aot.zip ;;\n"
+                + forThisMachine(jvmAotArm, jvmAotX86) + "\" function/target/function-jvm-aot.zip ;;\n"
                 + "  *) cp \"" + jvm + "\" function/target/function.zip ;;\nesac\n");
         executable(project.resolve("mvnw"));
     }
@@ -707,6 +707,16 @@ class DeployScriptTest {
     static String hostArchitecture() {
         String arch = System.getProperty("os.arch");
         return arch.equals("aarch64") || arch.equals("arm64") ? "arm64" : "x86_64";
+    }
+
+    /** The architecture this machine cannot build a native or jvm-aot zip for. */
+    static String otherArchitecture() {
+        return hostArchitecture().equals("arm64") ? "x86_64" : "arm64";
+    }
+
+    /** Of two zips, the one built for this machine's architecture. */
+    static Path forThisMachine(Path arm64, Path x86) {
+        return hostArchitecture().equals("arm64") ? arm64 : x86;
     }
 
     static Run run(Path directory, Map<String, String> environment, String... command) throws Exception {
