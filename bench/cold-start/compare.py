@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""The medians of builds measured in the same rounds by run.sh --also: one row per build (the function as built,
-each --also zip, the floor, and the floor with its own ahead-of-time cache when it was measured), each figure beside
-its ratio to the floor's, the yardstick of the targets in BENCHMARKS.md, so packaging variants are compared on one
-machine state. The first caller's wait is init plus first invocation, taken per cold start before the median. A zip
+"""The medians of builds measured in the same rounds by run.sh --also or --spring-peer: one row per build (the function
+as built, each --also zip, the floor, the floor with its own ahead-of-time cache and the Spring Cloud Function peer
+when they were measured), each figure beside its ratio to the floor's, the yardstick of the targets in BENCHMARKS.md,
+so packaging variants are compared on one machine state. With the peer (label spring-peer), a line per build says on
+which figures it is not ahead of the peer (the targets want it ahead on every one). The first caller's wait is init plus first invocation, taken per cold start before the median. A zip
 with a `bootstrap` was started as provided.al2023 starts it, any other under the java21 runtime's Runtime Interface
 Client; the table says which. Standard library only."""
 
@@ -74,6 +75,19 @@ def main():
                       f"{cached['caller']:.0f} ms): "
                   + ", ".join(f"{r['label']} {r['caller'] / cached['caller']:.2f}×" for r in rows
                               if r["label"] not in ("floor", "floor-aot")) + "."]
+    peer = next((r for r in rows if r["label"] == "spring-peer"), None)
+    if peer:
+        figures = [("init", "init"), ("first invocation", "first"), ("first caller", "caller"), ("warm p50", "p50"),
+                   ("warm p99", "p99"), ("max RSS", "rss"), ("zip", "zip"), ("unzipped", "unzipped")]
+        verdicts = []
+        for r in rows:
+            if r["label"] in ("floor", "floor-aot", "spring-peer"):
+                continue
+            behind = [name for name, key in figures if r[key] >= peer[key]]
+            verdicts.append(f"{r['label']} " + ("ahead on every figure" if not behind
+                                                else "not ahead on " + ", ".join(behind)))
+        lines += ["", f"Against the Spring Cloud Function peer (`spring-peer`, first caller {peer['caller']:.0f} ms): "
+                  + "; ".join(verdicts) + "."]
     with open(a.out, "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -3,7 +3,8 @@
 # (the cold-start and footprint figures of BENCHMARKS.md), beside the same figures for a minimal Quarkus Lambda
 # handler that only POSTs to the same fake API (the floor, bench/cold-start/floor).
 #
-# Usage: bench/cold-start/run.sh [--native] [--rounds N] [--warm N] [--no-build]
+# Usage: bench/cold-start/run.sh [--native] [--rounds N] [--warm N] [--lambda-cpu] [--no-build] [--spring-peer]
+#                                [--also LABEL=ZIP]
 #   --native     the native packages instead (./mvnw package -Dnative, runtime provided.al2023; needs GraalVM or
 #                Mandrel's native-image): the function's and the floor's `bootstrap` started directly, as that OS-only runtime
 #                starts it, against the same Runtime API and fakes; function and floor only (the other variants are
@@ -17,7 +18,14 @@
 #   --lambda-cpu Lambda's CPU instead of the machine's: the init unthrottled, every invocation capped at the CPU a
 #                512 MB function gets (512/1769 of one vCPU), by a cgroup CFS quota applied at the first /next (needs
 #                root and a cgroup cpu controller). Writes bench/results/cold-start-lambda-cpu.md.
-#   --no-build   reuse function/target/function.zip and the floor's zip from an earlier run (of the same kind)
+#   --no-build   reuse function/target/function.zip and the floor's zip from an earlier run (of the same kind), and
+#                the Spring Cloud Function peer's zip under --spring-peer
+#   --spring-peer  also measure the Spring Cloud Function peer (bench/cold-start/spring-peer: the same verification
+#                function as a Spring team would typically write it, built into its target/function.zip), once per
+#                round (spring-peer-N), on the java21 runtime as the function is, with its own handler (the AWS
+#                adapter's FunctionInvoker) and environment (no JAVA_TOOL_OPTIONS: the template's are the function's).
+#                Its medians beside the function's and the floor's go to bench/results/cold-start-compare.md, as with
+#                --also. JVM runtime only.
 #   --also LABEL=ZIP  (repeatable) another build of the function to measure in the same rounds, in turn with the
 #                function, with the function's settings: packaging variants compared on one machine state.
 #                Their medians beside the function's and the floor's go to bench/results/cold-start-compare.md
@@ -40,6 +48,7 @@ WARM=1000
 BUILD=1
 RUNTIME=jvm
 LAMBDA_CPU=0
+SPRING_PEER=0
 ALSO=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -48,6 +57,7 @@ while [ $# -gt 0 ]; do
     --warm) WARM="$2"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     --lambda-cpu) LAMBDA_CPU=1; shift ;;
+    --spring-peer) SPRING_PEER=1; shift ;;
     --also)
       [[ "${2:-}" =~ ^[a-z][a-z0-9-]*=.+$ ]] && [ -f "${2#*=}" ] || { echo "--also wants LABEL=ZIP (an existing zip)" >&2; exit 2; }
       ALSO+=("$2"); shift 2 ;;
@@ -56,6 +66,7 @@ while [ $# -gt 0 ]; do
 done
 [[ "$ROUNDS" =~ ^[1-9][0-9]?$ ]] || { echo "--rounds must be 1..99" >&2; exit 2; }
 [[ "$WARM" =~ ^[0-9]{1,5}$ ]] || { echo "--warm must be 0..99999" >&2; exit 2; }
+[ "$SPRING_PEER" = 0 ] || [ "$RUNTIME" = jvm ] || { echo "--spring-peer runs on the JVM runtime only, not with --native" >&2; exit 2; }
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -97,9 +108,17 @@ if [ "$BUILD" = 1 ]; then
   "${MVN[@]}" package "${BUILD_ARGS[@]}"
   echo "building the floor (bench/cold-start/floor, $RUNTIME) ..."
   "${MVN[@]}" -f "$HERE/floor/pom.xml" package "${BUILD_ARGS[@]}"
+  if [ "$SPRING_PEER" = 1 ]; then
+    echo "building the Spring Cloud Function peer (bench/cold-start/spring-peer) ..."
+    "${MVN[@]}" -f "$HERE/spring-peer/pom.xml" package "${BUILD_ARGS[@]}"
+  fi
 fi
 FUNCTION_ZIP="$ROOT/function/target/function.zip"
 FLOOR_ZIP="$HERE/floor/target/function.zip"
+SPRING_PEER_ZIP="$HERE/spring-peer/target/function.zip"
+if [ "$SPRING_PEER" = 1 ] && [ ! -f "$SPRING_PEER_ZIP" ]; then
+  echo "missing $SPRING_PEER_ZIP (run without --no-build)" >&2; exit 1
+fi
 for z in "$FUNCTION_ZIP" "$FLOOR_ZIP"; do
   [ -f "$z" ] || { echo "missing $z (run without --no-build)" >&2; exit 1; }
   # A native zip holds the bootstrap executable, a JVM zip does not: measure the kind asked for.
@@ -112,11 +131,12 @@ rm -rf "$WORK/task" "$WORK/raw"
 mkdir -p "$WORK/task" "$WORK/raw"
 unzip -q "$FUNCTION_ZIP" -d "$WORK/task/function"
 unzip -q "$FLOOR_ZIP" -d "$WORK/task/floor"
+[ "$SPRING_PEER" = 0 ] || unzip -q "$SPRING_PEER_ZIP" -d "$WORK/task/spring-peer"
 # The --also builds that provided.al2023 would start through their own bootstrap (a JVM run, only under --native
 # would every build have one).
 declare -A OWN_BOOTSTRAP=()
 for also in "${ALSO[@]}"; do
-  case "${also%%=*}" in function|floor|floor-aot|defaults|records|unprimed|warmup-*|classes-*|memory-*)
+  case "${also%%=*}" in function|floor|floor-aot|defaults|records|unprimed|spring-peer|warmup-*|classes-*|memory-*)
     echo "--also ${also%%=*}: that label is taken" >&2; exit 2 ;; esac
   unzip -q "${also#*=}" -d "$WORK/task/${also%%=*}"
   if [ "$RUNTIME" = jvm ] && [ -e "$WORK/task/${also%%=*}/bootstrap" ]; then
@@ -136,6 +156,9 @@ MEMORY_MB=512
 INVOKE_CPU=0
 [ "$LAMBDA_CPU" = 0 ] || INVOKE_CPU="$(python3 -c "print(round($MEMORY_MB / 1769, 4))")"
 HANDLER="io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"
+# The Spring Cloud Function peer's handler: the AWS adapter's, which starts the application MAIN_CLASS names and
+# applies the function SPRING_CLOUD_FUNCTION_DEFINITION names.
+SPRING_PEER_HANDLER="org.springframework.cloud.function.adapter.aws.FunctionInvoker::handleRequest"
 EVENT="$WORK/event.json"
 printf '%s' '{"name":"张三丰","mobile":"13912345670"}' > "$EVENT"
 
@@ -239,11 +262,16 @@ measure() { # label variant warm [extra flag for the JVM or the native image]
   local -a extra=("${@:4}")
   local -a fenv=(--function-env "VERIFY_API_BASE_URL={api}")
   local -a start
+  local handler="$HANDLER"
+  [ "$variant" != spring-peer ] || handler="$SPRING_PEER_HANDLER"
   if [ "$RUNTIME" = jvm ] && [ -n "${OWN_BOOTSTRAP[$variant]:-}" ]; then
     # Deployed on provided.al2023: the bootstrap chooses the JVM and its options itself.
     start=(--runtime provided.al2023 -- "$WORK/task/$variant/bootstrap")
   elif [ "$RUNTIME" = jvm ]; then
-    if [ "${TOOL_OPTIONS_OFF:-0}" != 1 ]; then fenv+=(--function-env "JAVA_TOOL_OPTIONS=$TOOL_OPTIONS"); fi
+    # The template's JVM options are the function's (and the floor's, deployed the same way), not the peer's.
+    if [ "${TOOL_OPTIONS_OFF:-0}" != 1 ] && [ "$variant" != spring-peer ]; then
+      fenv+=(--function-env "JAVA_TOOL_OPTIONS=$TOOL_OPTIONS")
+    fi
     local -a flags=("${JVM_FLAGS[@]}")
     if [ "${OWN_CACHE:-0}" = 1 ]; then
       # The JVM refuses -XX:AOTCache / -XX:AOTCacheOutput beside -Xshare:auto, which the managed runtimes pass: a
@@ -253,7 +281,7 @@ measure() { # label variant warm [extra flag for the JVM or the native image]
       flags=("${kept[@]}")
     fi
     start=(--runtime java21 -- "$BENCH_JAVA" "${flags[@]}" "${extra[@]}" -classpath "$RIC_CP"
-           com.amazonaws.services.lambda.runtime.api.client.AWSLambda "$HANDLER")
+           com.amazonaws.services.lambda.runtime.api.client.AWSLambda "$handler")
   else
     fenv+=(--function-env "DISABLE_SIGNAL_HANDLERS=$SIGNAL_HANDLERS")
     start=(--runtime provided.al2023 -- "$WORK/task/$variant/bootstrap" "${NATIVE_FLAGS[@]}" "${extra[@]}")
@@ -261,7 +289,13 @@ measure() { # label variant warm [extra flag for the JVM or the native image]
   local -a keys=() cpu=()
   # A training run is not measured: at full CPU, so the JVM writes its cache at exit before the driver stops it.
   [ "$INVOKE_CPU" = 0 ] || [ "${TRAINING:-0}" = 1 ] || cpu=(--invoke-cpu "$INVOKE_CPU")
-  if [ "$variant" != floor ]; then
+  if [ "$variant" = spring-peer ]; then
+    # The peer's own settings: the same fakes, the token secret, the application and the function to apply.
+    expect='"status":"CONSISTENT"'
+    fenv+=(--function-env VERIFY_TOKEN_SECRET_ID=bench-token --function-env "AWS_ENDPOINT_URL_SECRETS_MANAGER={sm}"
+           --function-env MAIN_CLASS=bench.springpeer.PeerApplication
+           --function-env SPRING_CLOUD_FUNCTION_DEFINITION=verify)
+  elif [ "$variant" != floor ]; then
     expect='"status":"CONSISTENT"'
     fenv+=(--function-env VERIFY_UPSTREAM=live --function-env VERIFY_TOKEN_SECRET_ID=bench-token
            --function-env "AWS_ENDPOINT_URL_SECRETS_MANAGER={sm}")
@@ -313,6 +347,7 @@ if [ "$RUNTIME" = jvm ]; then
 fi
 measure warmup-function function 100
 measure warmup-floor floor 100
+[ "$SPRING_PEER" = 0 ] || measure warmup-spring-peer spring-peer 100
 for i in $(seq 1 "$ROUNDS"); do
   echo "round $i of $ROUNDS ..."
   # The function and the --also builds in turn, each round starting one further along, so none always runs first.
@@ -328,16 +363,18 @@ for i in $(seq 1 "$ROUNDS"); do
   fi
   measure "floor-$i" floor "$WARM"
   if [ -n "${FLOOR_CACHE:-}" ]; then OWN_CACHE=1 measure "floor-aot-$i" floor "$WARM" "-XX:AOTCache=$FLOOR_CACHE"; fi
+  [ "$SPRING_PEER" = 0 ] || measure "spring-peer-$i" spring-peer "$WARM"
 done
 cut -d' ' -f1-3 /proc/loadavg > "$WORK/load-end"
 
 # --- 6. the results ----------------------------------------------------------------------------------
 mkdir -p "$(dirname "$RESULTS")"
-if [ "${#ALSO[@]}" -gt 0 ]; then
+if [ "${#ALSO[@]}" -gt 0 ] || [ "$SPRING_PEER" = 1 ]; then
   COMPARED=(--variant "function=$FUNCTION_ZIP")
   for also in "${ALSO[@]}"; do COMPARED+=(--variant "$also"); done
   COMPARED+=(--variant "floor=$FLOOR_ZIP")
   [ -z "${FLOOR_CACHE:-}" ] || COMPARED+=(--variant "floor-aot=$FLOOR_ZIP")
+  [ "$SPRING_PEER" = 0 ] || COMPARED+=(--variant "spring-peer=$SPRING_PEER_ZIP")
   python3 "$HERE/compare.py" --raw "$WORK/raw" --rounds "$ROUNDS" "${COMPARED[@]}" \
     --started "$(cat "$WORK/started")" --out "$COMPARE_RESULTS"
 fi
