@@ -13,6 +13,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -42,10 +43,27 @@ public class InvocationSummary implements LocalRehearsal {
     private final AtomicBoolean coldStart = new AtomicBoolean(true);
     private final EmbeddedMetrics metrics;
     private final TimeSource time;
+    /** A rehearsal's: each invocation's line and EMF object are built and formatted, and neither is written. */
+    private final boolean silent;
 
+    @Inject
     public InvocationSummary(MetricsSettings config, Clock clock, TimeSource time) {
+        this(config, clock, time, false);
+    }
+
+    private InvocationSummary(MetricsSettings config, Clock clock, TimeSource time, boolean silent) {
         this.metrics = config.metrics() ? new EmbeddedMetrics(config.metricsNamespace(), clock, System.out) : null;
         this.time = time;
+        this.silent = silent;
+    }
+
+    /**
+     * A summary for a rehearsal of whole invocations: it does all that {@link #log} does up to the writing (the
+     * fields from the result, the line formatted, the EMF object built) and writes nothing, so that a rehearsal leaves
+     * no line and no metric.
+     */
+    public static InvocationSummary silent(MetricsSettings config, Clock clock, TimeSource time) {
+        return new InvocationSummary(config, clock, time, true);
     }
 
     /**
@@ -56,6 +74,10 @@ public class InvocationSummary implements LocalRehearsal {
         long durationMs = (time.nanoTime() - invocation.startNanos()) / 1_000_000L;
         SummaryFields fields = SummaryFields.of(source, caller, invocation, result, coldStart.getAndSet(false),
                 durationMs);
+        if (silent) {
+            format(fields);
+            return;
+        }
         withMdc(fields.asLogFields(), () -> {
             LOG.info(MESSAGE);
             return null;
@@ -72,9 +94,13 @@ public class InvocationSummary implements LocalRehearsal {
      */
     @Override
     public void rehearse() {
-        SummaryFields placeholder = new SummaryFields("direct", "direct", "CONSISTENT", false, false, false, false, 0, true, 1, 200, "prime", 1L, 1L,
-                false, "138****0000", "prime", "prime");
-        ExtLogRecord record = withMdc(placeholder.asLogFields(), () -> {
+        format(new SummaryFields("direct", "direct", "CONSISTENT", false, false, false, false, 0, true, 1, 200, "prime",
+                1L, 1L, false, "138****0000", "prime", "prime"));
+    }
+
+    /** The line formatted by the console's formatters and the EMF object built, neither written. */
+    private void format(SummaryFields fields) {
+        ExtLogRecord record = withMdc(fields.asLogFields(), () -> {
             ExtLogRecord r = new ExtLogRecord(Level.INFO, MESSAGE, InvocationSummary.class.getName());
             r.setLoggerName(SUMMARY_LOGGER);
             r.copyAll();
@@ -84,7 +110,7 @@ public class InvocationSummary implements LocalRehearsal {
             formatter.format(record);
         }
         if (metrics != null) {
-            Json.write(metrics.toEmf(placeholder));
+            Json.write(metrics.toEmf(fields));
         }
     }
 

@@ -21,13 +21,17 @@ import io.vertx.core.Vertx;
  * Gets the function ready before its first caller, by asking each package to rehearse what it does in an invocation:
  * <ul>
  * <li>the local paths ({@link LocalRehearsal}: the event's JSON, the pre-check, the answer, the summary line and the
- * EMF object), {@value #LOCAL_ROUNDS} times at startup — enough for Lambda's C1-only JIT to compile them (after 60
- * calls with the template's {@code -XX:CompileThresholdScaling=0.3}); once in a native executable, which has no JIT
- * but must still load libphonenumber's tables;</li>
+ * EMF object, and whole invocations in process), {@code priming.local-paths.rounds} times at startup (default
+ * {@value #LOCAL_ROUNDS}) — enough for Lambda's C1-only JIT to compile them (after 60 calls with the template's
+ * {@code -XX:CompileThresholdScaling=0.3}) — or as few as a path asks for; once in a native executable, which has no
+ * JIT but must still load libphonenumber's tables;</li>
  * <li>the request path of a live invocation ({@link ServiceRehearsal}: the token's read, the idempotency claim and
  * settle, the API's call), once per process, end to end against a loopback server that plays the services: at startup
  * in an on-demand init and under provisioned concurrency, and just before the snapshot when SnapStart takes one
- * ({@link SnapStartHooks}), so not twice.</li>
+ * ({@link SnapStartHooks}), so not twice;</li>
+ * <li>the function's own clients ({@link FunctionClient}: the API's REST client, Secrets Manager's), set up at the end
+ * of an on-demand or provisioned-concurrency init with the request path's priming on: built, no connection opened,
+ * nothing read. Never before a snapshot, which must hold none of them.</li>
  * </ul>
  * Why the request path in an on-demand init too, which the first caller waits for: Lambda runs an on-demand init on a
  * full, unthrottled vCPU, and the invocations on the share of a vCPU the function's memory buys (512/1,769 of one at
@@ -36,8 +40,8 @@ import io.vertx.core.Vertx;
  * which neither loads classes nor compiles code at run time.
  * <p>
  * One after the other: the function's class loader loads one class at a time, so a second thread would not help.
- * Nothing leaves the process (no network beyond 127.0.0.1), only placeholders are used, none of the function's own
- * clients is built or state touched, and no personal data is logged. It logs one line, with the counts and the time
+ * Nothing leaves the process (no network beyond 127.0.0.1), only placeholders are used, the rehearsals build none of
+ * the function's own clients and touch none of its state, and no personal data is logged. It logs one line, with the counts and the time
  * taken; a failed rehearsal of the request path, which only means a slower first invocation, is a DEBUG line naming
  * the exception's class.
  */
@@ -50,6 +54,7 @@ public class Priming {
 
     private final List<LocalRehearsal> localPaths;
     private final List<ServiceRehearsal> requestPath;
+    private final List<FunctionClient> clients;
     private final Vertx vertx;
     private final LambdaInit init;
     private final boolean requestPathEnabled;
@@ -70,6 +75,7 @@ public class Priming {
             @ConfigProperty(name = "priming.local-paths.rounds", defaultValue = "" + LOCAL_ROUNDS) int localRounds) {
         this.localPaths = List.copyOf(localPaths);
         this.requestPath = requestPath.parts();
+        this.clients = requestPath.clients();
         this.vertx = vertx;
         this.init = LambdaInit.of(initializationType);
         this.requestPathEnabled = requestPathEnabled;
@@ -86,13 +92,32 @@ public class Priming {
         preloadFirstCallClasses();
         int rounds = ImageMode.current() == ImageMode.NATIVE_RUN ? 1 : localRounds;
         for (int i = 0; i < rounds; i++) {
-            rehearseLocalPaths();
+            rehearseLocalPaths(i, rounds);
         }
         // Before a snapshot, the snapshot hook rehearses the request path, once the init is done.
         boolean requestPathPrimed = init != LambdaInit.SNAP_START && requestPathOnce().isPresent();
-        LOG.infof("primed the local paths %d times%s in %d ms", rounds,
+        boolean clientsSetUp = init != LambdaInit.SNAP_START && requestPathEnabled && setUpClients();
+        LOG.infof("primed the local paths %d times%s%s in %d ms", rounds,
                 requestPathPrimed ? " and the request path against a loopback server" : "",
-                (System.nanoTime() - start) / 1_000_000);
+                clientsSetUp ? ", and set up the function's clients" : "", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * The function's own clients set up, so that its first invocation does not build them at a share of a vCPU; only
+     * in an init no snapshot follows. Whether all were set up; one that could not be (a setting its first use will
+     * report) is left to that use.
+     */
+    private boolean setUpClients() {
+        boolean all = true;
+        for (FunctionClient client : clients) {
+            try {
+                client.setUp();
+            } catch (RuntimeException e) {
+                all = false;
+                LOG.debugf("a client of the function's was left to its first use: %s", e.getClass().getSimpleName());
+            }
+        }
+        return all && !clients.isEmpty();
     }
 
     /** Just before a SnapStart snapshot: the request path's rehearsal, unless it already ran in this process. */
@@ -105,10 +130,17 @@ public class Priming {
         return Optional.ofNullable(last);
     }
 
-    /** Each local path once. */
+    /** Each local path once, as in the first round. */
     void rehearseLocalPaths() {
+        rehearseLocalPaths(0, 1);
+    }
+
+    /** Round {@code round} of {@code rounds}: the local paths that run in it. */
+    private void rehearseLocalPaths(int round, int rounds) {
         for (LocalRehearsal path : localPaths) {
-            path.rehearse();
+            if (round < path.rounds(rounds)) {
+                path.rehearse();
+            }
         }
     }
 

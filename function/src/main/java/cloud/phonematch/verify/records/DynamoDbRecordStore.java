@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import cloud.phonematch.verify.aws.AwsErrorCode;
 import cloud.phonematch.verify.aws.AwsJsonClient;
+import cloud.phonematch.verify.priming.FunctionClient;
 import cloud.phonematch.verify.aws.AwsJsonService;
 import cloud.phonematch.verify.json.Json;
 import cloud.phonematch.verify.verification.ChargeRule;
@@ -94,7 +95,7 @@ import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointProvid
  * credentials come from the environment on the first call ({@link AwsJsonClient#fromEnvironment}); the endpoint
  * settings are the SDK's {@code aws.endpointUrlDynamoDb} / {@code AWS_ENDPOINT_URL_DYNAMODB}.
  */
-public final class DynamoDbRecordStore implements RecordStore, RenewableAfterRestore {
+public final class DynamoDbRecordStore implements RecordStore, RenewableAfterRestore, FunctionClient {
     private static final Logger LOG = Logger.getLogger(DynamoDbRecordStore.class);
 
     /** DynamoDB: AWS JSON 1.0, signing name {@code dynamodb}, the SDK's DynamoDB endpoint rules. */
@@ -385,6 +386,12 @@ public final class DynamoDbRecordStore implements RecordStore, RenewableAfterRes
     /** The generator the waits before a second try are drawn from now. */
     SecureRandom jitter() {
         return jitter.current();
+    }
+
+    /** Sets up the client the store sends through (region, endpoint, credentials chain), without a call. */
+    @Override
+    public void setUp() {
+        client();
     }
 
     private synchronized AwsJsonClient client() {

@@ -56,6 +56,8 @@ public class SecretReadRehearsal implements ServiceRehearsal {
                 "software.amazon.awssdk.services.secretsmanager.endpoints.SecretsManagerEndpointProvider",
                 "software.amazon.awssdk.http.SdkHttpRequest",
                 "software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider",
+                "software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider",
+                "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider",
                 "software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider",
                 "software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain");
     }

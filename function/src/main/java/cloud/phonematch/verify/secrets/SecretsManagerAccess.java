@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import cloud.phonematch.verify.aws.AwsJsonClient;
 import cloud.phonematch.verify.aws.AwsJsonService;
 import cloud.phonematch.verify.json.Json;
+import cloud.phonematch.verify.priming.FunctionClient;
 import cloud.phonematch.verify.verification.ChargeRule;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.RenewableRandom;
@@ -20,15 +21,15 @@ import software.amazon.awssdk.services.secretsmanager.endpoints.SecretsManagerEn
 /**
  * Reads a secret with GetSecretValue, one signed POST in Secrets Manager's AWS JSON 1.1 protocol
  * ({@link AwsJsonClient}: the AWS SDK's signer, credentials providers and endpoint rules, the function's REST client).
- * The client is set up on first use — never during init, so no connection or credentials are captured in a SnapStart
- * snapshot.
+ * The client is set up on first use, or at the end of an init no snapshot follows ({@link FunctionClient}) — never
+ * before a SnapStart snapshot, so none captures a connection or credentials.
  * <p>
  * Why not the SDK's {@code SecretsManagerClient}, as Powertools does: for one call per container it loaded some
  * 1,050 more classes, 13 MiB of resident memory and about 450 ms of every cold start's first invocation
  * (BENCHMARKS.md).
  */
 @ApplicationScoped
-public class SecretsManagerAccess implements RenewableAfterRestore {
+public class SecretsManagerAccess implements RenewableAfterRestore, FunctionClient {
     /**
      * Secrets Manager: AWS JSON 1.1, endpoint settings {@code aws.endpointUrlSecretsManager} /
      * {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, the SDK's Secrets Manager endpoint rules (Secrets Manager's
@@ -135,6 +136,12 @@ public class SecretsManagerAccess implements RenewableAfterRestore {
     @Override
     public void renewAfterRestore() {
         jitter.renewAfterRestore();
+    }
+
+    /** Builds this function's own client (region, endpoint, credentials chain), without a call. */
+    @Override
+    public void setUp() {
+        client();
     }
 
     /** Whether this function's own client has been set up (and so may hold a connection). */

@@ -7,13 +7,15 @@ import jakarta.inject.Inject;
 
 import cloud.phonematch.verify.verification.AttemptSettings;
 import cloud.phonematch.verify.http.RestClients;
+import cloud.phonematch.verify.priming.FunctionClient;
 
 /**
- * Builds the REST client from {@link ApiSettings} and {@link AttemptSettings} on first use, so its timeouts come from the same
- * settings as the rest of the function and no connection exists before the first invocation.
+ * Builds the REST client from {@link ApiSettings} and {@link AttemptSettings} on first use, or at the end of an init no
+ * snapshot follows ({@link FunctionClient}), so its timeouts come from the same settings as the rest of the function
+ * and no connection exists before the first invocation.
  */
 @ApplicationScoped
-public class VerificationApiClientFactory implements AutoCloseable {
+public class VerificationApiClientFactory implements AutoCloseable, FunctionClient {
     private final ApiSettings settings;
     private final AttemptSettings attempts;
     /** Null: the API's own base URL ({@code VERIFY_API_BASE_URL}), read when the client is built. */
@@ -45,6 +47,12 @@ public class VerificationApiClientFactory implements AutoCloseable {
                     settings.connectTimeout(), attempts.attemptTimeout());
         }
         return api;
+    }
+
+    /** Builds the client for the API's base URL, without a connection. */
+    @Override
+    public void setUp() {
+        api();
     }
 
     /** Whether the client has been built (and so may hold connections). */

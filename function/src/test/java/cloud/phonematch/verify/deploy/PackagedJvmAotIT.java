@@ -92,9 +92,10 @@ class PackagedJvmAotIT {
         Path classes = work.resolve("classes.txt");
         PackagedRun.Outcome run = verify(task, "-Xlog:class+load:file=" + classes);
         assertEquals(List.of("the JVM started from the AOT cache"), cacheLines(run, "INFO"));
-        // The bootstrap's fewer rehearsals of the local paths (it says why) reach the function.
+        // The bootstrap's fewer rehearsals of the local paths (it says why) reach the function, and an on-demand
+        // init sets up the function's own clients.
         assertTrue(run.functionLog().contains("\"primed the local paths 30 times and the request path against a"
-                + " loopback server in "), run.functionLog());
+                + " loopback server, and set up the function's clients in "), run.functionLog());
 
         // The JVM's own account: the function's classes came out of the cache, not out of the jars.
         List<String> loaded = Files.readAllLines(classes);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import cloud.phonematch.verify.handler.EventPathRehearsal;
+import cloud.phonematch.verify.handler.InvocationRehearsal;
 import cloud.phonematch.verify.observability.InvocationSummary;
 import cloud.phonematch.verify.records.ClaimAndSettleRehearsal;
 import cloud.phonematch.verify.secrets.SecretReadRehearsal;
@@ -58,6 +59,7 @@ class LocalPathsPrimingTest {
     void theHandlersAndTheSummarysPathsAreAmongThem() {
         assertTrue(localPaths.stream().anyMatch(EventPathRehearsal.class::isInstance), "the event's JSON and pre-check");
         assertTrue(localPaths.stream().anyMatch(InvocationSummary.class::isInstance), "the summary line and EMF");
+        assertTrue(localPaths.stream().anyMatch(InvocationRehearsal.class::isInstance), "whole invocations");
     }
 
     @Test
@@ -84,6 +86,6 @@ class LocalPathsPrimingTest {
                 throw new AssertionError("no such class to preload: " + name);
             }
         }
-        assertEquals(12, names.size());
+        assertEquals(14, names.size());
     }
 }

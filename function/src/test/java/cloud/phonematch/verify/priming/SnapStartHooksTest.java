@@ -3,6 +3,7 @@ package cloud.phonematch.verify.priming;
 import static cloud.phonematch.verify.support.TestPeople.MOBILE;
 import static cloud.phonematch.verify.support.TestPeople.NAME;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import cloud.phonematch.verify.records.HashKeys;
 import cloud.phonematch.verify.secrets.SecretReadRehearsal;
+import cloud.phonematch.verify.secrets.SecretsManagerAccess;
 import cloud.phonematch.verify.support.ApiStubs;
 import cloud.phonematch.verify.support.Events;
 import cloud.phonematch.verify.support.FakeApis;
@@ -29,6 +31,7 @@ import cloud.phonematch.verify.support.Fakes;
 import cloud.phonematch.verify.support.Lambda;
 import cloud.phonematch.verify.support.SecretsManagerStubs;
 import cloud.phonematch.verify.upstream.ApiCallRehearsal;
+import cloud.phonematch.verify.upstream.VerificationApiClientFactory;
 import cloud.phonematch.verify.verification.Deadline;
 import cloud.phonematch.verify.verification.TimeSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -66,6 +69,12 @@ class SnapStartHooksTest {
     @Inject
     HashKeys hashKeys;
 
+    @Inject
+    VerificationApiClientFactory apiClients;
+
+    @Inject
+    SecretsManagerAccess secrets;
+
     @BeforeEach
     void reset() {
         Fakes.reset();
@@ -75,6 +84,8 @@ class SnapStartHooksTest {
     @Order(1)
     void theRequestPathIsPrimedBeforeTheSnapshotOnce() {
         assertTrue(priming.last().isEmpty(), "not at startup: the snapshot hook does it");
+        assertFalse(apiClients.built(), "no client of the function's in the snapshot");
+        assertFalse(secrets.connected(), "no client of the function's in the snapshot");
 
         hooks.beforeCheckpoint(null);
 
@@ -85,6 +96,8 @@ class SnapStartHooksTest {
         assertSame(primed, priming.last().orElseThrow(), "not primed a second time");
         assertEquals(0, ApiStubs.calls().size(), "the API's fake saw nothing");
         assertEquals(0, SecretsManagerStubs.calls(), "Secrets Manager's fake saw nothing");
+        assertFalse(apiClients.built(), "the snapshot hook sets up no client of the function's either");
+        assertFalse(secrets.connected(), "the snapshot hook sets up no client of the function's either");
     }
 
     @Test
