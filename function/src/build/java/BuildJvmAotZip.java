@@ -318,7 +318,13 @@ public final class BuildJvmAotZip {
         Path log = training.resolve("function.log");
         Path result = training.resolve("result.json");
         Path cache = task.resolve("app.aot");
+        // Classes loaded and linked, without the method profiles (JEP 515): the bootstrap's JVM compiles with C1 alone
+        // (TieredStopAtLevel=1), whose code uses no profile, and replaying them at start cost time and memory.
+        // Measured on the package, 8 alternating cold starts each (medians, machine CPU): init 641 against 727 ms,
+        // first invocation 27 against 33 ms, warm p99 6.2 against 7.2 ms, max RSS 106 against 110 MiB; warm p50
+        // 1.51 against 1.21 ms; the cache 57.0 against 60.9 MB.
         String toolOptions = String.join(" ", "-XX:AOTCacheOutput=" + cache,
+                "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining",
                 "-Djavax.net.ssl.trustStore=" + tls.trustStore(), "-Djavax.net.ssl.trustStorePassword=" + STORE_PASSWORD,
                 // The JVM's messages about the cache, which the bootstrap keeps off the log, for a failed training.
                 "-Xlog:aot*=warning:file=" + training.resolve("jvm-aot.log") + ":uptime,level,tags");
