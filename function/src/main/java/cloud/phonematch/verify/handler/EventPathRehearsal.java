@@ -36,7 +36,8 @@ public class EventPathRehearsal implements LocalRehearsal {
             + "\"requestContext\":{\"http\":{\"method\":\"POST\",\"path\":\"/verifications\"},\"stage\":\"$default\"},"
             + "\"body\":\"{\\\"name\\\":\\\"" + Placeholders.NAME + "\\\",\\\"mobile\\\":\\\"" + Placeholders.MOBILE
             + "\\\"}\",\"isBase64Encoded\":false}";
-    private static final String DIRECT_EVENT = "{\"name\":\"" + Placeholders.NAME + "\",\"mobile\":\""
+    /** A direct event, and the body of an API Gateway event: the placeholder name and number. */
+    static final String DIRECT_EVENT = "{\"name\":\"" + Placeholders.NAME + "\",\"mobile\":\""
             + Placeholders.MOBILE + "\"}";
 
     @Override

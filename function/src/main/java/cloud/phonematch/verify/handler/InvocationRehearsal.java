@@ -18,6 +18,7 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import cloud.phonematch.verify.observability.InvocationSummary;
 import cloud.phonematch.verify.observability.MetricsSettings;
@@ -61,22 +62,19 @@ import cloud.phonematch.verify.verification.VerificationResult;
 @Singleton
 public class InvocationRehearsal implements LocalRehearsal {
     private static final Logger LOG = Logger.getLogger(InvocationRehearsal.class);
-    private static final String BODY = "{\"name\":\"" + Placeholders.NAME + "\",\"mobile\":\"" + Placeholders.MOBILE
-            + "\"}";
     /** An HTTP API call with an idempotency key: the keyed path (claim, verify, settle) and the HTTP answer. */
     private static final String HTTP_V2_KEYED = "{\"version\":\"2.0\",\"rawPath\":\"/verifications\","
             + "\"headers\":{\"accept-language\":\"zh\",\"idempotency-key\":\"" + Placeholders.ID + "\"},"
             + "\"requestContext\":{\"http\":{\"method\":\"POST\",\"path\":\"/verifications\","
             + "\"sourceIp\":\"192.0.2.1\"},\"stage\":\"$default\"},"
-            + "\"body\":" + quoted(BODY) + ",\"isBase64Encoded\":false}";
-    /** A direct invocation (a Step Functions task): the direct adapter and its answer. */
-    private static final String DIRECT = BODY;
-    /** A REST API call whose number the pre-check refuses: the local answer, never a call. */
+            + "\"body\":" + quoted(EventPathRehearsal.DIRECT_EVENT) + ",\"isBase64Encoded\":false}";
+    /** A REST API call whose number the pre-check refuses: answered locally (INVALID_MOBILE), never a call. */
     private static final String HTTP_V1_REFUSED = "{\"resource\":\"/verifications\",\"path\":\"/verifications\","
             + "\"httpMethod\":\"POST\",\"headers\":{},\"requestContext\":{\"identity\":{\"sourceIp\":\"192.0.2.1\"}},"
             + "\"body\":" + quoted("{\"name\":\"" + Placeholders.NAME + "\",\"mobile\":\"12\"}")
             + ",\"isBase64Encoded\":false}";
-    static final List<String> EVENTS = List.of(HTTP_V2_KEYED, DIRECT, HTTP_V1_REFUSED);
+    /** The HTTP API call, a direct invocation (a Step Functions task) and the refused REST API call, in that order. */
+    static final List<String> EVENTS = List.of(HTTP_V2_KEYED, EventPathRehearsal.DIRECT_EVENT, HTTP_V1_REFUSED);
     static final int ROUNDS = 3;
     /** The time a rehearsed invocation is given, as Lambda's context would say it. */
     private static final int REMAINING_MILLIS = 30_000;
@@ -123,8 +121,9 @@ public class InvocationRehearsal implements LocalRehearsal {
         return answers;
     }
 
+    /** {@code json} as a JSON string, as API Gateway puts a request's body in its event. */
     private static String quoted(String json) {
-        return "\"" + json.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return TextNode.valueOf(json).toString();
     }
 
     private static final TokenSource PLACEHOLDER_TOKEN = new TokenSource() {
